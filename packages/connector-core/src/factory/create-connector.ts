@@ -1,0 +1,41 @@
+import type { ConnectionConfigInput, ConnectionType } from '../config/connection-config.js';
+import { normaliseConfigKeys, parseConnectionConfig } from '../config/parse-connection-config.js';
+import type { Connector } from '../contract/connector.js';
+import { ConfigError } from '../errors/connector-error.js';
+import type { ConnectorOptions } from '../base/base-connector.js';
+import { loadConnectorPackage } from './load-connector-package.js';
+
+/** What a connector package exports for the factory: `createConnector(config, options)`. */
+export type ConnectorModuleFactory = (config: unknown, options?: ConnectorOptions) => Connector;
+
+export interface CreateConnectorOptions extends ConnectorOptions {
+  /** Extra places to resolve connector packages from (a path to a package.json or a file of your app). */
+  resolveFrom?: string[];
+}
+
+/**
+ * Builds the connector a config names, loading its package on demand: users install only the
+ * connectors they use, and a missing one is a clear error naming the package to install.
+ */
+export async function createConnector(config: ConnectionConfigInput | Record<string, unknown>, options: CreateConnectorOptions = {}): Promise<Connector> {
+  // Validate first, so a typo is reported before any package is loaded.
+  const parsed = parseConnectionConfig(config);
+  const module = await loadConnectorPackage(parsed.connectionType, options.resolveFrom);
+  const factory = module.createConnector as ConnectorModuleFactory | undefined;
+  if (typeof factory !== 'function') {
+    throw new ConfigError({
+      message: `@automl/connector-${parsed.connectionType} does not export createConnector(); is it an old version?`,
+      connector: parsed.connectionType,
+      operation: 'createConnector',
+      hint: `Upgrade @automl/connector-${parsed.connectionType} to the version matching @automl/connector-core.`,
+    });
+  }
+  const { resolveFrom: _ignored, ...connectorOptions } = options;
+  return factory(normaliseConfigKeys(config as Record<string, unknown>), connectorOptions);
+}
+
+/** The factory under the name of the specification (`ConnectorFactory.create(config)`). */
+export const ConnectorFactory = {
+  create: createConnector,
+  types: (): ConnectionType[] => ['excel', 'googlesheets', 'bigquery', 'databricks', 'mongodb', 'hubspot', 'salesforce', 'pipedrive'],
+} as const;
