@@ -68,6 +68,7 @@ export { credentialEnvironmentVariables, loadDotEnv, readEnvironment, resolveCre
 // Building connectors
 export { BaseConnector, type ConnectorOptions } from './base/base-connector.js';
 export { batchRows, collectPages, estimateBytes, iterateRows } from './base/rows.js';
+export { inferColumns } from './base/infer-schema.js';
 
 // Factory and CRM facade
 export { ConnectorFactory, createConnector, type ConnectorModuleFactory, type CreateConnectorOptions } from './factory/create-connector.js';

@@ -37,7 +37,7 @@ export async function loadConnectorPackage(connectionType: string, resolveFrom: 
     }
   }
   throw new ConfigError({
-    message: `The ${connectionType} connector is not installed: ${specifier} could not be found.`,
+    message: `The ${connectionType} connector is not installed: ${specifier} could not be found. Install it with: npm install ${specifier}`,
     connector: connectionType,
     operation: 'createConnector',
     hint: `Install it beside @automl/connector-core: npm install ${specifier} (or pnpm add ${specifier}).`,

@@ -214,8 +214,11 @@ export class ResiliencePolicy {
     if ((error as { name?: string } | null)?.name === 'AbortError') {
       return new ConnectorError({ message: `${operation} was cancelled`, connector, operation, code: 'ABORTED' });
     }
-    const classified = this.#classify(error, operation);
-    return classified;
+    // Socket-level failures look the same whatever the SDK: core recognises them for every connector.
+    if (isTransientNetworkError(error)) {
+      return new TransientError({ message: `Network failure during ${operation}: ${(error as Error).message}`, connector, operation, cause: error });
+    }
+    return this.#classify(error, operation);
   }
 
   /**

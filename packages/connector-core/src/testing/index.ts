@@ -1,1 +1,2 @@
-export {};
+export { LeakProbe } from './leak-probe.js';
+export { runConnectorConformance, type ConformanceSubject } from './conformance.js';

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { SlidingWindowRateLimiter } from './rate-limiter.js';
+
+/** The most timestamps that fall into any half-open window [t, t + windowMs). */
+function peakInAnyWindow(times: number[], windowMs: number): number {
+  let peak = 0;
+  for (let start = 0, end = 0; end < times.length; end += 1) {
+    while (times[end]! - times[start]! >= windowMs) start += 1;
+    peak = Math.max(peak, end - start + 1);
+  }
+  return peak;
+}
+
+describe('SlidingWindowRateLimiter', () => {
+  it('never lets more than the limit start within any window', async () => {
+    const limiter = new SlidingWindowRateLimiter({ limit: 5, windowMs: 100, safetyMarginMs: 5 });
+    const starts: number[] = [];
+    await Promise.all(
+      Array.from({ length: 23 }, async () => {
+        await limiter.acquire();
+        starts.push(Date.now());
+      }),
+    );
+    expect(starts).toHaveLength(23);
+    expect(peakInAnyWindow(starts.sort((a, b) => a - b), 100)).toBeLessThanOrEqual(5);
+  });
+
+  it('lets a burst up to the limit through without waiting', async () => {
+    let now = 1_000;
+    const limiter = new SlidingWindowRateLimiter({ limit: 3, windowMs: 1_000, now: () => now });
+    const waits = [await limiter.acquire(), await limiter.acquire(), await limiter.acquire()];
+    expect(waits).toEqual([0, 0, 0]);
+    expect(limiter.delayNow()).toBeGreaterThan(1_000 - 1);
+    now += 2_000;
+    expect(limiter.delayNow()).toBe(0);
+  });
+
+  it('holds every caller back after pauseUntil (a Retry-After)', () => {
+    const now = 5_000;
+    const limiter = new SlidingWindowRateLimiter({ limit: 100, windowMs: 1_000, now: () => now });
+    limiter.pauseUntil(now + 750);
+    expect(limiter.delayNow()).toBe(750);
+  });
+
+  it('stops waiting when the signal aborts', async () => {
+    const limiter = new SlidingWindowRateLimiter({ limit: 1, windowMs: 60_000 });
+    await limiter.acquire();
+    const controller = new AbortController();
+    const pending = limiter.acquire(controller.signal);
+    controller.abort();
+    await expect(pending).rejects.toThrow(/abort/i);
+    // A cancelled waiter does not block the queue for others.
+    expect(limiter.delayNow()).toBeGreaterThan(0);
+  });
+});

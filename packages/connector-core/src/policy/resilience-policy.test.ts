@@ -1,0 +1,126 @@
+import { createRecordsApiEmulator } from '@automl/sandbox';
+import { Registry } from 'prom-client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConnectorError, RateLimitError, TransientError } from '../errors/connector-error.js';
+import { RecordsConnector } from '../test-support/records-connector.js';
+import { ResiliencePolicy } from './resilience-policy.js';
+
+const apiKey = 'records-test-token';
+
+describe('ResiliencePolicy on real HTTP', () => {
+  let emulator: ReturnType<typeof createRecordsApiEmulator>;
+  let baseUrl: string;
+  let registry: Registry;
+
+  beforeEach(async () => {
+    emulator = createRecordsApiEmulator();
+    baseUrl = await emulator.start();
+    registry = new Registry();
+  });
+  afterEach(async () => {
+    await emulator.stop();
+  });
+
+  const connector = (overrides: Record<string, unknown> = {}) =>
+    new RecordsConnector({ apiKey, baseUrl, maxRetries: 3, retryBackoffSeconds: 0.01, ...overrides }, { metricsRegistry: registry });
+
+  async function metric(name: string, labels: Record<string, string>): Promise<number> {
+    const found = (await registry.getMetricsAsJSON()).find((entry) => entry.name === name);
+    const value = found?.values.find((entry) => Object.entries(labels).every(([key, expected]) => entry.labels[key] === expected));
+    return value?.value ?? 0;
+  }
+
+  it('retries a 429 after its Retry-After and counts the retry', async () => {
+    emulator.records.set('a', { key: 'a' });
+    emulator.faults.inject({ route: 'list', times: 1, fault: { kind: 'status', status: 429, retryAfterSeconds: 0.05 } });
+    const rows = await connector().readAll();
+    expect(rows).toEqual([{ key: 'a' }]);
+    expect(emulator.requestsTo('list').map((request) => request.status)).toEqual([429, 200]);
+    expect(await metric('ml_connectors_retries_total', { connector: 'pipedrive', operation: 'read' })).toBe(1);
+    expect(await metric('ml_connectors_requests_total', { operation: 'read', outcome: 'success' })).toBe(1);
+  });
+
+  it('retries 5xx and connection resets on reads', async () => {
+    emulator.faults.inject({ route: 'list', times: 1, fault: { kind: 'status', status: 503 } });
+    emulator.faults.inject({ route: 'list', after: 1, times: 1, fault: { kind: 'reset' } });
+    await expect(connector().readAll()).resolves.toEqual([]);
+    expect(emulator.requestsTo('list').map((request) => request.status)).toEqual([503, 0, 200]);
+  });
+
+  it('gives up after maxRetries with a typed, retryable error', async () => {
+    emulator.faults.inject({ route: 'list', fault: { kind: 'status', status: 500 } });
+    const error = await connector({ maxRetries: 2 }).readAll().catch((caught: unknown) => caught);
+    expect(TransientError.isInstance(error)).toBe(true);
+    expect(emulator.requestsTo('list')).toHaveLength(3);
+    expect(await metric('ml_connectors_errors_total', { operation: 'read', error_type: 'transient' })).toBe(1);
+  });
+
+  it('does not retry failures that are not retryable (401)', async () => {
+    const error = await connector({ apiKey: 'wrong-token-value' }).readAll().catch((caught: unknown) => caught);
+    expect(ConnectorError.isInstance(error) && error.kind).toBe('authentication');
+    expect(emulator.requestsTo('list')).toHaveLength(1);
+  });
+
+  it('never retries a write without an idempotency key, and reports the row as failed', async () => {
+    emulator.faults.inject({ route: 'create', times: 1, fault: { kind: 'status', status: 503 } });
+    const result = await connector().write([{ name: 'one' }, { name: 'two' }], { mode: 'append' });
+    expect(emulator.requestsTo('create')).toHaveLength(2);
+    expect(result.written).toBe(1);
+    expect(result.failed).toEqual([expect.objectContaining({ index: 0, row: { name: 'one' } })]);
+    expect(emulator.records.size).toBe(1);
+  });
+
+  it('retries keyed writes (upserts) without duplicating', async () => {
+    emulator.faults.inject({ route: 'put', times: 2, fault: { kind: 'status', status: 502 } });
+    const result = await connector().write([{ key: 'k1', v: 1 }, { key: 'k2', v: 2 }], { mode: 'upsert', keyColumn: 'key' });
+    expect(result).toMatchObject({ received: 2, written: 2, failed: [] });
+    expect([...emulator.records.keys()].sort()).toEqual(['k1', 'k2']);
+  });
+
+  it('times out a hung call and retries it', async () => {
+    emulator.faults.inject({ route: 'list', times: 1, fault: { kind: 'latency', ms: 800 } });
+    const rows = await connector({ requestTimeoutSeconds: 0.2 }).readAll();
+    expect(rows).toEqual([]);
+    // The slow first answer is logged only once it is sent, after the retry already succeeded.
+    await vi.waitFor(() => expect(emulator.requestsTo('list').length).toBe(2), { timeout: 3_000 });
+  });
+
+  it('opens the circuit after consecutive transient failures and fails fast', async () => {
+    emulator.faults.inject({ route: 'list', fault: { kind: 'status', status: 500 } });
+    const reader = connector({ maxRetries: 0 });
+    for (let index = 0; index < 5; index += 1) await reader.readAll().catch(() => undefined);
+    const before = emulator.requestsTo('list').length;
+    const error = await reader.readAll().catch((caught: unknown) => caught);
+    expect(String((error as Error).message)).toMatch(/circuit open/);
+    expect(emulator.requestsTo('list').length).toBe(before);
+  });
+
+  it('keeps retries within the rate limit: the emulator never sees more than the quota', async () => {
+    await emulator.stop();
+    emulator = createRecordsApiEmulator({ rateLimit: { limit: 4, windowMs: 500 }, pageSize: 1 });
+    baseUrl = await emulator.start();
+    for (let index = 0; index < 12; index += 1) emulator.records.set(`k${index}`, { key: `k${index}` });
+    // 4 requests per 0.5 s on both sides; the reader pages one record per request.
+    const rows = await connector({ requestsPerMinute: 480, rateLimitWindowSeconds: 0.5 }).readAll({ pageSize: 1 });
+    expect(rows).toHaveLength(12);
+    expect(emulator.rateWindow?.stats()).toMatchObject({ rejected: 0 });
+    expect(emulator.rateWindow!.stats().peakInWindow).toBeLessThanOrEqual(4);
+  });
+
+  it('uses the settings of the config and the specification defaults', () => {
+    expect(ResiliencePolicy.fromConfig({ connectionType: 'bigquery' }).settings).toMatchObject({ requestsPerMinute: 60, maxRetries: 3 });
+    expect(ResiliencePolicy.fromConfig({ connectionType: 'databricks', maxRetries: 2, retryBackoffSeconds: 1.5 }).settings).toMatchObject({
+      requestsPerMinute: 120,
+      maxRetries: 2,
+      retryBackoffSeconds: 1.5,
+    });
+    expect(ResiliencePolicy.fromConfig({ connectionType: 'hubspot' }).limiter).toMatchObject({ limit: 100, windowMs: 10_000 });
+  });
+
+  it('classifies a 429 as RateLimitError with the server delay', async () => {
+    emulator.faults.inject({ route: 'list', fault: { kind: 'status', status: 429, retryAfterSeconds: 0.01 } });
+    const error = await connector({ maxRetries: 1 }).readAll().catch((caught: unknown) => caught);
+    expect(RateLimitError.isInstance(error)).toBe(true);
+    expect((error as RateLimitError).retryAfterMs).toBe(10);
+  });
+});
