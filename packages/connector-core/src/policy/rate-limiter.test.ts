@@ -17,8 +17,9 @@ describe('SlidingWindowRateLimiter', () => {
     const starts: number[] = [];
     await Promise.all(
       Array.from({ length: 23 }, async () => {
-        await limiter.acquire();
+        const slot = await limiter.acquire();
         starts.push(Date.now());
+        slot.release();
       }),
     );
     expect(starts).toHaveLength(23);
@@ -28,11 +29,24 @@ describe('SlidingWindowRateLimiter', () => {
   it('lets a burst up to the limit through without waiting', async () => {
     let now = 1_000;
     const limiter = new SlidingWindowRateLimiter({ limit: 3, windowMs: 1_000, now: () => now });
-    const waits = [await limiter.acquire(), await limiter.acquire(), await limiter.acquire()];
-    expect(waits).toEqual([0, 0, 0]);
+    const slots = [await limiter.acquire(), await limiter.acquire(), await limiter.acquire()];
+    expect(slots.map((slot) => slot.waitedMs)).toEqual([0, 0, 0]);
+    // All three still in flight: the next caller waits for a completion.
+    expect(limiter.delayNow()).toBe(Number.POSITIVE_INFINITY);
+    for (const slot of slots) slot.release();
     expect(limiter.delayNow()).toBeGreaterThan(1_000 - 1);
     now += 2_000;
     expect(limiter.delayNow()).toBe(0);
+  });
+
+  it('dates a slot by its completion, so a slow request pushes the next window back', async () => {
+    let now = 0;
+    const limiter = new SlidingWindowRateLimiter({ limit: 1, windowMs: 1_000, safetyMarginMs: 0, now: () => now });
+    const slot = await limiter.acquire();
+    now = 400; // the request took 400 ms: the server may have counted it as late as this
+    slot.release();
+    now = 1_000;
+    expect(limiter.delayNow()).toBe(400);
   });
 
   it('holds every caller back after pauseUntil (a Retry-After)', () => {
@@ -44,7 +58,7 @@ describe('SlidingWindowRateLimiter', () => {
 
   it('stops waiting when the signal aborts', async () => {
     const limiter = new SlidingWindowRateLimiter({ limit: 1, windowMs: 60_000 });
-    await limiter.acquire();
+    (await limiter.acquire()).release();
     const controller = new AbortController();
     const pending = limiter.acquire(controller.signal);
     controller.abort();

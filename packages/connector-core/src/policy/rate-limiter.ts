@@ -4,43 +4,54 @@ export interface RateLimiterOptions {
   /** Requests allowed in any window of `windowMs`. */
   limit: number;
   windowMs: number;
-  /**
-   * Kept between our clock and the vendor's: a request is released only once its slot is this much
-   * older than the window, so network jitter cannot make the server see one request too many.
-   */
+  /** Extra distance kept between our clock and the vendor's (clock granularity, proxies). */
   safetyMarginMs?: number;
   now?: () => number;
 }
 
+/** A granted slot. Call `release()` when the request has completed (answered, failed or timed out). */
+export interface RateLimitSlot {
+  waitedMs: number;
+  release(): void;
+}
+
 /**
- * A sliding-window-log limiter: it remembers the start time of the last `limit` requests and lets a
- * new one start only when the oldest of them has left the window. Unlike a token bucket (whose burst
- * plus refill can put up to twice the limit into one window), no window of `windowMs` ever holds more
- * than `limit` requests, and a long job still runs at the full configured rate. Waiters are served in
- * arrival order. cockatiel has no rate limiter and the candidates on npm either use a token bucket
- * (same burst problem) or pull in Redis support; this is 60 honest lines.
+ * A sliding-window-log limiter: it remembers the last `limit` requests and lets a new one start only
+ * when the oldest of them has left the window. Unlike a token bucket (whose burst plus refill can put
+ * up to twice the limit into one window), no window ever holds more than `limit` requests, and a long
+ * job still runs at the full configured rate.
+ *
+ * A request's slot is dated when it *completes*, not when it starts: the vendor counts the request
+ * when it arrives, which is some time between the two (connection setup, TLS, proxies). Dating by
+ * completion makes "never more than limit per window at the server" hold whatever the latency; a slot
+ * still in flight counts as occupied. Waiters are served in arrival order.
+ *
+ * cockatiel has no rate limiter, and the npm candidates either use a token bucket (the burst problem
+ * above) or are built around Redis; this is a few honest lines instead.
  */
 export class SlidingWindowRateLimiter {
   readonly limit: number;
   readonly windowMs: number;
   readonly #margin: number;
   readonly #now: () => number;
-  /** Ring buffer of the last `limit` start times. */
-  readonly #starts: number[] = [];
-  #next = 0;
+  /** Completion times still inside the window, oldest first (releases happen in clock order). */
+  readonly #completed: number[] = [];
+  #head = 0;
+  #inFlight = 0;
   #pausedUntil = 0;
   #queue: Promise<unknown> = Promise.resolve();
+  #released: PromiseWithResolvers<void> = Promise.withResolvers<void>();
 
   constructor(options: RateLimiterOptions) {
     if (!(options.limit >= 1)) throw new RangeError('limit must be >= 1');
     this.limit = Math.floor(options.limit);
     this.windowMs = options.windowMs;
-    this.#margin = options.safetyMarginMs ?? Math.max(20, Math.round(options.windowMs * 0.005));
+    this.#margin = options.safetyMarginMs ?? 5;
     this.#now = options.now ?? Date.now;
   }
 
-  /** Waits for a slot and takes it. Resolves with the milliseconds spent waiting. */
-  acquire(signal?: AbortSignal): Promise<number> {
+  /** Waits for a slot and takes it. */
+  acquire(signal?: AbortSignal): Promise<RateLimitSlot> {
     const turn = this.#queue.then(() => this.#reserve(signal));
     this.#queue = turn.catch(() => undefined);
     return turn;
@@ -51,26 +62,59 @@ export class SlidingWindowRateLimiter {
     this.#pausedUntil = Math.max(this.#pausedUntil, timestamp);
   }
 
-  /** How long a request arriving now would wait, without taking a slot. */
+  /** How long a request arriving now would wait (Infinity: until an in-flight request completes). */
   delayNow(): number {
     const now = this.#now();
-    const oldest = this.#starts.length < this.limit ? undefined : this.#starts[this.#next];
-    const windowDelay = oldest === undefined ? 0 : oldest + this.windowMs + this.#margin - now;
-    return Math.max(0, windowDelay, this.#pausedUntil - now);
+    this.#forgetOlderThan(now - this.windowMs - this.#margin);
+    const pause = Math.max(0, this.#pausedUntil - now);
+    const inWindow = this.#completed.length - this.#head;
+    if (this.#inFlight + inWindow < this.limit) return pause;
+    if (inWindow === 0) return Number.POSITIVE_INFINITY;
+    return Math.max(pause, this.#completed[this.#head]! + this.windowMs + this.#margin - now);
   }
 
-  async #reserve(signal?: AbortSignal): Promise<number> {
+  #forgetOlderThan(cutoff: number): void {
+    while (this.#head < this.#completed.length && this.#completed[this.#head]! <= cutoff) this.#head += 1;
+    // Compact now and then so the array does not grow with the job's length.
+    if (this.#head > 1024 && this.#head * 2 > this.#completed.length) {
+      this.#completed.splice(0, this.#head);
+      this.#head = 0;
+    }
+  }
+
+  async #reserve(signal?: AbortSignal): Promise<RateLimitSlot> {
     const started = this.#now();
     for (;;) {
       signal?.throwIfAborted();
       const delay = this.delayNow();
       if (delay <= 0) break;
-      await sleep(delay, undefined, { signal });
+      if (delay === Number.POSITIVE_INFINITY) await this.#nextRelease(signal);
+      else await sleep(delay, undefined, { signal });
     }
-    const now = this.#now();
-    if (this.#starts.length < this.limit) this.#starts.push(now);
-    else this.#starts[this.#next] = now;
-    this.#next = (this.#next + 1) % this.limit;
-    return now - started;
+    this.#inFlight += 1;
+    let released = false;
+    return {
+      waitedMs: this.#now() - started,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#inFlight -= 1;
+        this.#completed.push(this.#now());
+        this.#released.resolve();
+        this.#released = Promise.withResolvers<void>();
+      },
+    };
+  }
+
+  #nextRelease(signal?: AbortSignal): Promise<void> {
+    if (!signal) return this.#released.promise;
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      void this.#released.promise.then(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
   }
 }

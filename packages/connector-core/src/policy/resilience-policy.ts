@@ -160,10 +160,8 @@ export class ResiliencePolicy {
         this.logger.warn({ connector, operation, attempt }, 'retrying after a retryable failure');
       }
       return this.#breaker.execute(async () => {
-        if (this.limiter) {
-          const waited = await this.limiter.acquire(options.signal);
-          this.metrics.recordRateLimitWait(connector, waited);
-        }
+        const slot = await this.limiter?.acquire(options.signal);
+        if (slot) this.metrics.recordRateLimitWait(connector, slot.waitedMs);
         try {
           return await this.#timeout.execute(({ signal }) => call({ signal, attempt }), options.signal);
         } catch (error) {
@@ -172,6 +170,8 @@ export class ResiliencePolicy {
             this.limiter.pauseUntil(Date.now() + classified.retryAfterMs);
           }
           throw classified;
+        } finally {
+          slot?.release();
         }
       });
     };
