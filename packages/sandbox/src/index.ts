@@ -9,5 +9,18 @@ export type { EmulatorRequest, EmulatorResponse, RecordedRequest, Route, RouteHa
 export { createRecordsApiEmulator, type RecordsApiOptions } from './generic/records-api-emulator.js';
 
 // Google (service-account auth + Sheets v4)
+export {
+  createGoogleSheetsEmulator,
+  type GoogleSheetsEmulator,
+  type GoogleSheetsEmulatorOptions,
+  type SeedSheet,
+  type SeedSpreadsheet,
+} from './google/google-sheets-emulator.js';
+export type { ServiceAccountKey } from './google/google-service-accounts.js';
+export { columnIndex, columnLetters, parseA1, type A1Range } from './google/a1-notation.js';
 
 // HubSpot (CRM v3)
+export { createHubSpotEmulator, hubSpotSandboxToken, type HubSpotEmulator, type HubSpotEmulatorOptions } from './hubspot/hubspot-emulator.js';
+export { HubSpotPortal, type CustomObjectDefinition, type HubSpotObjectSchema, type HubSpotRecord, type PortalState as HubSpotPortalState } from './hubspot/hubspot-portal.js';
+export type { HubSpotProperty } from './hubspot/hubspot-default-properties.js';
+export { allHubSpotScopes } from './hubspot/hubspot-scopes.js';

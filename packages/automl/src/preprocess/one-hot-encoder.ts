@@ -53,9 +53,10 @@ export function oneHotWidth(encoding: OneHotEncoding): number {
 }
 
 /**
- * Writes the indicators for one cell into `features` starting at `offset`. A category never
- * seen in training (or a blank when training had none) leaves all indicators at 0 instead of
- * failing, so new CRM values do not break scoring.
+ * Writes the indicators for one cell into `features` starting at `offset`. A category not kept
+ * in training goes to "<other>" when training had rare categories (like scikit-learn's
+ * handle_unknown='infrequent_if_exist'), else all indicators stay 0; a blank when training had
+ * none also leaves them at 0. Either way new CRM values never break scoring.
  */
 export function writeOneHot(
   encoding: OneHotEncoding,
@@ -73,13 +74,5 @@ export function writeOneHot(
   }
   const known = categoryIndex.get(category);
   if (known !== undefined) features[offset + known] = 1;
-  else if (encoding.hasOther && categoryIndexWasRareInTraining(encoding, category)) features[offset + encoding.categories.length] = 1;
-}
-
-// The "<other>" indicator stands for categories seen in training but capped; to tell those from
-// unseen ones without storing every rare name, we keep the rule simple: anything not kept maps
-// to <other> when training had rare categories. Unseen values thus share the rare-category weight,
-// as scikit-learn's handle_unknown='infrequent_if_exist' does.
-function categoryIndexWasRareInTraining(_encoding: OneHotEncoding, _category: string): boolean {
-  return true;
+  else if (encoding.hasOther) features[offset + encoding.categories.length] = 1;
 }

@@ -1,0 +1,208 @@
+import { ConnectorError, iterateRows, type Row, type RowFailure, type RowsInput, type WriteResult } from '@automl/connector-core';
+import type { sheets_v4 } from '@googleapis/sheets';
+import { rangeOf } from './googlesheets-a1-range.js';
+import { toCellData } from './convert-googlesheets-value.js';
+import { fetchSheetProperties, type SheetProperties, type SheetsSession } from './googlesheets-session.js';
+
+export interface SheetWriteRequest {
+  sheetName: string;
+  mode: 'overwrite' | 'append';
+  batchRows: number;
+  batchBytes: number;
+  signal?: AbortSignal;
+}
+
+/** Where the next batch goes, and what the tab already has. */
+interface WriteState {
+  sheet: SheetProperties;
+  header: string[];
+  /** Header cells already on the tab. */
+  headerOnSheet: number;
+  /** 0-based row the next data row lands on. */
+  nextRow: number;
+  /** Overwrite: the first batch clears the whole grid in the same request. */
+  clearFirst: boolean;
+}
+
+const VALUE_FIELDS = 'userEnteredValue,userEnteredFormat.numberFormat';
+
+/** Creates the tab when missing. A retried addSheet that already succeeded reads the tab back instead. */
+async function ensureSheet(session: SheetsSession, title: string, signal?: AbortSignal): Promise<SheetProperties> {
+  const existing = (await fetchSheetProperties(session, 'write', signal)).find((sheet) => sheet.title === title);
+  if (existing) return existing;
+  return session.call(
+    'write',
+    async ({ signal: attemptSignal, attempt }) => {
+      try {
+        const response = await session.api.spreadsheets.batchUpdate(
+          { spreadsheetId: session.spreadsheetId, requestBody: { requests: [{ addSheet: { properties: { title } } }] } },
+          { signal: attemptSignal },
+        );
+        const properties = response.data.replies?.[0]?.addSheet?.properties;
+        return {
+          sheetId: properties?.sheetId ?? 0,
+          title,
+          hidden: false,
+          rowCount: properties?.gridProperties?.rowCount ?? 1000,
+          columnCount: properties?.gridProperties?.columnCount ?? 26,
+        };
+      } catch (error) {
+        const message = (error as { response?: { data?: { error?: { message?: string } } } }).response?.data?.error?.message ?? '';
+        if (attempt > 1 && /already exists/.test(message)) {
+          const created = (await fetchSheetProperties(session, 'write', signal)).find((sheet) => sheet.title === title);
+          if (created) return created;
+        }
+        throw error;
+      }
+    },
+    { signal },
+  );
+}
+
+/** Append: the tab's header and its last non-empty row, from one values.get over the grid. */
+async function existingContent(session: SheetsSession, sheet: SheetProperties, signal?: AbortSignal): Promise<{ header: string[]; lastRow: number }> {
+  const response = await session.call(
+    'write',
+    ({ signal: attemptSignal }) =>
+      session.api.spreadsheets.values.get(
+        { spreadsheetId: session.spreadsheetId, range: rangeOf(sheet.title, 0, sheet.rowCount, 0, sheet.columnCount), valueRenderOption: 'UNFORMATTED_VALUE' },
+        { signal: attemptSignal },
+      ),
+    { signal },
+  );
+  const values = (response.data.values ?? []) as unknown[][];
+  let lastRow = values.length - 1;
+  while (lastRow >= 0 && values[lastRow]!.every((cell) => cell === '' || cell === null)) lastRow -= 1;
+  return { header: (values[0] ?? []).map((cell) => String(cell)), lastRow };
+}
+
+/** Splits the input into request-sized batches: at most `batchRows` rows and about `batchBytes` of JSON. */
+async function* batches(rows: RowsInput, batchRows: number, batchBytes: number): AsyncGenerator<Array<{ index: number; row: Row }>> {
+  let batch: Array<{ index: number; row: Row }> = [];
+  let bytes = 0;
+  let index = 0;
+  for await (const row of iterateRows(rows)) {
+    batch.push({ index, row });
+    index += 1;
+    bytes += JSON.stringify(row).length * 2 + 64; // CellData wraps each value: about twice the row's JSON
+    if (batch.length >= batchRows || bytes >= batchBytes) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** The requests of one batch: grow the grid (to an absolute size), new header cells, the rows at an explicit start. */
+function batchRequests(state: WriteState, batch: Array<{ row: Row }>): sheets_v4.Schema$Request[] {
+  for (const { row } of batch) for (const key of Object.keys(row)) if (!state.header.includes(key)) state.header.push(key);
+  const requests: sheets_v4.Schema$Request[] = [];
+  const { sheet } = state;
+  const rowCount = Math.max(sheet.rowCount, state.nextRow + batch.length);
+  const columnCount = Math.max(sheet.columnCount, state.header.length);
+  if (rowCount !== sheet.rowCount || columnCount !== sheet.columnCount) {
+    requests.push({
+      updateSheetProperties: {
+        properties: { sheetId: sheet.sheetId, gridProperties: { rowCount, columnCount } },
+        fields: 'gridProperties.rowCount,gridProperties.columnCount',
+      },
+    });
+  }
+  const dataRows = batch.map(({ row }) => ({ values: state.header.map((name) => toCellData(row[name])) }));
+  if (state.clearFirst) {
+    const headerRow = { values: state.header.map((name) => toCellData(name)) };
+    requests.push({
+      updateCells: {
+        range: { sheetId: sheet.sheetId, startRowIndex: 0, endRowIndex: rowCount, startColumnIndex: 0, endColumnIndex: columnCount },
+        rows: [headerRow, ...dataRows],
+        fields: VALUE_FIELDS,
+      },
+    });
+    return requests;
+  }
+  if (state.header.length > state.headerOnSheet) {
+    requests.push({
+      updateCells: {
+        start: { sheetId: sheet.sheetId, rowIndex: 0, columnIndex: state.headerOnSheet },
+        rows: [{ values: state.header.slice(state.headerOnSheet).map((name) => toCellData(name)) }],
+        fields: VALUE_FIELDS,
+      },
+    });
+  }
+  if (dataRows.length > 0) {
+    requests.push({ updateCells: { start: { sheetId: sheet.sheetId, rowIndex: state.nextRow, columnIndex: 0 }, rows: dataRows, fields: VALUE_FIELDS } });
+  }
+  return requests;
+}
+
+/**
+ * Writes rows to a tab in as few requests as the API allows: one spreadsheets.batchUpdate per batch
+ * (atomic), after one spreadsheets.get (and, to append, one values.get to find the last row). Every
+ * request writes an explicit range and sets the grid to an absolute size, so core may retry it
+ * without duplicating a row; values.append, which a retry would apply twice, is never used.
+ * A batch that fails for good is reported row by row, and the rows after it as not written.
+ */
+export async function writeSheetRows(session: SheetsSession, rows: RowsInput, request: SheetWriteRequest): Promise<WriteResult> {
+  const sheet = await ensureSheet(session, request.sheetName, request.signal);
+  const state: WriteState = { sheet, header: [], headerOnSheet: 0, nextRow: 1, clearFirst: request.mode === 'overwrite' };
+  if (request.mode === 'append') {
+    const existing = await existingContent(session, sheet, request.signal);
+    state.header = [...existing.header];
+    state.headerOnSheet = existing.header.length;
+    state.nextRow = Math.max(1, existing.lastRow + 1);
+  }
+  const firstDataRow = state.nextRow;
+  const failed: RowFailure[] = [];
+  let received = 0;
+  let written = 0;
+  let failure: ConnectorError | undefined;
+  for await (const batch of batches(rows, request.batchRows, request.batchBytes)) {
+    received += batch.length;
+    if (failure) {
+      for (const { index, row } of batch) failed.push({ index, row, reason: `Not written: an earlier batch failed (${failure.message})`, code: 'SKIPPED' });
+      continue;
+    }
+    const requests = batchRequests(state, batch);
+    try {
+      await session.call(
+        'write',
+        ({ signal }) => session.api.spreadsheets.batchUpdate({ spreadsheetId: session.spreadsheetId, requestBody: { requests } }, { signal }),
+        { idempotent: true, signal: request.signal },
+      );
+    } catch (error) {
+      const typed = error as ConnectorError;
+      // Nothing stored yet and not a problem of the data itself: the whole write failed, say so.
+      if (written === 0 && typed.kind !== 'data') throw error;
+      failure = typed;
+      for (const { index, row } of batch) failed.push({ index, row, reason: typed.message, code: typed.code ?? typed.kind });
+      continue;
+    }
+    state.sheet = { ...state.sheet, rowCount: Math.max(state.sheet.rowCount, state.nextRow + batch.length), columnCount: Math.max(state.sheet.columnCount, state.header.length) };
+    state.headerOnSheet = state.header.length;
+    state.clearFirst = false;
+    state.nextRow += batch.length;
+    written += batch.length;
+    session.recordRows('write', batch.length);
+  }
+  if (state.clearFirst) {
+    // Overwrite with no rows at all: the tab is emptied.
+    await session.call(
+      'write',
+      ({ signal }) =>
+        session.api.spreadsheets.batchUpdate(
+          { spreadsheetId: session.spreadsheetId, requestBody: { requests: [{ updateCells: { range: { sheetId: sheet.sheetId }, fields: VALUE_FIELDS } }] } },
+          { signal },
+        ),
+      { signal: request.signal },
+    );
+  }
+  const lastColumn = Math.max(1, state.header.length);
+  return {
+    received,
+    written,
+    ...(request.mode === 'append' ? { created: written } : {}),
+    failed,
+    destination: written > 0 ? rangeOf(sheet.title, firstDataRow, firstDataRow + written, 0, lastColumn) : rangeOf(sheet.title, 0, 1, 0, lastColumn),
+  };
+}

@@ -1,0 +1,94 @@
+// pnpm bench: HubSpot connector figures against the in-process emulator.
+// 1. Upsert 10,000 contacts at HubSpot's lowest tier (100 requests / 10 s): API calls, wall time, 429s.
+// 2. Read 10,000 contacts through the connector vs a plain SDK paging loop (same properties, no limiter on either side).
+import { Client } from '@hubspot/api-client';
+import { createHubSpotEmulator } from '@automl/sandbox';
+import { HubSpotConnector } from '../dist/index.js';
+
+const total = 10_000;
+const rows = Array.from({ length: total }, (_, index) => ({
+  email: `bench${index}@example.com`,
+  firstname: `First${index}`,
+  lastname: `Last${index}`,
+  lifecyclestage: index % 3 === 0 ? 'customer' : 'lead',
+}));
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function upsertPhase(): Promise<void> {
+  const emulator = createHubSpotEmulator({ rateLimit: { limit: 100, windowMs: 10_000 } });
+  const url = await emulator.start();
+  // Default policy for hubspot: 600 requests/min counted in a 10 s window = 100 / 10 s.
+  const connector = new HubSpotConnector({ apiKey: emulator.token, baseUrl: url }, { metricsRegistry: null });
+  for (const run of ['first run (all new)', 'second run (same rows)']) {
+    emulator.clearLog();
+    const started = performance.now();
+    const result = await connector.writeCrmData(rows, { destination: 'contacts', updateExisting: true });
+    const elapsed = performance.now() - started;
+    const calls = emulator.requests.length;
+    const rejected = emulator.requests.filter((request) => request.status === 429).length;
+    console.log(
+      `upsert ${total} contacts, ${run}: ${calls} API calls (floor ${Math.ceil(total / 100)}), ${seconds(elapsed)} s, ` +
+        `created ${result.created}, updated ${result.updated}, failed ${result.failed.length}, 429s ${rejected}`,
+    );
+  }
+  const stats = emulator.rateWindow!.stats();
+  console.log(`  portal saw at most ${stats.peakInWindow} requests in any 10 s window (limit ${stats.limit}), ${stats.rejected} rejected`);
+  console.log('  floor: the first 100 calls fit in one 10 s window, so the rate adds no wait to the first run (its floor is 100 x one call\'s latency);');
+  console.log('  the second run\'s calls 101-200 cannot start before the first window ends, so its floor is 10 s after the first run began.');
+  console.log(`  contacts stored: ${emulator.portal.countObjects('contacts')}`);
+  await connector.close();
+  await emulator.stop();
+}
+
+async function readPhase(): Promise<void> {
+  // No server-side limit and no client limiter on either side: both measure paging and conversion only.
+  const emulator = createHubSpotEmulator({ rateLimit: false });
+  const url = await emulator.start();
+  emulator.portal.seedObjects('contacts', rows);
+  const properties = emulator.portal.properties('contacts').map((property) => property.name);
+  const connector = new HubSpotConnector({ apiKey: emulator.token, baseUrl: url, requestsPerMinute: 0 }, { metricsRegistry: null });
+  await connector.connect();
+  const client = new Client({ accessToken: emulator.token, basePath: url, numberOfApiCallRetries: 0 });
+  const basicApi = client.crm.contacts.basicApi;
+
+  const viaConnector = async () => {
+    let count = 0;
+    for await (const page of connector.read({ table: 'contacts' })) count += page.length;
+    return count;
+  };
+  const viaSdk = async () => {
+    let count = 0;
+    let after: string | undefined;
+    do {
+      const page = await basicApi.getPage(100, after, properties, undefined, undefined, false);
+      count += page.results.length;
+      after = page.paging?.next?.after;
+    } while (after);
+    return count;
+  };
+  await viaSdk();
+  await viaConnector();
+  const connectorTimes: number[] = [];
+  const sdkTimes: number[] = [];
+  for (let round = 0; round < 5; round += 1) {
+    for (const [fn, times] of [[viaSdk, sdkTimes], [viaConnector, connectorTimes]] as const) {
+      globalThis.gc?.();
+      const started = performance.now();
+      const count = await fn();
+      times.push(performance.now() - started);
+      if (count !== total) throw new Error(`read ${count} rows, expected ${total}`);
+    }
+  }
+  const ratio = median(connectorTimes) / median(sdkTimes);
+  console.log(
+    `read ${total} contacts (${properties.length} properties): connector ${seconds(median(connectorTimes))} s, plain SDK loop ${seconds(median(sdkTimes))} s, ` +
+      `ratio ${ratio.toFixed(3)} (target <= 1.10; median of 5, the connector's one properties call included)`,
+  );
+  await connector.close();
+  await emulator.stop();
+}
+
+await upsertPhase();
+await readPhase();
+console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

@@ -1,0 +1,179 @@
+import { CRMConnector } from '@automl/connector-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HubSpotConnector } from './hubspot-connector.js';
+import { contacts, fastPolicy, startHubSpot, type HubSpotFixture } from './test-support/hubspot-test-setup.js';
+
+describe('HubSpotConnector against the emulated portal', () => {
+  let fixture: HubSpotFixture | undefined;
+  afterEach(async () => {
+    await fixture?.close();
+    fixture = undefined;
+  });
+
+  it('runs the spec example through the CRMConnector facade and the real SDK', async () => {
+    fixture = await startHubSpot();
+    fixture.emulator.portal.seedObjects('contacts', contacts(25));
+    fixture.emulator.portal.defineCustomObject({ name: 'cars', properties: [{ name: 'model', label: 'Model' }] });
+    const crm = new CRMConnector({ connectionType: 'hubspot', crmType: 'hubspot', apiKey: fixture.emulator.token, baseUrl: fixture.url, ...fastPolicy }, { metricsRegistry: null });
+    await crm.connect();
+    expect(await crm.listTables()).toEqual(['contacts', 'companies', 'deals', 'cars']);
+    const rows = await crm.fetchCrmData('contacts', { limit: 10 });
+    expect(rows).toHaveLength(10);
+    expect(rows[0]).toMatchObject({ email: 'person0@example.com', firstname: 'First0', hs_object_id: Number(rows[0]!.id) });
+    expect(rows[0]!.createdate).toBeInstanceOf(Date);
+    // limit 10 asks HubSpot for one page of 10, not a page of 100.
+    expect(fixture.emulator.requestsTo('objects.list').map((request) => new URLSearchParams(request.query).get('limit'))).toEqual(['10']);
+    const result = await crm.writeCrmData([{ email: 'new@example.com', firstname: 'New' }], { destination: 'contacts', updateExisting: true });
+    expect(result).toMatchObject({ received: 1, written: 1, created: 1, updated: 0, failed: [] });
+    await crm.close();
+  });
+
+  it('pages through the list endpoint lazily, 100 records a page', async () => {
+    fixture = await startHubSpot();
+    fixture.emulator.portal.seedObjects('contacts', contacts(250));
+    const pages: number[] = [];
+    const ids = new Set<string>();
+    for await (const page of fixture.connector.read({ table: 'contacts', columns: ['email'] })) {
+      pages.push(page.length);
+      for (const row of page) ids.add(String(row.id));
+    }
+    expect(pages).toEqual([100, 100, 50]);
+    expect(ids.size).toBe(250);
+    const listCalls = fixture.emulator.requestsTo('objects.list');
+    expect(listCalls.map((request) => new URLSearchParams(request.query).get('after'))).toEqual([null, expect.any(String), expect.any(String)]);
+
+    // Stopping early fetches no further page.
+    fixture.emulator.clearLog();
+    for await (const page of fixture.connector.read({ table: 'contacts' })) {
+      expect(page).toHaveLength(100);
+      break;
+    }
+    expect(fixture.emulator.requestsTo('objects.list')).toHaveLength(1);
+  });
+
+  it('upserts, then reads back typed values; a second run updates instead of duplicating', async () => {
+    fixture = await startHubSpot();
+    const rows = contacts(150).map((row, index) => ({ ...row, churn_risk: index / 150, segment: index % 2 ? 'High' : 'Low' }));
+    const first = await fixture.connector.writeCrmData(rows, { destination: 'contacts', updateExisting: true, createMissingProperties: true });
+    expect(first).toMatchObject({ received: 150, written: 150, created: 150, updated: 0, failed: [] });
+    expect(fixture.emulator.requestsTo('objects.batchUpsert')).toHaveLength(2);
+    expect(fixture.emulator.portal.property('contacts', 'churn_risk')).toMatchObject({ type: 'number', groupName: 'contactinformation' });
+    expect(fixture.emulator.portal.property('contacts', 'segment')).toMatchObject({ type: 'string' });
+
+    const second = await fixture.connector.writeCrmData(rows, { destination: 'contacts', updateExisting: true, createMissingProperties: true });
+    expect(second).toMatchObject({ written: 150, created: 0, updated: 150, failed: [] });
+    expect(fixture.emulator.portal.countObjects('contacts')).toBe(150);
+
+    const back = await fixture.connector.fetchCrmData('contacts', { properties: ['email', 'churn_risk', 'segment'] });
+    expect(back).toHaveLength(150);
+    expect(back[3]).toEqual({ id: expect.any(String), email: 'person3@example.com', churn_risk: 3 / 150, segment: 'High' });
+  });
+
+  it('reads only records modified since an instant', async () => {
+    fixture = await startHubSpot();
+    const seeded = fixture.emulator.portal.seedObjects('contacts', contacts(30));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const since = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await fixture.connector.writeCrmData([{ email: 'person7@example.com', lastname: 'Changed' }, { email: 'person21@example.com', lastname: 'Changed' }], {
+      destination: 'contacts',
+    });
+    const changed = await fixture.connector.fetchCrmData('contacts', { since, properties: ['email', 'lastname'] });
+    expect(changed.map((row) => row.id)).toEqual([seeded[7]!.id, seeded[21]!.id]);
+    expect(changed.every((row) => row.lastname === 'Changed')).toBe(true);
+  });
+
+  it('reports per-row failures of a 207 with the exact input row, and writes the other rows', async () => {
+    fixture = await startHubSpot();
+    const rows = contacts(100);
+    rows[42] = { ...rows[42]!, email: 'not-an-email' };
+    rows[77] = { ...rows[77]! };
+    delete (rows[77] as Record<string, unknown>).email;
+    const result = await fixture.connector.writeCrmData(rows, { destination: 'contacts', updateExisting: true });
+    expect(result.written).toBe(98);
+    expect(result.failed.map((failure) => failure.index)).toEqual([42, 77]);
+    expect(result.failed[0]).toMatchObject({ row: rows[42], code: 'VALIDATION_ERROR', reason: expect.stringContaining('not-an-email') });
+    expect(result.failed[1]).toMatchObject({ code: 'MISSING_ID_PROPERTY' });
+    expect(fixture.emulator.requestsTo('objects.batchUpsert', 207)).toHaveLength(1);
+    expect(fixture.emulator.portal.countObjects('contacts')).toBe(98);
+  });
+
+  it('maps injected partial failures of a batch create back to their rows', async () => {
+    fixture = await startHubSpot();
+    fixture.emulator.faults.inject({
+      route: 'objects.batchCreate',
+      times: 1,
+      fault: { kind: 'partial', match: (_item, index) => index === 5 || index === 60, reason: 'Injected: record rejected' },
+    });
+    const result = await fixture.connector.write(contacts(120), { table: 'contacts', mode: 'append' });
+    expect(result).toMatchObject({ received: 120, written: 118, created: 118 });
+    expect(result.failed.map((failure) => [failure.index, failure.reason])).toEqual([
+      [5, 'Injected: record rejected'],
+      [60, 'Injected: record rejected'],
+    ]);
+    expect(fixture.emulator.portal.countObjects('contacts')).toBe(118);
+  });
+
+  it('splits a batch HubSpot refused whole until the bad rows stand alone', async () => {
+    fixture = await startHubSpot();
+    fixture.emulator.faults.inject({ route: 'objects.batchUpsert', times: 1, fault: { kind: 'status', status: 400, message: 'Batch refused' } });
+    const result = await fixture.connector.writeCrmData(contacts(100), { destination: 'contacts' });
+    expect(result).toMatchObject({ written: 100, created: 100, failed: [] });
+    expect(fixture.emulator.requestsTo('objects.batchUpsert').map((request) => (request.body as { inputs: unknown[] }).inputs.length)).toEqual([100, 50, 50]);
+  });
+
+  it('puts a repeated key in the next batch, as HubSpot refuses duplicates in one batch', async () => {
+    fixture = await startHubSpot();
+    const result = await fixture.connector.writeCrmData(
+      [
+        { email: 'ada@example.com', firstname: 'Ada' },
+        { email: 'bob@example.com', firstname: 'Bob' },
+        { email: 'ADA@example.com', firstname: 'Ada L.' },
+      ],
+      { destination: 'contacts', updateExisting: true },
+    );
+    expect(result).toMatchObject({ written: 3, created: 2, updated: 1, failed: [] });
+    expect(fixture.emulator.requestsTo('objects.batchUpsert')).toHaveLength(2);
+    expect(fixture.emulator.portal.listObjects('contacts').map((record) => record.properties.firstname)).toEqual(['Ada L.', 'Bob']);
+  });
+
+  it('names missing properties instead of writing when not asked to create them', async () => {
+    fixture = await startHubSpot();
+    const rows = contacts(3).map((row) => ({ ...row, churn_risk: 0.5, segment: 'High' }));
+    const failure = await fixture.connector.writeCrmData(rows, { destination: 'contacts', updateExisting: true }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ name: 'DataError', code: 'PROPERTY_DOESNT_EXIST', hint: expect.stringContaining('createMissingProperties') });
+    expect((failure as Error).message).toMatch(/churn_risk, segment/);
+    expect(fixture.emulator.portal.countObjects('contacts')).toBe(0);
+  });
+
+  it('describes an object from its properties and writes custom objects by name', async () => {
+    fixture = await startHubSpot();
+    fixture.emulator.portal.defineCustomObject({
+      name: 'cars',
+      properties: [
+        { name: 'vin', label: 'VIN', hasUniqueValue: true },
+        { name: 'price', label: 'Price', type: 'number', fieldType: 'number' },
+      ],
+    });
+    const schema = await fixture.connector.describe('cars');
+    expect(schema.columns).toEqual(expect.arrayContaining([{ name: 'price', type: 'number', sourceType: 'number', nullable: true }]));
+    const result = await fixture.connector.write([{ vin: 'V1', price: 1000 }, { vin: 'V2', price: 2000 }], { table: 'cars', mode: 'upsert', keyColumn: 'vin' });
+    expect(result).toMatchObject({ written: 2, created: 2 });
+    expect(await fixture.connector.readAll({ table: 'cars', columns: ['vin', 'price'] })).toEqual([
+      { id: expect.any(String), vin: 'V1', price: 1000 },
+      { id: expect.any(String), vin: 'V2', price: 2000 },
+    ]);
+    expect(fixture.emulator.requestsTo('objects.batchUpsert')[0]!.path).toMatch(/\/crm\/v3\/objects\/2-\d+\/batch\/upsert$/);
+  });
+
+  it('connects lazily and closes idempotently', async () => {
+    fixture = await startHubSpot();
+    const connector = new HubSpotConnector({ apiKey: fixture.emulator.token, baseUrl: fixture.url, ...fastPolicy }, { metricsRegistry: null });
+    await connector.connect();
+    expect(fixture.emulator.requests).toHaveLength(0);
+    expect(await connector.testConnection()).toMatchObject({ ok: true, identity: `portal ${fixture.emulator.portal.portalId}` });
+    await connector.close();
+    await connector.close();
+    await expect(connector.listTables()).rejects.toThrow(/closed/);
+  });
+});
