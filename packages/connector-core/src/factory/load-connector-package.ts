@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors/connector-error.js';
 
@@ -29,12 +30,8 @@ export async function loadConnectorPackage(connectionType: string, resolveFrom: 
   }
   const bases = [...resolveFrom, join(process.cwd(), 'package.json'), process.argv[1]].filter((base): base is string => !!base);
   for (const base of bases) {
-    try {
-      const resolved = createRequire(base).resolve(specifier);
-      return (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
-    } catch (error) {
-      if (!isModuleNotFound(error, specifier) && (error as { code?: string }).code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw error;
-    }
+    const entry = resolveEsmEntry(specifier, base);
+    if (entry) return (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
   }
   throw new ConfigError({
     message: `The ${connectionType} connector is not installed: ${specifier} could not be found. Install it with: npm install ${specifier}`,
@@ -42,4 +39,25 @@ export async function loadConnectorPackage(connectionType: string, resolveFrom: 
     operation: 'createConnector',
     hint: `Install it beside @automl/connector-core: npm install ${specifier} (or pnpm add ${specifier}).`,
   });
+}
+
+/**
+ * Finds a package's ESM entry as seen from `base`. require.resolve() would apply the "require"
+ * condition, which an ESM-only package does not export; so locate the package by its package.json
+ * (every connector exports it) and read its "import" entry.
+ */
+function resolveEsmEntry(specifier: string, base: string): string | undefined {
+  let manifestPath: string;
+  try {
+    manifestPath = createRequire(base).resolve(`${specifier}/package.json`);
+  } catch {
+    return undefined;
+  }
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports?: unknown; module?: string; main?: string };
+  const root = (manifest.exports as Record<string, unknown> | undefined)?.['.'] ?? manifest.exports;
+  const target =
+    typeof root === 'string'
+      ? root
+      : ((root as Record<string, unknown> | undefined)?.import ?? (root as Record<string, unknown> | undefined)?.default ?? manifest.module ?? manifest.main);
+  return typeof target === 'string' ? join(dirname(manifestPath), target) : undefined;
 }

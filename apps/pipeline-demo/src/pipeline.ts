@@ -1,0 +1,241 @@
+import { AutoMLOrchestrator, type AutoMLOptions, type Row as AutoMLRow } from '@automl/automl';
+import type { ConnectorOptions, Row } from '@automl/connector-core';
+import { ExcelConnector } from '@automl/connector-excel';
+import { GoogleSheetsConnector } from '@automl/connector-googlesheets';
+import { openCrmConnector } from './crm-connector.js';
+import { displayPath } from './display-path.js';
+import { PipelineInputError } from './pipeline-input-error.js';
+import { formatDuration, type StageProgress } from './progress.js';
+import type { CrmFailure, LeaderboardRow, RunReport } from './run-report.js';
+import { countSegments, segmentFor, type Segment } from './segment.js';
+
+/**
+ * Where each stage reads and writes. The same settings shape serves the real services and the
+ * offline sandbox: the sandbox only fills in `baseUrl` and the credentials, as any proxy would.
+ */
+export interface PipelineSettings {
+  excel: { filePath: string; sheetName?: string };
+  /** Credentials from `credentialsJson`, else GOOGLE_SHEETS_CREDENTIALS / GOOGLE_APPLICATION_CREDENTIALS. */
+  googleSheets: { spreadsheetId: string; sheetName?: string; baseUrl?: string; credentialsJson?: string };
+  /** Token from `apiKey`, else HUBSPOT_API_KEY. */
+  hubspot: { baseUrl?: string; apiKey?: string };
+  /** The column to learn; the seed's `churned`. */
+  labelColumn?: string;
+  automl?: AutoMLOptions;
+  /** Passed to every connector: the metrics registry, a logger. */
+  connectorOptions?: ConnectorOptions;
+}
+
+/** The parts of the run report the pipeline fills in, stage by stage (kept when a later stage fails). */
+export type PipelineResults = Pick<RunReport, 'sources' | 'model' | 'predictions' | 'crm'>;
+
+/** What goes to HubSpot per contact: the key, the names, and the two predictions; not the features. */
+export interface ContactPrediction {
+  email: string | null;
+  firstname: string | null;
+  lastname: string | null;
+  churn_risk: number;
+  segment: Segment;
+}
+
+const leaderboardRowsShown = 10;
+const failuresShown = 5;
+
+/**
+ * The seed's pipeline, stage for stage: read customers.xlsx, train AutoML on it, read the new
+ * customers from Google Sheets, score them (churn_risk = P(churn), segment at 0.3 / 0.7), and upsert
+ * them into HubSpot contacts by email. Fills `results` as it goes; a stage that fails throws a
+ * StageFailure naming it.
+ */
+export async function runPipeline(settings: PipelineSettings, progress: StageProgress, results: PipelineResults): Promise<void> {
+  const labelColumn = settings.labelColumn ?? 'churned';
+  const connectorOptions = settings.connectorOptions ?? {};
+
+  // 1. Read the training table from Excel.
+  const excel = new ExcelConnector({ connectionType: 'excel', filePath: settings.excel.filePath }, connectorOptions);
+  const training = await progress.run(
+    'readExcel',
+    `Reading ${displayPath(settings.excel.filePath)}`,
+    async () => {
+      try {
+        return await excel.readExcelWithReport(settings.excel.sheetName === undefined ? {} : { sheetName: settings.excel.sheetName });
+      } finally {
+        await excel.close();
+      }
+    },
+    (read) => `${read.rows.length.toLocaleString('en-US')} rows, ${read.columns.length} columns (sheet "${read.sheet}")`,
+  );
+  const labelled = training.rows.filter((row) => !isBlank(row[labelColumn]));
+  results.sources.excel = {
+    path: settings.excel.filePath,
+    sheet: training.sheet,
+    rows: training.rows.length,
+    columns: training.columns.length,
+    unlabeledRowsSkipped: training.rows.length - labelled.length,
+  };
+
+  // 2. Train: X = every column but the label, y = the label.
+  const orchestrator = await progress.run(
+    'train',
+    `Training AutoML on ${labelled.length.toLocaleString('en-US')} rows to predict "${labelColumn}"`,
+    async () => {
+      if (!training.columns.includes(labelColumn)) {
+        throw new PipelineInputError(
+          `The training sheet has no "${labelColumn}" column (columns: ${training.columns.join(', ')})`,
+          `Add the label column "${labelColumn}" (Yes/No) to the training workbook, or pass --data with a workbook that has it.`,
+        );
+      }
+      const features = labelled.map((row) => withoutColumn(row, labelColumn));
+      const labels = labelled.map((row) => row[labelColumn] as string | number | boolean);
+      return new AutoMLOrchestrator({ seed: 42, ...settings.automl }).fit(features as AutoMLRow[], labels);
+    },
+    (fitted) => `best model: ${fitted.bestModel}`,
+  );
+  const leaderboard = orchestrator.leaderboard.map((entry) => ({ ...entry }));
+  results.model = {
+    best: orchestrator.bestModel,
+    classes: [...orchestrator.classes] as Array<string | number | boolean>,
+    trainingRows: labelled.length,
+    droppedColumns: orchestrator.droppedColumns.map(({ name, reason }) => ({ name, reason })),
+    leaderboard,
+  };
+  printLeaderboard(progress, leaderboard, orchestrator.bestModel);
+  if (orchestrator.droppedColumns.length > 0) {
+    progress.detail(`columns not used: ${orchestrator.droppedColumns.map(({ name, reason }) => `${name} (${reason})`).join(', ')}`);
+  }
+
+  // 3. Read the new customers from Google Sheets.
+  const sheets = new GoogleSheetsConnector(
+    {
+      connectionType: 'googlesheets',
+      spreadsheetId: settings.googleSheets.spreadsheetId,
+      ...(settings.googleSheets.baseUrl === undefined ? {} : { baseUrl: settings.googleSheets.baseUrl }),
+      ...(settings.googleSheets.credentialsJson === undefined ? {} : { credentialsJson: settings.googleSheets.credentialsJson }),
+    },
+    connectorOptions,
+  );
+  const newCustomers = await progress.run(
+    'readGoogleSheets',
+    `Reading new customers from Google Sheets (spreadsheet ${settings.googleSheets.spreadsheetId})`,
+    async () => {
+      try {
+        await sheets.connect();
+        return await sheets.readGoogleSheet(settings.googleSheets.sheetName === undefined ? {} : { sheetName: settings.googleSheets.sheetName });
+      } finally {
+        await sheets.close();
+      }
+    },
+    (rows) => `${rows.length.toLocaleString('en-US')} rows`,
+  );
+  results.sources.googlesheets = { spreadsheetId: settings.googleSheets.spreadsheetId, sheet: settings.googleSheets.sheetName ?? null, rows: newCustomers.length };
+
+  // 4. Score: churn_risk is the probability of the positive class (column 1 of sorted classes, 'Yes').
+  const contacts = await progress.run(
+    'predict',
+    'Scoring churn risk',
+    async () => {
+      if (newCustomers.length === 0) {
+        throw new PipelineInputError('The new-customers sheet has no data rows', 'Put a header row and at least one customer (with an email) in the first tab of the spreadsheet.');
+      }
+      const positiveColumn = orchestrator.classes.length - 1;
+      const probabilities = orchestrator.predictProba(newCustomers as AutoMLRow[]);
+      return newCustomers.map((customer, index): ContactPrediction => {
+        const churnRisk = probabilities[index]![positiveColumn]!;
+        return {
+          email: textOrNull(customer.email),
+          firstname: textOrNull(customer.first_name),
+          lastname: textOrNull(customer.last_name),
+          churn_risk: Math.round(churnRisk * 10_000) / 10_000,
+          // Segment from the unrounded probability, as the seed cuts predictions[:, 1] itself.
+          segment: segmentFor(churnRisk),
+        };
+      });
+    },
+    (scored) => {
+      const counts = countSegments(scored.map((contact) => contact.segment));
+      return `Low ${counts.Low}, Medium ${counts.Medium}, High ${counts.High}`;
+    },
+  );
+  results.predictions = {
+    rows: contacts.length,
+    segments: countSegments(contacts.map((contact) => contact.segment)),
+    meanChurnRisk: Math.round((contacts.reduce((sum, contact) => sum + contact.churn_risk, 0) / contacts.length) * 10_000) / 10_000,
+  };
+
+  // 5. Upsert into HubSpot contacts by email; failed rows are reported, not fatal.
+  const crm = openCrmConnector(
+    {
+      connectionType: 'hubspot',
+      crmType: 'hubspot',
+      ...(settings.hubspot.baseUrl === undefined ? {} : { baseUrl: settings.hubspot.baseUrl }),
+      ...(settings.hubspot.apiKey === undefined ? {} : { apiKey: settings.hubspot.apiKey }),
+    },
+    connectorOptions,
+  );
+  const written = await progress.run(
+    'writeHubSpot',
+    `Upserting ${contacts.length.toLocaleString('en-US')} contacts into HubSpot by email`,
+    async () => {
+      try {
+        await crm.connect();
+        return await crm.writeCrmData(contacts as unknown as Row[], {
+          destination: 'contacts',
+          updateExisting: true,
+          idProperty: 'email',
+          createMissingProperties: true,
+        });
+      } finally {
+        await crm.close();
+      }
+    },
+    (result) => `created ${result.created ?? 0}, updated ${result.updated ?? 0}, failed ${result.failed.length}`,
+  );
+  const failures: CrmFailure[] = written.failed.map((failure) => ({
+    index: failure.index,
+    email: contacts[failure.index]?.email ?? null,
+    reason: failure.reason,
+    ...(failure.code === undefined ? {} : { code: String(failure.code) }),
+  }));
+  results.crm = {
+    system: 'hubspot',
+    destination: 'contacts',
+    idProperty: 'email',
+    received: written.received,
+    written: written.written,
+    created: written.created ?? 0,
+    updated: written.updated ?? 0,
+    failed: failures.length,
+    failures,
+  };
+  for (const failure of failures.slice(0, failuresShown)) {
+    progress.detail(`failed row ${failure.index} (${failure.email ?? 'no email'}): ${failure.reason}`);
+  }
+  if (failures.length > failuresShown) progress.detail(`... and ${failures.length - failuresShown} more failed rows (see the report)`);
+}
+
+function printLeaderboard(progress: StageProgress, leaderboard: readonly LeaderboardRow[], best: string): void {
+  const width = Math.max(5, ...leaderboard.map((entry) => entry.model.length));
+  progress.detail(`  ${'model'.padEnd(width)}  ROC AUC  accuracy  log loss  fit/fold`);
+  for (const entry of leaderboard.slice(0, leaderboardRowsShown)) {
+    const marker = entry.model === best ? '* ' : '  ';
+    progress.detail(
+      `${marker}${entry.model.padEnd(width)}  ${entry.rocAuc.toFixed(4).padStart(7)}  ${entry.accuracy.toFixed(4).padStart(8)}  ${entry.logLoss.toFixed(4).padStart(8)}  ${formatDuration(entry.fitTimeMs).padStart(8)}`,
+    );
+  }
+}
+
+function isBlank(value: unknown): boolean {
+  return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+}
+
+function withoutColumn(row: Row, column: string): Row {
+  const copy = { ...row };
+  delete copy[column];
+  return copy;
+}
+
+function textOrNull(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const text = String(value).trim();
+  return text === '' ? null : text;
+}

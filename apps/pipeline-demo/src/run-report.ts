@@ -1,0 +1,80 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Segment } from './segment.js';
+
+export type PipelineMode = 'offline' | 'online';
+
+/** The stages of the pipeline, in order, as named in `durationsMs`. */
+export type StageName = 'sandbox' | 'readExcel' | 'train' | 'readGoogleSheets' | 'predict' | 'writeHubSpot';
+
+/** One candidate model's cross-validated scores, best ROC AUC first. */
+export interface LeaderboardRow {
+  model: string;
+  rocAuc: number;
+  accuracy: number;
+  logLoss: number;
+  fitTimeMs: number;
+}
+
+export interface CrmFailure {
+  /** Position of the row among the new customers (0-based). */
+  index: number;
+  email: string | null;
+  reason: string;
+  code?: string;
+}
+
+/** The machine-readable record of one run, written as JSON (`report: <path>` ends the output). */
+export interface RunReport {
+  format: 'automl-pipeline-demo-report';
+  version: 1;
+  ok: boolean;
+  mode: PipelineMode;
+  startedAt: string;
+  finishedAt: string;
+  sources: {
+    excel?: { path: string; sheet: string; rows: number; columns: number; unlabeledRowsSkipped: number };
+    googlesheets?: { spreadsheetId: string; sheet: string | null; rows: number };
+  };
+  model?: {
+    best: string;
+    classes: Array<string | number | boolean>;
+    trainingRows: number;
+    droppedColumns: Array<{ name: string; reason: string }>;
+    leaderboard: LeaderboardRow[];
+  };
+  predictions?: { rows: number; segments: Record<Segment, number>; meanChurnRisk: number };
+  crm?: {
+    system: 'hubspot';
+    destination: 'contacts';
+    idProperty: 'email';
+    received: number;
+    written: number;
+    created: number;
+    updated: number;
+    /** How many rows failed; `failures` holds each one's reason. */
+    failed: number;
+    failures: CrmFailure[];
+  };
+  /** Requests each connector sent (prom-client's ml_connectors_requests_total, all outcomes). */
+  requests: Record<string, number>;
+  /** Wall time of each stage that ran, plus `total`. */
+  durationsMs: Partial<Record<StageName, number>> & { total: number };
+  /** Set when a stage failed: which one and the typed error's message and hint. */
+  error?: { stage: StageName | 'setup'; name: string; message: string; hint?: string };
+}
+
+/** `reports/run-2025-01-31T10-15-02-123Z.json` under the state directory. */
+export function defaultReportPath(stateDirectory: string, startedAt: Date): string {
+  return join(stateDirectory, 'reports', `run-${startedAt.toISOString().replaceAll(':', '-').replace('.', '-')}.json`);
+}
+
+/** Writes the report atomically (temp file + rename) and returns its absolute path. */
+export function writeRunReport(report: RunReport, path: string): string {
+  const absolute = resolve(path);
+  mkdirSync(dirname(absolute), { recursive: true });
+  const temporary = `${absolute}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(report, null, 2)}\n`);
+  renameSync(temporary, absolute);
+  return absolute;
+}
