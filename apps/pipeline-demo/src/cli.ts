@@ -2,7 +2,7 @@
 import { parseCliArguments, usage } from './cli-arguments.js';
 import { runDemo } from './run-demo.js';
 
-let parsed;
+let parsed: ReturnType<typeof parseCliArguments>;
 try {
   parsed = parseCliArguments(process.argv.slice(2));
 } catch (error) {

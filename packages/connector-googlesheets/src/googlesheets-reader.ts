@@ -78,14 +78,14 @@ async function sampleColumns(session: SheetsSession, target: Target, headerRow: 
     { signal },
   );
   const rowData = response.data.sheets?.[0]?.data?.[0]?.rowData ?? [];
-  const valueOf = (cell: { effectiveValue?: Record<string, unknown> | null } | undefined) => {
+  const effectiveValueOf = (cell: { effectiveValue?: Record<string, unknown> | null } | undefined) => {
     const effective = cell?.effectiveValue;
     return effective ? (effective.stringValue ?? effective.numberValue ?? effective.boolValue ?? null) : null;
   };
   const headerCells = headerRow ? (rowData[0]?.values ?? []) : [];
   const dataRows = headerRow ? rowData.slice(1) : rowData;
   const width = Math.max(headerCells.length, headerRow ? 0 : Math.max(0, ...dataRows.map((row) => row.values?.length ?? 0)));
-  const names = columnNames(Array.from({ length: width }, (_, index) => valueOf(headerCells[index] as never)), target.startColumn, headerRow);
+  const names = columnNames(Array.from({ length: width }, (_, index) => effectiveValueOf(headerCells[index] as never)), target.startColumn, headerRow);
   const types: Array<ColumnType | undefined> = new Array(width).fill(undefined);
   const formats: Array<NumberFormatType | undefined> = new Array(width).fill(undefined);
   const nullable: boolean[] = new Array(width).fill(dataRows.length === 0);

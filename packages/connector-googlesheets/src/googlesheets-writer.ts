@@ -1,4 +1,4 @@
-import { ConnectorError, iterateRows, type Row, type RowFailure, type RowsInput, type WriteResult } from '@automl/connector-core';
+import { type ConnectorError, iterateRows, type Row, type RowFailure, type RowsInput, type WriteResult } from '@automl/connector-core';
 import type { sheets_v4 } from '@googleapis/sheets';
 import { rangeOf } from './googlesheets-a1-range.js';
 import { toCellData } from './convert-googlesheets-value.js';

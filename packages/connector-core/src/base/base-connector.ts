@@ -10,7 +10,7 @@ import { ConnectorError, UnsupportedOperationError } from '../errors/connector-e
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { redactingLogger } from '../logging/redacting-logger.js';
 import { ConnectorMetrics } from '../metrics/connector-metrics.js';
-import { ResiliencePolicy, type CallContext, type CallOptions, type ErrorClassifier } from '../policy/resilience-policy.js';
+import { ResiliencePolicy, type CallContext, type CallOptions } from '../policy/resilience-policy.js';
 import { Redactor } from '../secrets/redactor.js';
 import { Secret } from '../secrets/secret.js';
 import { collectPages } from './rows.js';

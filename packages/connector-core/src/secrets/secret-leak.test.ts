@@ -76,7 +76,10 @@ describe('no secret leaves the library', () => {
     const writes: string[] = [];
     const originalWrite = process.stderr.write.bind(process.stderr);
     const originalLog = console.log;
-    process.stderr.write = ((chunk: string) => (writes.push(String(chunk)), true)) as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string) => {
+      writes.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
     console.log = (...parts: unknown[]) => writes.push(parts.join(' '));
     try {
       const connector = new RecordsConnector({ apiKey: 'wrong-token-x', baseUrl, maxRetries: 0 }, { metricsRegistry: null });

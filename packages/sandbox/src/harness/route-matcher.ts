@@ -24,9 +24,9 @@ export class RouteMatcher {
           const param = /^:(\w+)(.*)$/.exec(segment);
           if (param) {
             names.push(param[1]!);
-            return `([^/]+?)${escape(param[2]!)}`;
+            return `([^/]+?)${escapeRegExp(param[2]!)}`;
           }
-          return escape(segment);
+          return escapeRegExp(segment);
         })
         .join('/');
       return { route, pattern: new RegExp(`^${source}/?$`), names };
@@ -52,6 +52,6 @@ export class RouteMatcher {
   }
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
