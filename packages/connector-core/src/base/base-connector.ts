@@ -118,6 +118,28 @@ export abstract class BaseConnector<T extends ConnectionType> implements Connect
     return this.policy.execute(operation, fn, options);
   }
 
+  /**
+   * Meters a streamed local operation that has no remote call to wrap (reading a file page by page):
+   * one request with its latency and outcome, the rows of each page, and on failure the same typed,
+   * scrubbed, counted and logged error as `call`. No limiter, retry or timeout: a local stream has no
+   * quota, and wrapping each page in the policy would hold pages in memory for nothing.
+   */
+  protected async *meterPages(operation: string, pages: AsyncIterable<Row[]>): AsyncGenerator<Row[]> {
+    const started = performance.now();
+    let outcome: 'success' | 'error' = 'success';
+    try {
+      for await (const page of pages) {
+        this.metrics.recordRows(this.id, operation, page.length);
+        yield page;
+      }
+    } catch (error) {
+      outcome = 'error';
+      throw this.policy.failure(operation, error);
+    } finally {
+      this.metrics.recordRequest(this.id, operation, outcome, (performance.now() - started) / 1000);
+    }
+  }
+
   /** Opens clients, checks credentials. Called once, lazily, by `connect()`. */
   protected abstract openConnection(): Promise<void>;
   /** Releases what `openConnection` opened. Called at most once. */

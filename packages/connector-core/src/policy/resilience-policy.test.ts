@@ -124,3 +124,26 @@ describe('ResiliencePolicy on real HTTP', () => {
     expect((error as RateLimitError).retryAfterMs).toBe(10);
   });
 });
+
+describe('ResiliencePolicy cancellation', () => {
+  it('ends with the caller AbortError and does not retry', async () => {
+    const policy = ResiliencePolicy.fromConfig({ connectionType: 'hubspot', maxRetries: 3, retryBackoffSeconds: 0.01 });
+    const controller = new AbortController();
+    let calls = 0;
+    const started = Promise.withResolvers<void>();
+    const pending = policy.execute(
+      'read',
+      ({ signal }) =>
+        new Promise((_, reject) => {
+          calls += 1;
+          started.resolve();
+          signal.addEventListener('abort', () => reject(new Error('socket closed')));
+        }),
+      { signal: controller.signal },
+    );
+    await started.promise;
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    expect(calls).toBe(1);
+  });
+});

@@ -58,6 +58,11 @@ export interface CallOptions {
    */
   idempotent?: boolean;
   signal?: AbortSignal;
+  /**
+   * false for a long local operation (writing a large file) that has no remote system to wait for:
+   * the per-attempt timeout is for requests, not for a job whose length grows with its input.
+   */
+  timeout?: boolean;
 }
 
 /** The settings of a config, with the specification's and the vendors' defaults filled in. */
@@ -163,8 +168,11 @@ export class ResiliencePolicy {
         const slot = await this.limiter?.acquire(options.signal);
         if (slot) this.metrics.recordRateLimitWait(connector, slot.waitedMs);
         try {
+          if (options.timeout === false) return await call({ signal: options.signal ?? new AbortController().signal, attempt });
           return await this.#timeout.execute(({ signal }) => call({ signal, attempt }), options.signal);
         } catch (error) {
+          // Cancelled by the caller: never retried, ends with the caller's reason.
+          if (options.signal?.aborted) throw options.signal.reason;
           const classified = this.#toConnectorError(error, operation);
           if (classified.kind === 'rate-limited' && classified.retryAfterMs && this.limiter) {
             this.limiter.pauseUntil(Date.now() + classified.retryAfterMs);
@@ -181,12 +189,28 @@ export class ResiliencePolicy {
       this.metrics.recordRequest(connector, operation, 'success', (performance.now() - started) / 1000);
       return result;
     } catch (error) {
-      const final = this.#sanitise(this.#toConnectorError(error, operation));
       this.metrics.recordRequest(connector, operation, 'error', (performance.now() - started) / 1000);
-      this.metrics.recordError(connector, operation, final.kind);
-      this.logger.error({ connector, operation, attempts: attempt, error: final.toJSON() }, final.message);
-      throw final;
+      throw this.failure(operation, options.signal?.aborted ? options.signal.reason : error, attempt);
     }
+  }
+
+  /**
+   * The error that leaves the library for a failed operation: classified, scrubbed of credentials,
+   * counted in `ml_connectors_errors_total` and logged. `execute` uses it; so does a connector that
+   * meters a streamed local operation with no remote call to wrap (see BaseConnector.meterPages).
+   */
+  failure(operation: string, error: unknown, attempts = 1): Error {
+    const { connector } = this.settings;
+    // The caller cancelled: end with the caller's AbortError, as fetch and streams do; not a failure
+    // of the system, so it is counted apart and not logged as an error.
+    if ((error as { name?: string } | null)?.name === 'AbortError') {
+      this.metrics.recordError(connector, operation, 'aborted');
+      return error as Error;
+    }
+    const final = this.#sanitise(this.#toConnectorError(error, operation));
+    this.metrics.recordError(connector, operation, final.kind);
+    this.logger.error({ connector, operation, attempts, error: final.toJSON() }, final.message);
+    return final;
   }
 
   #toConnectorError(error: unknown, operation: string): ConnectorError {
@@ -210,9 +234,6 @@ export class ResiliencePolicy {
         retryable: false,
         hint: 'The system returned several transient failures in a row. Check its status page, then retry.',
       });
-    }
-    if ((error as { name?: string } | null)?.name === 'AbortError') {
-      return new ConnectorError({ message: `${operation} was cancelled`, connector, operation, code: 'ABORTED' });
     }
     // Socket-level failures look the same whatever the SDK: core recognises them for every connector.
     if (isTransientNetworkError(error)) {
