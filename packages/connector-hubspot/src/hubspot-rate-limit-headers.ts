@@ -30,3 +30,24 @@ export function retryDelayFromHeaders(headers: HeaderBag | undefined): number | 
 export function dailyLimitReached(headers: HeaderBag | undefined, message: string | undefined): boolean {
   return header(headers, 'x-hubspot-ratelimit-daily-remaining') === '0' || /daily limit/i.test(message ?? '');
 }
+
+/**
+ * The portal's quota as a successful answer states it: `-Max` requests per
+ * `-Interval-Milliseconds`, `-Remaining` of them left. The budget is shared by every app of the
+ * portal, so it can run out before our own limiter thinks; core adopts a stricter quota than the
+ * configured one and pauses when the budget is spent.
+ */
+export function quotaFromHeaders(
+  headers: HeaderBag | undefined,
+): { limit?: number; windowMs?: number; remaining?: number; resetInMs?: number } | undefined {
+  const number = (name: string) => {
+    const value = header(headers, name);
+    const parsed = value === undefined || value === '' ? Number.NaN : Number(value);
+    return Number.isFinite(parsed) ? parsed : undefined;
+  };
+  const limit = number('x-hubspot-ratelimit-max');
+  const windowMs = number('x-hubspot-ratelimit-interval-milliseconds');
+  const remaining = number('x-hubspot-ratelimit-remaining');
+  if (limit === undefined && remaining === undefined) return undefined;
+  return { limit, windowMs, remaining, resetInMs: windowMs };
+}

@@ -118,6 +118,11 @@ export abstract class BaseConnector<T extends ConnectionType> implements Connect
     return this.policy.execute(operation, fn, options);
   }
 
+  /** Passes what the server said of its quota (rate-limit headers of a success) to the policy. */
+  protected observeServerQuota(quota: { limit?: number; windowMs?: number; remaining?: number; resetInMs?: number }): void {
+    this.policy.observeServerQuota(quota);
+  }
+
   /**
    * Meters a streamed local operation that has no remote call to wrap (reading a file page by page):
    * one request with its latency and outcome, the rows of each page, and on failure the same typed,

@@ -49,6 +49,19 @@ describe('SlidingWindowRateLimiter', () => {
     expect(limiter.delayNow()).toBe(400);
   });
 
+  it('adopts a stricter quota announced by the server, never a looser one', async () => {
+    let now = 0;
+    const limiter = new SlidingWindowRateLimiter({ limit: 10, windowMs: 1_000, safetyMarginMs: 0, now: () => now });
+    expect(limiter.tightenTo(100, 1_000)).toBe(false);
+    for (let index = 0; index < 4; index += 1) (await limiter.acquire()).release();
+    expect(limiter.tightenTo(2, 1_000)).toBe(true);
+    // Four requests in the window and a limit of two: the third-oldest must leave first.
+    now = 500;
+    expect(limiter.delayNow()).toBe(500);
+    now = 1_000;
+    expect(limiter.delayNow()).toBe(0);
+  });
+
   it('holds every caller back after pauseUntil (a Retry-After)', () => {
     const now = 5_000;
     const limiter = new SlidingWindowRateLimiter({ limit: 100, windowMs: 1_000, now: () => now });

@@ -30,8 +30,8 @@ export interface RateLimitSlot {
  * above) or are built around Redis; this is a few honest lines instead.
  */
 export class SlidingWindowRateLimiter {
-  readonly limit: number;
-  readonly windowMs: number;
+  #limit: number;
+  #windowMs: number;
   readonly #margin: number;
   readonly #now: () => number;
   /** Completion times still inside the window, oldest first (releases happen in clock order). */
@@ -44,10 +44,30 @@ export class SlidingWindowRateLimiter {
 
   constructor(options: RateLimiterOptions) {
     if (!(options.limit >= 1)) throw new RangeError('limit must be >= 1');
-    this.limit = Math.floor(options.limit);
-    this.windowMs = options.windowMs;
+    this.#limit = Math.floor(options.limit);
+    this.#windowMs = options.windowMs;
     this.#margin = options.safetyMarginMs ?? 5;
     this.#now = options.now ?? Date.now;
+  }
+
+  get limit(): number {
+    return this.#limit;
+  }
+
+  get windowMs(): number {
+    return this.#windowMs;
+  }
+
+  /**
+   * Adopts the quota the server announces (vendor rate-limit headers) when it is stricter than the
+   * configured one: a portal on a lower tier than configured is then never overrun.
+   */
+  tightenTo(limit: number, windowMs: number): boolean {
+    if (!(limit >= 1) || !(windowMs > 0)) return false;
+    if (limit / windowMs >= this.#limit / this.#windowMs && windowMs <= this.#windowMs) return false;
+    this.#limit = Math.floor(limit);
+    this.#windowMs = windowMs;
+    return true;
   }
 
   /** Waits for a slot and takes it. */
@@ -65,12 +85,15 @@ export class SlidingWindowRateLimiter {
   /** How long a request arriving now would wait (Infinity: until an in-flight request completes). */
   delayNow(): number {
     const now = this.#now();
-    this.#forgetOlderThan(now - this.windowMs - this.#margin);
+    this.#forgetOlderThan(now - this.#windowMs - this.#margin);
     const pause = Math.max(0, this.#pausedUntil - now);
     const inWindow = this.#completed.length - this.#head;
-    if (this.#inFlight + inWindow < this.limit) return pause;
-    if (inWindow === 0) return Number.POSITIVE_INFINITY;
-    return Math.max(pause, this.#completed[this.#head]! + this.windowMs + this.#margin - now);
+    if (this.#inFlight + inWindow < this.#limit) return pause;
+    // Completions that must leave the window before one more request fits (more than one after the
+    // limit was tightened); when in-flight requests alone fill it, wait for one to complete.
+    const mustLeave = this.#inFlight + inWindow - this.#limit;
+    if (mustLeave >= inWindow) return Number.POSITIVE_INFINITY;
+    return Math.max(pause, this.#completed[this.#head + mustLeave]! + this.#windowMs + this.#margin - now);
   }
 
   #forgetOlderThan(cutoff: number): void {

@@ -195,6 +195,25 @@ export class ResiliencePolicy {
   }
 
   /**
+   * What the server said of its quota on a successful response (vendor rate-limit headers): a
+   * stricter quota than configured is adopted, and an exhausted budget that our own accounting does
+   * not explain (another client of the same account spends it) pauses every caller until it refills.
+   */
+  observeServerQuota(quota: { limit?: number; windowMs?: number; remaining?: number; resetInMs?: number }): void {
+    const limiter = this.limiter;
+    if (!limiter) return;
+    if (quota.limit !== undefined && quota.windowMs !== undefined && limiter.tightenTo(quota.limit, quota.windowMs)) {
+      this.logger.warn(
+        { connector: this.settings.connector, limit: quota.limit, windowMs: quota.windowMs },
+        'the server announces a stricter rate limit than configured; using it',
+      );
+    }
+    if (quota.remaining !== undefined && quota.remaining <= 0 && limiter.delayNow() === 0) {
+      limiter.pauseUntil(Date.now() + (quota.resetInMs ?? quota.windowMs ?? limiter.windowMs));
+    }
+  }
+
+  /**
    * The error that leaves the library for a failed operation: classified, scrubbed of credentials,
    * counted in `ml_connectors_errors_total` and logged. `execute` uses it; so does a connector that
    * meters a streamed local operation with no remote call to wrap (see BaseConnector.meterPages).

@@ -1,0 +1,2 @@
+/** HubSpot's limit for list pages and batch inputs. */
+export const hubSpotPageLimit = 100;
