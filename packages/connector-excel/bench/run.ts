@@ -7,7 +7,6 @@ import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ExcelJS from 'exceljs';
 import { ExcelConnector } from '../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -103,6 +102,7 @@ const tasks: Record<string, () => Promise<number>> = {
   },
   async 'exceljs-write-100k'() {
     const path = join(dataDir, 'write-exceljs.xlsx');
+    const { default: ExcelJS } = await import('exceljs');
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Data');
     let first = true;
@@ -119,6 +119,8 @@ const tasks: Record<string, () => Promise<number>> = {
 
 /** exceljs's streaming reader, as its documentation shows it: rows counted, values not converted. */
 async function exceljsStreamCount(path: string): Promise<number> {
+  // Imported here, not at the top: each child process loads only the library it measures.
+  const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit' });
   let count = 0;
   for await (const worksheet of reader) {

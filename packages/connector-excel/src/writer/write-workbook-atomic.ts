@@ -3,7 +3,6 @@ import { createWriteStream } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { RowFailure, RowsInput, Row, Value } from '@automl/connector-core';
-import ExcelJS from 'exceljs';
 import { dateToSerial } from '../reader/cell-value.js';
 
 export interface AtomicWriteOptions {
@@ -55,6 +54,8 @@ export async function writeWorkbookAtomic(rows: RowsInput, options: AtomicWriteO
   const failed: RowFailure[] = [];
   try {
     await opened;
+    // Loaded on first write: exceljs costs ~35 MB of memory that a read-only job should not pay.
+    const { default: ExcelJS } = await import('exceljs');
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: true });
     const sheet = workbook.addWorksheet(options.sheetName);
     sheet.addRow(columns.map(escapeText)).commit();
