@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import {
   BaseConnector,
   collectPages,
+  inferColumns,
   ConfigError,
   NotFoundError,
   UnsupportedOperationError,
@@ -35,7 +36,6 @@ import { BufferByteSource, FileByteSource, type ByteSource } from './reader/byte
 import { newReadReport, readSheetPages, type SheetReadPlan } from './reader/read-sheet-pages.js';
 import { readWorkbookIndex, type SheetInfo, type WorkbookIndex } from './reader/workbook-index.js';
 import { ZipFormatError } from './reader/zip-entries.js';
-import { inferColumns } from './schema/infer-column-types.js';
 import { writeWorkbookAtomic } from './writer/write-workbook-atomic.js';
 
 const describeSampleRows = 1000;
@@ -139,7 +139,7 @@ export class ExcelConnector extends BaseConnector<'excel'> {
     const sample = rows.slice(0, describeSampleRows);
     return {
       table: report.sheet,
-      columns: inferColumns(report.columns, sample),
+      columns: inferColumns(sample, report.columns),
       ...(rows.length <= describeSampleRows ? { rowCount: rows.length } : {}),
     };
   }

@@ -11,10 +11,23 @@ describe('inferColumns', () => {
       { name: 'id', type: 'integer', nullable: false },
       { name: 'score', type: 'number', nullable: false },
       { name: 'name', type: 'string', nullable: false },
-      { name: 'when', type: 'datetime', nullable: true },
+      { name: 'when', type: 'date', nullable: true },
       { name: 'flag', type: 'boolean', nullable: false },
       { name: 'extra', type: 'unknown', nullable: true },
-      { name: 'nested', type: 'json', nullable: false },
+      // Absent from the first row: missing is empty.
+      { name: 'nested', type: 'json', nullable: true },
+    ]);
+  });
+
+  it('keeps the given column order, including columns the sample never fills', () => {
+    const columns = inferColumns(
+      [{ b: new Date(Date.UTC(2024, 0, 1)), a: 1 }, { b: new Date(Date.UTC(2024, 0, 1, 12)), a: 2 }],
+      ['a', 'b', 'c'],
+    );
+    expect(columns).toEqual([
+      { name: 'a', type: 'integer', nullable: false },
+      { name: 'b', type: 'datetime', nullable: false },
+      { name: 'c', type: 'unknown', nullable: true },
     ]);
   });
 });
