@@ -1,4 +1,5 @@
 // The benchmark's data set: deterministic rows of 12 mixed columns (strings, numbers, booleans, dates).
+import type { Row } from '@automl/connector-core';
 
 export const columns = ['id', 'name', 'city', 'amount', 'quantity', 'paid', 'signed_on', 'updated_at', 'score', 'active', 'category', 'note'] as const;
 
@@ -7,11 +8,11 @@ const categories = ['retail', 'wholesale', 'online', 'partner'];
 const DAY_MS = 86_400_000;
 const START_MS = Date.UTC(2020, 0, 1);
 
-export function benchRow(index: number): Record<string, unknown> {
+export function benchRow(index: number): Row {
   return {
     id: index + 1,
     name: `Customer ${index + 1}`,
-    city: cities[index % cities.length],
+    city: cities[index % cities.length] ?? null,
     amount: Math.round(((index * 7919) % 100_000) * 1.37) / 100,
     quantity: (index * 31) % 500,
     paid: index % 3 !== 0,
@@ -19,12 +20,12 @@ export function benchRow(index: number): Record<string, unknown> {
     updated_at: new Date(START_MS + (index % 1500) * DAY_MS + ((index * 997) % 86_400) * 1000),
     score: ((index * 104_729) % 10_000) / 10_000,
     active: index % 5 !== 0,
-    category: categories[index % categories.length],
+    category: categories[index % categories.length] ?? null,
     note: index % 10 === 0 ? null : `note ${index % 97}`,
   };
 }
 
-export function benchRows(count: number): Array<Record<string, unknown>> {
+export function benchRows(count: number): Row[] {
   return Array.from({ length: count }, (_, index) => benchRow(index));
 }
 

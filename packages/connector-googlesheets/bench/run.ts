@@ -19,6 +19,8 @@ const quick = process.argv.includes('--quick'); // skips the ~62 s run at the re
 
 interface Measured {
   ms: number;
+  /** CPU time of the client process alone (the emulator runs elsewhere). */
+  cpuMs: number;
   rows: number;
   maxRssKiB: number;
   /** The emulator's log of the timed run only. */

@@ -1,3 +1,4 @@
+import type { Row } from '@automl/connector-core';
 import { runConnectorConformance } from '@automl/connector-core/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { salesRows, startFixture, type Fixture } from './test-support/googlesheets-fixture.js';
@@ -15,5 +16,5 @@ afterAll(async () => {
 runConnectorConformance('googlesheets', {
   create: () => fixture.connector(),
   table: 'Sales',
-  rows: body.map((values) => Object.fromEntries(header.map((name, index) => [name, values[index] ?? null]))),
+  rows: body.map((values) => Object.fromEntries(header.map((name, index) => [name, values[index] ?? null])) as Row),
 });
