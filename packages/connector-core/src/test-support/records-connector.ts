@@ -1,6 +1,8 @@
 // A minimal connector over the sandbox's generic records API, built only from core's public pieces.
 // Core's tests use it to prove the policy, metrics and redaction on real HTTP; it is also the
-// smallest example of what a connector package contains.
+// smallest example of what a connector package contains. It borrows the `pipedrive` connection type
+// (an API-key CRM with the same config keys) because the config union admits only the eight real
+// systems: its metrics are therefore labelled connector="pipedrive" in these tests.
 import { BaseConnector, type ConnectorOptions } from '../base/base-connector.js';
 import type { ConnectionTestResult, ReadRequest, RowsInput, WriteRequest, WriteResult } from '../contract/requests.js';
 import type { Row, TableSchema } from '../contract/row.js';
