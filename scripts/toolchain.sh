@@ -49,4 +49,6 @@ ensure_workspace() {
 ensure_node
 ensure_pnpm
 export COREPACK_ENABLE_STRICT=0
+# Nothing here phones home: the only network these machines reach is the package registries.
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 ensure_workspace
