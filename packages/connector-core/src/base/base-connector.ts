@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from '../logging/logger.js';
 import { redactingLogger } from '../logging/redacting-logger.js';
 import { ConnectorMetrics } from '../metrics/connector-metrics.js';
 import { ResiliencePolicy, type CallContext, type CallOptions } from '../policy/resilience-policy.js';
+import { quotaKey } from '../policy/shared-limiters.js';
 import { Redactor } from '../secrets/redactor.js';
 import { Secret } from '../secrets/secret.js';
 import { collectPages } from './rows.js';
@@ -55,6 +56,7 @@ export abstract class BaseConnector<T extends ConnectionType> implements Connect
       logger: this.logger,
       redactor: this.redactor,
       classify: (error, operation) => this.classifyError(error, operation),
+      quotaKey: quotaKey([connectionType, ...quotaIdentity(this.config), ...secretsOf(this.config).map((secret) => secret.reveal())]),
     });
   }
 
@@ -162,6 +164,12 @@ export abstract class BaseConnector<T extends ConnectionType> implements Connect
   [inspect.custom](): string {
     return `${this.constructor.name} ${inspect(this.toJSON(), { depth: 4 })}`;
   }
+}
+
+/** The non-secret settings that tell one account's quota from another's (endpoint, key file, host). */
+function quotaIdentity(config: ConnectionConfig): Array<string | undefined> {
+  const fields = config as Partial<Record<'baseUrl' | 'credentialsPath' | 'host' | 'instanceUrl' | 'projectId', string>>;
+  return [fields.baseUrl, fields.credentialsPath, fields.host, fields.instanceUrl, fields.projectId];
 }
 
 /** Every credential in a config, for the redactor. */

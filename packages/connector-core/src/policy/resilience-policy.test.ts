@@ -147,3 +147,24 @@ describe('ResiliencePolicy cancellation', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('one limiter per quota', () => {
+  it('connectors built from the same credentials share the budget; the server never sees more', async () => {
+    const emulator = createRecordsApiEmulator({ rateLimit: { limit: 4, windowMs: 500 }, pageSize: 1 });
+    const baseUrl = await emulator.start();
+    try {
+      for (let index = 0; index < 6; index += 1) emulator.records.set(`k${index}`, { key: `k${index}` });
+      const settings = { apiKey, baseUrl, requestsPerMinute: 480, rateLimitWindowSeconds: 0.5, maxRetries: 0 };
+      const first = new RecordsConnector(settings, { metricsRegistry: null });
+      const second = new RecordsConnector(settings, { metricsRegistry: null });
+      // Each alone would stay within 4 per 0.5 s; side by side they would send 8 without a shared limiter.
+      const [a, b] = await Promise.all([first.readAll({ pageSize: 1 }), second.readAll({ pageSize: 1 })]);
+      expect(a).toHaveLength(6);
+      expect(b).toHaveLength(6);
+      expect(emulator.rateWindow!.stats()).toMatchObject({ rejected: 0 });
+      expect(emulator.rateWindow!.stats().peakInWindow).toBeLessThanOrEqual(4);
+    } finally {
+      await emulator.stop();
+    }
+  });
+});

@@ -20,6 +20,7 @@ import { ConnectorMetrics } from '../metrics/connector-metrics.js';
 import { Redactor } from '../secrets/redactor.js';
 import { JitteredBackoff } from './backoff.js';
 import { SlidingWindowRateLimiter } from './rate-limiter.js';
+import { sharedLimiter } from './shared-limiters.js';
 
 /** Turns whatever the SDK threw into a typed error; connectors supply one, core applies it. */
 export type ErrorClassifier = (error: unknown, operation: string) => ConnectorError;
@@ -42,6 +43,11 @@ export interface PolicyDependencies {
   logger?: Logger;
   redactor?: Redactor;
   classify?: ErrorClassifier;
+  /**
+   * Identifies the quota this policy draws on (see shared-limiters.ts): policies with the same key
+   * and rate share one limiter. Without it the policy has a limiter of its own.
+   */
+  quotaKey?: string;
 }
 
 export interface CallContext {
@@ -123,7 +129,12 @@ export class ResiliencePolicy {
     this.#classify = dependencies.classify ?? defaultClassify(settings.connector);
     const windowMs = settings.rateLimitWindowSeconds * 1000;
     const limit = Math.floor((settings.requestsPerMinute * settings.rateLimitWindowSeconds) / 60);
-    this.limiter = settings.requestsPerMinute > 0 ? new SlidingWindowRateLimiter({ limit: Math.max(1, limit), windowMs }) : undefined;
+    this.limiter =
+      settings.requestsPerMinute <= 0
+        ? undefined
+        : dependencies.quotaKey
+          ? sharedLimiter(dependencies.quotaKey, Math.max(1, limit), windowMs)
+          : new SlidingWindowRateLimiter({ limit: Math.max(1, limit), windowMs });
 
     this.#retry = retry(
       handleWhen((error) => ConnectorError.isInstance(error) && error.retryable),
