@@ -1,8 +1,13 @@
-// pnpm bench: HubSpot connector figures against the in-process emulator.
+// pnpm bench: HubSpot connector figures against the sandbox emulator (in-process for the upserts,
+// in a child process for the read comparison).
 // 1. Upsert 10,000 contacts at HubSpot's lowest tier (100 requests / 10 s): API calls, wall time, 429s.
 // 2. Read 10,000 contacts through the connector vs a plain SDK paging loop (same properties, no limiter on either side).
 import { Client } from '@hubspot/api-client';
 import { createHubSpotEmulator } from '@automl/sandbox';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { HubSpotConnector } from '../dist/index.js';
 
 const total = 10_000;
@@ -13,6 +18,7 @@ const rows = Array.from({ length: total }, (_, index) => ({
   lifecyclestage: index % 3 === 0 ? 'customer' : 'lead',
 }));
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const ROUNDS = 15;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function upsertPhase(): Promise<void> {
@@ -42,14 +48,16 @@ async function upsertPhase(): Promise<void> {
 }
 
 async function readPhase(): Promise<void> {
-  // No server-side limit and no client limiter on either side: both measure paging and conversion only.
-  const emulator = createHubSpotEmulator({ rateLimit: false });
-  const url = await emulator.start();
-  emulator.portal.seedObjects('contacts', rows);
-  const properties = emulator.portal.properties('contacts').map((property) => property.name);
-  const connector = new HubSpotConnector({ apiKey: emulator.token, baseUrl: url, requestsPerMinute: 0 }, { metricsRegistry: null });
+  // No server-side limit and no client limiter on either side: both measure paging and conversion
+  // only. The emulator runs in a child process, so its work does not share this event loop.
+  const server = spawn(process.execPath, [fileURLToPath(new URL('./emulator-process.ts', import.meta.url)), String(total)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const [line] = (await once(createInterface({ input: server.stdout! }), 'line')) as [string];
+  const { url, token, properties } = JSON.parse(line) as { url: string; token: string; properties: string[] };
+  const connector = new HubSpotConnector({ apiKey: token, baseUrl: url, requestsPerMinute: 0 }, { metricsRegistry: null });
   await connector.connect();
-  const client = new Client({ accessToken: emulator.token, basePath: url, numberOfApiCallRetries: 0 });
+  const client = new Client({ accessToken: token, basePath: url, numberOfApiCallRetries: 0 });
   const basicApi = client.crm.contacts.basicApi;
 
   const viaConnector = async () => {
@@ -71,7 +79,7 @@ async function readPhase(): Promise<void> {
   await viaConnector();
   const connectorTimes: number[] = [];
   const sdkTimes: number[] = [];
-  for (let round = 0; round < 5; round += 1) {
+  for (let round = 0; round < ROUNDS; round += 1) {
     for (const [fn, times] of [[viaSdk, sdkTimes], [viaConnector, connectorTimes]] as const) {
       globalThis.gc?.();
       const started = performance.now();
@@ -81,12 +89,15 @@ async function readPhase(): Promise<void> {
     }
   }
   const ratio = median(connectorTimes) / median(sdkTimes);
+  // The fastest round of each side is the least disturbed estimate of its work on a shared machine.
+  const bestRatio = Math.min(...connectorTimes) / Math.min(...sdkTimes);
   console.log(
-    `read ${total} contacts (${properties.length} properties): connector ${seconds(median(connectorTimes))} s, plain SDK loop ${seconds(median(sdkTimes))} s, ` +
-      `ratio ${ratio.toFixed(3)} (target <= 1.10; median of 5, the connector's one properties call included)`,
+    `read ${total} contacts (${properties.length} properties), ${ROUNDS} interleaved rounds: connector ${seconds(median(connectorTimes))} s, plain SDK loop ${seconds(median(sdkTimes))} s (medians); ` +
+      `ratio of medians ${ratio.toFixed(3)}, ratio of fastest rounds ${bestRatio.toFixed(3)} (target <= 1.10; the connector's one properties call included)`,
   );
   await connector.close();
-  await emulator.stop();
+  server.stdin!.end();
+  await once(server, 'exit');
 }
 
 await upsertPhase();

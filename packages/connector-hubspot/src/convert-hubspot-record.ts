@@ -18,7 +18,9 @@ export function fromHubSpotValue(raw: string | null | undefined, hubSpotType: st
       return raw === 'true' ? true : raw === 'false' ? false : raw;
     case 'date':
     case 'datetime': {
-      const date = /^\d+$/.test(raw) ? new Date(Number(raw)) : new Date(raw);
+      // ISO text (2024-01-31 or 2024-01-31T09:00:00Z) is the usual form; epoch milliseconds the other.
+      const iso = raw.length >= 10 && raw.charCodeAt(4) === 45;
+      const date = !iso && /^\d+$/.test(raw) ? new Date(Number(raw)) : new Date(raw);
       return Number.isNaN(date.getTime()) ? raw : date;
     }
     default:
@@ -26,10 +28,19 @@ export function fromHubSpotValue(raw: string | null | undefined, hubSpotType: st
   }
 }
 
+/** Property types whose string values are converted; every other type is text as sent. */
+const convertedTypes = new Set(['number', 'bool', 'date', 'datetime']);
+
 /** One CRM record as a row: its id, then its properties typed by the portal's property definitions. */
 export function toRow(record: { id: string; properties: Record<string, string | null> }, types: ReadonlyMap<string, string>): Row {
   const row: Row = { id: record.id };
-  for (const name in record.properties) row[name] = fromHubSpotValue(record.properties[name], types.get(name));
+  const properties = record.properties;
+  for (const name in properties) {
+    const raw = properties[name];
+    const type = types.get(name);
+    // The hot path of every read: text properties (most of them) skip the conversion call.
+    row[name] = raw === null || raw === undefined || raw === '' ? null : type !== undefined && convertedTypes.has(type) ? fromHubSpotValue(raw, type) : raw;
+  }
   return row;
 }
 
