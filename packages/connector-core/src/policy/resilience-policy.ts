@@ -155,7 +155,10 @@ export class ResiliencePolicy {
         breaker: new ConsecutiveBreaker(settings.circuitBreakerThreshold),
       },
     );
-    this.#timeout = timeout(settings.requestTimeoutSeconds * 1000, TimeoutStrategy.Aggressive);
+    // Aggressive: a hung SDK call is abandoned at the deadline even if it ignores the signal.
+    // abortOnReturn false: a call that completed has nothing to cancel, and aborting its signal
+    // anyway costs an AbortError (with a stack trace) per request on the hot path of every read.
+    this.#timeout = timeout(settings.requestTimeoutSeconds * 1000, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
   }
 
   static fromConfig(config: ConnectionConfig, dependencies: PolicyDependencies = {}): ResiliencePolicy {
