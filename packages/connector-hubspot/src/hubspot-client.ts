@@ -1,8 +1,23 @@
 import { Client } from '@hubspot/api-client';
 
 /** The slices of the SDK the connector uses, built once per connection. */
+/** One page of GET /crm/v3/objects/{objectType}, with the response headers (rate-limit budget). */
+export interface HubSpotListPage {
+  headers: Record<string, string>;
+  data: {
+    results: Array<{ id: string; properties: Record<string, string | null>; updatedAt: Date }>;
+    paging?: { next?: { after: string } };
+  };
+}
+
 export interface HubSpotApis {
   objects: Client['crm']['objects']['basicApi'];
+  /**
+   * Lists one page of an object type. The standard objects go through their own typed APIs, whose
+   * deserialisation is measurably lighter than the generic objects API's (which models associations
+   * the list never returns here); custom objects use the generic one.
+   */
+  listPage(objectType: string, limit: number, after: string | undefined, properties: string[]): Promise<HubSpotListPage>;
   batch: Client['crm']['objects']['batchApi'];
   properties: Client['crm']['properties']['coreApi'];
   schemas: Client['crm']['schemas']['coreApi'];
@@ -34,8 +49,23 @@ export function createHubSpotApis(accessToken: string, baseUrl: string | undefin
     numberOfApiCallRetries: 0,
     ...(baseUrl ? { basePath: baseUrl.replace(/\/+$/, '') } : {}),
   });
+  // Each generated API has its own (structurally different) options type: keep only the call shape.
+  type TypedList = (limit: number, after: string | undefined, properties: string[]) => Promise<HubSpotListPage>;
+  const contacts = client.crm.contacts.basicApi;
+  const companies = client.crm.companies.basicApi;
+  const deals = client.crm.deals.basicApi;
+  const typedLists: Record<string, TypedList> = {
+    contacts: (limit, after, properties) => contacts.getPageWithHttpInfo(limit, after, properties, undefined, undefined, false),
+    companies: (limit, after, properties) => companies.getPageWithHttpInfo(limit, after, properties, undefined, undefined, false),
+    deals: (limit, after, properties) => deals.getPageWithHttpInfo(limit, after, properties, undefined, undefined, false),
+  };
+  const objects = client.crm.objects.basicApi;
   return {
-    objects: client.crm.objects.basicApi,
+    objects,
+    listPage: (objectType, limit, after, properties) => {
+      const typed = typedLists[objectType];
+      return typed ? typed(limit, after, properties) : objects.getPageWithHttpInfo(objectType, limit, after, properties, undefined, undefined, false);
+    },
     batch: client.crm.objects.batchApi,
     properties: client.crm.properties.coreApi,
     schemas: client.crm.schemas.coreApi,

@@ -51,7 +51,7 @@ export async function* readHubSpotList(remote: HubSpotRemoteContext, request: Hu
   while (delivered < maxRows) {
     const limit = Math.min(pageSize, since === undefined ? maxRows - delivered : pageSize);
     const cursor = after;
-    const answer = await remote.call('read', () => apis.objects.getPageWithHttpInfo(objectType, limit, cursor, columns, undefined, undefined, false), {
+    const answer = await remote.call('read', () => apis.listPage(objectType, limit, cursor, columns), {
       signal: request.signal,
     });
     remote.observeHeaders(answer.headers);
