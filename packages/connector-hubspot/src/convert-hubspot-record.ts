@@ -18,14 +18,21 @@ export function fromHubSpotValue(raw: string | null | undefined, hubSpotType: st
       return raw === 'true' ? true : raw === 'false' ? false : raw;
     case 'date':
     case 'datetime': {
-      // ISO text (2024-01-31 or 2024-01-31T09:00:00.000Z) is the usual form; epoch milliseconds the other.
-      const iso = raw.length >= 10 && raw.charCodeAt(4) === 45;
-      const time = iso ? (parseUtcIso(raw) ?? Date.parse(raw)) : /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+      const time = parseHubSpotTime(raw);
       return Number.isNaN(time) ? raw : new Date(time);
     }
     default:
       return raw;
   }
+}
+
+/**
+ * Epoch milliseconds of a date or datetime as HubSpot sends it: ISO text (2024-01-31 or
+ * 2024-01-31T09:00:00.000Z) usually, epoch milliseconds sometimes. NaN when it is neither.
+ */
+export function parseHubSpotTime(raw: string): number {
+  const iso = raw.length >= 10 && raw.charCodeAt(4) === 45;
+  return iso ? (parseUtcIso(raw) ?? Date.parse(raw)) : /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
 }
 
 const digit = (text: string, index: number) => text.charCodeAt(index) - 48;

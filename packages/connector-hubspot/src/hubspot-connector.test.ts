@@ -1,5 +1,5 @@
 import { CRMConnector } from '@automl/connector-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HubSpotConnector } from './hubspot-connector.js';
 import { contacts, fastPolicy, startHubSpot, type HubSpotFixture } from './test-support/hubspot-test-setup.js';
 
@@ -28,27 +28,53 @@ describe('HubSpotConnector against the emulated portal', () => {
     await crm.close();
   });
 
-  it('pages through the list endpoint lazily, 100 records a page', async () => {
+  it('pages through the list endpoint, 100 records a page, one page read ahead', async () => {
     fixture = await startHubSpot();
     fixture.emulator.portal.seedObjects('contacts', contacts(250));
+    const listCalls = () => fixture!.emulator.requestsTo('objects.list');
     const pages: number[] = [];
     const ids = new Set<string>();
     for await (const page of fixture.connector.read({ table: 'contacts', columns: ['email'] })) {
+      // While the consumer holds a page, the next one is already asked for (none after the last).
+      if (pages.length < 2) await vi.waitFor(() => expect(listCalls()).toHaveLength(pages.length + 2));
       pages.push(page.length);
       for (const row of page) ids.add(String(row.id));
     }
     expect(pages).toEqual([100, 100, 50]);
     expect(ids.size).toBe(250);
-    const listCalls = fixture.emulator.requestsTo('objects.list');
-    expect(listCalls.map((request) => new URLSearchParams(request.query).get('after'))).toEqual([null, expect.any(String), expect.any(String)]);
+    expect(listCalls().map((request) => new URLSearchParams(request.query).get('after'))).toEqual([null, expect.any(String), expect.any(String)]);
 
-    // Stopping early fetches no further page.
+    // Never read ahead past maxRows: 200 rows are two pages, two requests.
+    fixture.emulator.clearLog();
+    expect(await fixture.connector.readAll({ table: 'contacts', maxRows: 200 })).toHaveLength(200);
+    expect(listCalls()).toHaveLength(2);
+
+    // Stopping early leaves only the one page read ahead, whose answer is dropped.
     fixture.emulator.clearLog();
     for await (const page of fixture.connector.read({ table: 'contacts' })) {
       expect(page).toHaveLength(100);
       break;
     }
-    expect(fixture.emulator.requestsTo('objects.list')).toHaveLength(1);
+    await vi.waitFor(() => expect(listCalls()).toHaveLength(2));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(listCalls()).toHaveLength(2);
+  });
+
+  it('reports a read-ahead that failed while the consumer held the previous page when the next page is asked for', async () => {
+    fixture = await startHubSpot();
+    fixture.emulator.portal.seedObjects('contacts', contacts(250));
+    fixture.emulator.faults.inject({ route: 'objects.list', after: 1, times: 1, fault: { kind: 'status', status: 400, message: 'bad cursor' } });
+    const pages: number[] = [];
+    const reading = (async () => {
+      for await (const page of fixture!.connector.read({ table: 'contacts' })) {
+        pages.push(page.length);
+        // The read-ahead fails now, long before the loop asks for it: no unhandled rejection.
+        await vi.waitFor(() => expect(fixture!.emulator.requestsTo('objects.list', 400)).toHaveLength(1));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    await expect(reading).rejects.toMatchObject({ name: 'DataError', status: 400 });
+    expect(pages).toEqual([100]);
   });
 
   it('upserts, then reads back typed values; a second run updates instead of duplicating', async () => {

@@ -1,7 +1,7 @@
 import { DataError, estimateBytes, type Row } from '@automl/connector-core';
-import { toRow } from './convert-hubspot-record.js';
+import { parseHubSpotTime, toRow } from './convert-hubspot-record.js';
 import { hubSpotPageLimit } from './hubspot-limits.js';
-import type { HubSpotApis } from './hubspot-client.js';
+import type { HubSpotApis, HubSpotListPage } from './hubspot-client.js';
 import type { PropertyInfo } from './hubspot-properties.js';
 import type { HubSpotRemoteContext } from './hubspot-remote-context.js';
 
@@ -24,10 +24,18 @@ export interface HubSpotListRead {
 
 /**
  * Pages through GET /crm/v3/objects/{type} (not search, which stops at 10,000 results), 100
- * records a page, fetching the next page only when the consumer asks. All properties of the
- * object by default. `since` keeps records whose `updatedAt` (HubSpot's last-modified instant) is
- * at or after it: the list endpoint has no modified-since filter, so this is a full scan filtered
- * here, in bounded memory.
+ * records a page. All properties of the object by default. `since` keeps records whose `updatedAt`
+ * (HubSpot's last-modified instant) is at or after it: the list endpoint has no modified-since
+ * filter, so this is a full scan filtered here, in bounded memory.
+ *
+ * One page is read ahead: as soon as a page's cursor is known, the request for the next one
+ * leaves, and the current page is typed and handed to the consumer while HubSpot prepares the
+ * next. Paging is sequential by nature (each cursor comes from the previous answer), so this
+ * overlap is the only parallelism a list read has; it hides the typing and the consumer's own work
+ * behind the network. Memory holds at most two pages. A page is requested ahead only when it will
+ * be needed (never past `maxRows`); if the consumer stops early, the one request in flight is
+ * left to finish and its answer dropped (cancelling it would count a consumer's `break` as an
+ * aborted request in the metrics, and the request is already on the wire).
  */
 export async function* readHubSpotList(remote: HubSpotRemoteContext, request: HubSpotListRead): AsyncGenerator<Row[]> {
   const { apis, table, objectType, known } = request;
@@ -46,29 +54,40 @@ export async function* readHubSpotList(remote: HubSpotRemoteContext, request: Hu
   const maxRows = request.maxRows;
   const pageSize = Math.max(1, Math.min(hubSpotPageLimit, request.pageSize ?? hubSpotPageLimit));
   const since = request.since?.getTime();
-  let after: string | undefined;
+  // Without `since` every record listed is delivered, so the rows still wanted bound the page size.
+  const fetchPage = (cursor: string | undefined, wanted: number) => {
+    const limit = Math.min(pageSize, since === undefined ? wanted : pageSize);
+    const answer = remote.call('read', () => apis.listPage(objectType, limit, cursor, columns), { signal: request.signal });
+    // Marked handled at once: a read-ahead can fail while the consumer still holds the previous
+    // page, and an unobserved rejection would end the process. The loop awaits it and throws then.
+    answer.catch(() => {});
+    return answer;
+  };
+
   let delivered = 0;
-  while (delivered < maxRows) {
-    const limit = Math.min(pageSize, since === undefined ? maxRows - delivered : pageSize);
-    const cursor = after;
-    const answer = await remote.call('read', () => apis.listPage(objectType, limit, cursor, columns), {
-      signal: request.signal,
-    });
+  let pending: Promise<HubSpotListPage> | undefined = maxRows > 0 ? fetchPage(undefined, maxRows) : undefined;
+  while (pending) {
+    const answer = await pending;
+    pending = undefined;
     remote.observeHeaders(answer.headers);
     const page = answer.data;
-    const rows: Row[] = [];
-    for (const record of page.results) {
-      if (since !== undefined && new Date(record.updatedAt).getTime() < since) continue;
-      if (delivered + rows.length >= maxRows) break;
-      rows.push(toRow(record, types));
+    // The rows this page delivers, known before typing it (`since` reads one instant per record).
+    const wanted = maxRows - delivered;
+    const kept = since === undefined ? page.results : page.results.filter((record) => parseHubSpotTime(record.updatedAt) >= since);
+    const count = Math.min(kept.length, wanted);
+    const after = page.paging?.next?.after;
+    if (after && count < wanted) {
+      pending = fetchPage(after, wanted - count);
+      // Let the request leave before this page is typed: typing is synchronous and would hold it.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    const rows: Row[] = new Array(count);
+    for (let index = 0; index < count; index += 1) rows[index] = toRow(kept[index]!, types);
     if (rows.length > 0) {
       delivered += rows.length;
       remote.metrics.recordRows(remote.connectorId, 'read', rows.length);
       remote.metrics.recordBytes(remote.connectorId, 'read', estimateBytes(rows));
       yield rows;
     }
-    after = page.paging?.next?.after;
-    if (!after) break;
   }
 }
