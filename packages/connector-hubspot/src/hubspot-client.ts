@@ -1,4 +1,5 @@
 import { Client } from '@hubspot/api-client';
+import { apiRequestWithoutSdkDecorators } from './hubspot-api-request.js';
 
 /** One page of GET /crm/v3/objects/{objectType}, as HubSpot sends it, with the response headers (rate-limit budget). */
 export interface HubSpotListPage {
@@ -69,12 +70,13 @@ export function createHubSpotApis(accessToken: string, baseUrl: string | undefin
 }
 
 /**
- * A request through the SDK's `apiRequest` (its auth, base path and transport), answered as parsed
+ * A request through the SDK's `apiRequest` (its auth, base path and transport; none of the SDK's
+ * process-wide decorators, see hubspot-api-request.ts), answered as parsed
  * JSON and headers. A non-2xx answer throws the same shape as the SDK's ApiException (`code`, parsed
  * `body`, `headers`), so one classifier reads the errors of every call.
  */
-async function requestJson<T>(client: Client, options: Parameters<Client['apiRequest']>[0]): Promise<{ data: T; headers: Record<string, string> }> {
-  const response = await client.apiRequest(options);
+async function requestJson<T>(client: Client, options: NonNullable<Parameters<Client['apiRequest']>[0]>): Promise<{ data: T; headers: Record<string, string> }> {
+  const response = await apiRequestWithoutSdkDecorators(client, options);
   const text = await response.text();
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
@@ -89,7 +91,7 @@ async function requestJson<T>(client: Client, options: Parameters<Client['apiReq
   if (!response.ok) throw Object.assign(new Error(`HTTP-Code: ${response.status}`), { code: response.status, body, headers });
   if (body === undefined || typeof body !== 'object') {
     // A 2xx that is not HubSpot's JSON (a proxy's page, say): a plain error, never retried.
-    throw new Error(`HubSpot answered ${options?.path ?? 'a request'} with ${response.status} and a body that is not JSON`);
+    throw new Error(`HubSpot answered ${options.path ?? 'a request'} with ${response.status} and a body that is not JSON`);
   }
   return { data: body as T, headers };
 }

@@ -1,3 +1,4 @@
+import { Client } from '@hubspot/api-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { retryDelayFromHeaders } from './hubspot-rate-limit-headers.js';
 import { contacts, startHubSpot, type HubSpotFixture } from './test-support/hubspot-test-setup.js';
@@ -65,6 +66,20 @@ describe('HubSpotConnector under throttling and failures', () => {
     expect(fixture.emulator.rateWindow!.stats()).toMatchObject({ rejected: 0 });
     expect(fixture.emulator.rateWindow!.stats().peakInWindow).toBeLessThanOrEqual(8);
     expect(fixture.emulator.requestsTo('objects.batchUpsert')).toHaveLength(20);
+  });
+
+  it("is not throttled by a limiter an application's own SDK client installs later in the process", async () => {
+    // A short request timeout and no retry, so a request held by another limiter fails the read at once.
+    fixture = await startHubSpot({}, { requestTimeoutSeconds: 1, maxRetries: 0 });
+    fixture.emulator.portal.seedObjects('contacts', contacts(250));
+    await fixture.connector.connect();
+    // The SDK keeps the latest client's decorators process-wide: this one's limiter has no budget
+    // (reservoir 0), so a request that went through it would never be sent.
+    const application = new Client({ accessToken: fixture.emulator.token, basePath: fixture.url, limiterOptions: { reservoir: 0 } });
+    expect(application.config.limiterOptions).toBeDefined();
+    const rows = await fixture.connector.readAll({ table: 'contacts' });
+    expect(rows).toHaveLength(250);
+    expect(fixture.emulator.requestsTo('objects.list')).toHaveLength(3);
   });
 
   it('recovers from 429s answered by the portal, with no duplicate and no loss', async () => {
