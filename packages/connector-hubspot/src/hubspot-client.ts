@@ -15,10 +15,11 @@ export interface HubSpotListPage {
 export interface HubSpotApis {
   objects: Client['crm']['objects']['basicApi'];
   /**
-   * Lists one page of an object type (standard or custom), with the SDK's authenticated transport
-   * (`apiRequest`) and the JSON as HubSpot sends it. The generated list APIs would first turn every
-   * record into model class instances with Date fields, a third of a plain SDK read's CPU, only for
-   * the connector to turn them into rows again.
+   * Lists one page of an object type (standard or custom) with the given properties, which the
+   * caller keeps within the URL budget (hubspot-property-chunks.ts). Through the SDK's authenticated
+   * transport (`apiRequest`), answered with the JSON as HubSpot sends it: the generated list APIs
+   * would first turn every record into model class instances with Date fields, a third of a plain
+   * SDK read's CPU, only for the connector to turn them into rows again.
    */
   listPage(objectType: string, limit: number, after: string | undefined, properties: readonly string[]): Promise<HubSpotListPage>;
   batch: Client['crm']['objects']['batchApi'];
@@ -56,11 +57,12 @@ export function createHubSpotApis(accessToken: string, baseUrl: string | undefin
   return {
     objects,
     listPage: (objectType, limit, after, properties) => {
-      // The query the generated getPage sends: `properties` repeated once per name.
-      const query = new URLSearchParams({ limit: String(limit), archived: 'false' });
-      if (after) query.set('after', after);
-      for (const property of properties) query.append('properties', property);
-      return requestJson<HubSpotListPage['data']>(client, { method: 'GET', path: `/crm/v3/objects/${encodeURIComponent(objectType)}`, qs: query });
+      // `properties` as the comma-separated list HubSpot documents, commas left unencoded: the
+      // shortest URL (the generated getPage repeats `properties=` per name, 12 more characters each).
+      let query = `limit=${limit}&archived=false`;
+      if (after) query += `&after=${encodeURIComponent(after)}`;
+      if (properties.length > 0) query += `&properties=${properties.map(encodeURIComponent).join(',')}`;
+      return requestJson<HubSpotListPage['data']>(client, { method: 'GET', path: `/crm/v3/objects/${encodeURIComponent(objectType)}?${query}` });
     },
     batch: client.crm.objects.batchApi,
     properties: client.crm.properties.coreApi,

@@ -1,4 +1,5 @@
 import { CRMConnector } from '@automl/connector-core';
+import { Client } from '@hubspot/api-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HubSpotConnector } from './hubspot-connector.js';
 import { contacts, fastPolicy, startHubSpot, type HubSpotFixture } from './test-support/hubspot-test-setup.js';
@@ -75,6 +76,38 @@ describe('HubSpotConnector against the emulated portal', () => {
     })();
     await expect(reading).rejects.toMatchObject({ name: 'DataError', status: 400 });
     expect(pages).toEqual([100]);
+  });
+
+  it('reads every property of a portal whose property list does not fit in one URL, one request per group of properties', async () => {
+    fixture = await startHubSpot();
+    const { emulator } = fixture;
+    // 400 custom properties of 41 characters: ~17,000 characters of names, twice the 8 KB of URL HubSpot's edge takes.
+    const custom = Array.from({ length: 400 }, (_, index) => `churn_model_feature_with_a_long_name_${String(index).padStart(4, '0')}`);
+    for (const name of custom) emulator.portal.defineProperty('contacts', { name, type: 'number', fieldType: 'number', groupName: 'contactinformation' });
+    emulator.portal.seedObjects('contacts', contacts(150).map((row, index) => ({ ...row, [custom[0]!]: index, [custom[399]!]: index * 2 })));
+
+    // The plain SDK loop asking for every property meets the 414.
+    const client = new Client({ accessToken: emulator.token, basePath: fixture.url, numberOfApiCallRetries: 0 });
+    const every = emulator.portal.properties('contacts').map((property) => property.name);
+    await expect(client.crm.contacts.basicApi.getPage(100, undefined, every)).rejects.toMatchObject({ code: 414 });
+    emulator.clearLog();
+
+    const rows = await fixture.connector.readAll({ table: 'contacts' });
+    expect(rows).toHaveLength(150);
+    expect(Object.keys(rows[0]!)).toHaveLength(every.length + 1);
+    expect(rows[7]).toMatchObject({ email: 'person7@example.com', [custom[0]!]: 7, [custom[399]!]: 14, [custom[200]!]: null });
+    const lists = emulator.requestsTo('objects.list');
+    expect(emulator.requestsTo('objects.list', 414)).toHaveLength(0);
+    // Two pages, each read as the same number of requests (one per group), all the same cursor within a page.
+    const groups = lists.length / 2;
+    expect(groups).toBeGreaterThan(1);
+    expect(Number.isInteger(groups)).toBe(true);
+    const cursors = lists.map((request) => new URLSearchParams(request.query).get('after'));
+    expect(new Set(cursors.slice(0, groups))).toEqual(new Set([null]));
+    expect(new Set(cursors.slice(groups)).size).toBe(1);
+    // Each property asked for exactly once per page.
+    const asked = lists.slice(0, groups).flatMap((request) => new URLSearchParams(request.query).get('properties')!.split(','));
+    expect(asked.sort()).toEqual([...every].sort());
   });
 
   it('upserts, then reads back typed values; a second run updates instead of duplicating', async () => {

@@ -1,6 +1,7 @@
 import { DataError, estimateBytes, type Row } from '@automl/connector-core';
 import { parseHubSpotTime, toRow } from './convert-hubspot-record.js';
 import { hubSpotPageLimit } from './hubspot-limits.js';
+import { chunkProperties, mergePropertyChunks } from './hubspot-property-chunks.js';
 import type { HubSpotApis, HubSpotListPage } from './hubspot-client.js';
 import type { PropertyInfo } from './hubspot-properties.js';
 import type { HubSpotRemoteContext } from './hubspot-remote-context.js';
@@ -26,7 +27,8 @@ export interface HubSpotListRead {
  * Pages through GET /crm/v3/objects/{type} (not search, which stops at 10,000 results), 100
  * records a page. All properties of the object by default. `since` keeps records whose `updatedAt`
  * (HubSpot's last-modified instant) is at or after it: the list endpoint has no modified-since
- * filter, so this is a full scan filtered here, in bounded memory.
+ * filter, so this is a full scan filtered here, in bounded memory. When the properties asked for
+ * do not fit in one URL (hubspot-limits.ts), each page takes one request per group of properties.
  *
  * One page is read ahead: as soon as a page's cursor is known, the request for the next one
  * leaves, and the current page is typed and handed to the consumer while HubSpot prepares the
@@ -54,23 +56,35 @@ export async function* readHubSpotList(remote: HubSpotRemoteContext, request: Hu
   const maxRows = request.maxRows;
   const pageSize = Math.max(1, Math.min(hubSpotPageLimit, request.pageSize ?? hubSpotPageLimit));
   const since = request.since?.getTime();
-  // Without `since` every record listed is delivered, so the rows still wanted bound the page size.
-  const fetchPage = (cursor: string | undefined, wanted: number) => {
+  // Every property of a busy portal does not fit in one URL: each page is then read as one request
+  // per group of properties, sent together, and merged on record id.
+  const chunks = chunkProperties(columns);
+  const fetchPage = (cursor: string | undefined, wanted: number): Promise<HubSpotListPage['data']> => {
+    // Without `since` every record listed is delivered, so the rows still wanted bound the page size.
     const limit = Math.min(pageSize, since === undefined ? wanted : pageSize);
-    const answer = remote.call('read', () => apis.listPage(objectType, limit, cursor, columns), { signal: request.signal });
+    const answers = chunks.map(async (chunk) => {
+      const answer = await remote.call('read', () => apis.listPage(objectType, limit, cursor, chunk), { signal: request.signal });
+      remote.observeHeaders(answer.headers);
+      return answer.data;
+    });
+    const page = Promise.all(answers).then((data) => {
+      const merged = mergePropertyChunks(data);
+      if (merged.dropped > 0) {
+        remote.logger.info({ connector: remote.connectorId, objectType, dropped: merged.dropped }, 'records deleted while their page was being read were left out');
+      }
+      return merged.data;
+    });
     // Marked handled at once: a read-ahead can fail while the consumer still holds the previous
     // page, and an unobserved rejection would end the process. The loop awaits it and throws then.
-    answer.catch(() => {});
-    return answer;
+    page.catch(() => {});
+    return page;
   };
 
   let delivered = 0;
-  let pending: Promise<HubSpotListPage> | undefined = maxRows > 0 ? fetchPage(undefined, maxRows) : undefined;
+  let pending: Promise<HubSpotListPage['data']> | undefined = maxRows > 0 ? fetchPage(undefined, maxRows) : undefined;
   while (pending) {
-    const answer = await pending;
+    const page = await pending;
     pending = undefined;
-    remote.observeHeaders(answer.headers);
-    const page = answer.data;
     // The rows this page delivers, known before typing it (`since` reads one instant per record).
     const wanted = maxRows - delivered;
     const kept = since === undefined ? page.results : page.results.filter((record) => parseHubSpotTime(record.updatedAt) >= since);

@@ -30,6 +30,11 @@ export interface EmulatorOptions {
   state?: { export(): unknown; import(data: unknown): void };
   /** Log each request to stderr (debugging). */
   verbose?: boolean;
+  /**
+   * Longest request target (path and query) answered; longer ones get the vendor's 414 before
+   * routing or authentication, as a vendor's edge refuses them. Unlimited when omitted.
+   */
+  maxUrlLength?: number;
 }
 
 export interface StartOptions {
@@ -77,7 +82,9 @@ export class EmulatorServer {
     if (this.#statePath && this.#options.state && existsSync(this.#statePath)) {
       this.#options.state.import(JSON.parse(readFileSync(this.#statePath, 'utf8')));
     }
-    const server = createServer((request, response) => {
+    // Node's own limit on the request head (16 KB) would answer 431 before any route runs; raised
+    // so that the emulator's `maxUrlLength`, the vendor's behaviour, is what a long URL meets.
+    const server = createServer({ maxHeaderSize: 256 * 1024 }, (request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
         if (!response.headersSent) {
           response.writeHead(500, { 'content-type': 'application/json' });
@@ -145,6 +152,12 @@ export class EmulatorServer {
       return send(outgoing, response);
     }
     const { route, params } = found;
+    const maxUrlLength = this.#options.maxUrlLength;
+    if (maxUrlLength !== undefined && (incoming.url ?? '').length > maxUrlLength) {
+      const response = this.#options.errorResponse(414, `URI Too Long: ${(incoming.url ?? '').length} characters, at most ${maxUrlLength}`);
+      record(route.name, response.status, false, undefined);
+      return send(outgoing, response);
+    }
     const request: EmulatorRequest = {
       method,
       url,

@@ -33,6 +33,22 @@ describe('HubSpot emulator', () => {
     expect(Object.keys(third.body.results[0].properties).sort()).toEqual(['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname']);
   });
 
+  it('takes properties repeated or comma-separated, and refuses request URLs past its limit with 414', async () => {
+    emulator = createHubSpotEmulator({ maxUrlLength: 200 });
+    await emulator.start();
+    emulator.portal.seedObjects('contacts', [{ email: 'p0@example.com', firstname: 'P', lastname: 'Zero' }]);
+    const repeated = await call('/crm/v3/objects/contacts?properties=email&properties=firstname');
+    const commas = await call('/crm/v3/objects/contacts?properties=email,firstname');
+    expect(commas.body.results[0].properties).toEqual(repeated.body.results[0].properties);
+    expect(commas.body.results[0].properties).toMatchObject({ email: 'p0@example.com', firstname: 'P' });
+    expect(commas.body.results[0].properties.lastname).toBeUndefined();
+
+    const names = Array.from({ length: 20 }, (_, index) => `custom_property_${index}`).join(',');
+    const tooLong = await call(`/crm/v3/objects/contacts?properties=${names}`, { token: 'not-even-a-token' });
+    expect(tooLong.status).toBe(414);
+    expect(emulator.requestsTo('objects.list', 414)).toHaveLength(1);
+  });
+
   it('upserts by email with the new flag, refuses duplicates and batches over 100', async () => {
     emulator = createHubSpotEmulator();
     await emulator.start();

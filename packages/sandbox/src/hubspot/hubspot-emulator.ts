@@ -21,6 +21,12 @@ export interface HubSpotEmulatorOptions {
   batchInputMax?: number;
   portalId?: number;
   verbose?: boolean;
+  /**
+   * Longest request URL (path and query) answered; longer ones get 414 URI Too Long. HubSpot
+   * publishes no figure; integrations report 414s on list reads asking for every property of busy
+   * portals from about 8 KB of URL (some measured ~16 KB). 8,192 by default, the stricter reading.
+   */
+  maxUrlLength?: number;
 }
 
 export type HubSpotEmulator = EmulatorServer & { portal: HubSpotPortal; token: string };
@@ -55,6 +61,7 @@ export function createHubSpotEmulator(options: HubSpotEmulatorOptions = {}): Hub
       },
     ],
     errorResponse: (status, message) => hubSpotErrorResponse(status, message),
+    maxUrlLength: options.maxUrlLength ?? 8192,
     authenticate: (request) => {
       const header = request.headers.authorization ?? '';
       const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
