@@ -104,6 +104,37 @@ describe('GoogleSheetsConnector against the emulator, through the real @googleap
     expect(fixture.emulator.getValues(fixture.spreadsheetId, 'Predictions')).toEqual([['only'], ['one']]);
   });
 
+  it("reads and writes date-times as wall clocks of the spreadsheet's time zone, dates as calendar dates", async () => {
+    fixture = await startFixture();
+    const { emulator, key } = fixture;
+    // Cells hold what a New York user typed: 2024-07-04 12:00 (a date-time) and 2024-07-04 (a date).
+    const spreadsheetId = emulator.createSpreadsheet({
+      title: 'Orders',
+      timeZone: 'America/New_York',
+      sheets: [{ title: 'Orders', rows: [['at', 'day'], [new Date(Date.UTC(2024, 6, 4, 12)), new Date(Date.UTC(2024, 6, 4))]] }],
+      shareWith: [key.client_email],
+    });
+    const connector = fixture.connector({ spreadsheetId });
+    expect(await connector.readGoogleSheet()).toEqual([{ at: new Date('2024-07-04T16:00:00.000Z'), day: new Date('2024-07-04T00:00:00.000Z') }]);
+
+    const instant = new Date('2024-01-15T14:00:00.000Z');
+    await connector.writeGoogleSheet([{ at: instant, day: new Date(Date.UTC(2024, 0, 15)) }], { sheetName: 'Written' });
+    // The sheet shows 09:00, New York's wall clock at that instant; the date stays the date.
+    expect(emulator.getValues(spreadsheetId, 'Written')).toEqual([['at', 'day'], [new Date(Date.UTC(2024, 0, 15, 9)), new Date(Date.UTC(2024, 0, 15))]]);
+    expect(await connector.readGoogleSheet({ sheetName: 'Written' })).toEqual([{ at: instant, day: new Date(Date.UTC(2024, 0, 15)) }]);
+  });
+
+  it('reads date-times as UTC, with a warning, when the spreadsheet names a time zone the runtime does not know', async () => {
+    fixture = await startFixture();
+    const { emulator, key } = fixture;
+    const spreadsheetId = emulator.createSpreadsheet({ timeZone: 'Mars/Olympus_Mons', sheets: [{ title: 'S', rows: [['at'], [new Date(Date.UTC(2024, 6, 4, 12))]] }], shareWith: [key.client_email] });
+    const warnings: Array<Record<string, unknown>> = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (entry: Record<string, unknown>) => void warnings.push(entry) };
+    const connector = fixture.connector({ spreadsheetId }, { logger });
+    expect(await connector.readGoogleSheet()).toEqual([{ at: new Date(Date.UTC(2024, 6, 4, 12)) }]);
+    expect(warnings).toContainEqual(expect.objectContaining({ timeZone: 'Mars/Olympus_Mons' }));
+  });
+
   it('splits large writes into batchUpdate requests and grows the grid', async () => {
     fixture = await startFixture();
     const connector = fixture.connector({}, { writeBatchRows: 400 });

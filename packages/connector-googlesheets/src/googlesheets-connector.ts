@@ -24,7 +24,7 @@ import {
   type WriteGoogleSheetOptions,
 } from './googlesheets-options.js';
 import { describeSheet, readSheetPages } from './googlesheets-reader.js';
-import { fetchSheetProperties, type SheetsSession } from './googlesheets-session.js';
+import { fetchSpreadsheetLayout, type SheetsSession } from './googlesheets-session.js';
 import { writeSheetRows } from './googlesheets-writer.js';
 
 /** Read and write access to spreadsheets; the scope the service-account JWT carries. */
@@ -105,7 +105,7 @@ export class GoogleSheetsConnector extends BaseConnector<'googlesheets'> {
   /** Tab names, in order. */
   async listTables(): Promise<string[]> {
     const session = await this.#session();
-    return (await fetchSheetProperties(session, 'listTables')).map((sheet) => sheet.title);
+    return (await fetchSpreadsheetLayout(session, 'listTables')).sheets.map((sheet) => sheet.title);
   }
 
   async describe(table?: string): Promise<TableSchema> {
@@ -168,6 +168,7 @@ export class GoogleSheetsConnector extends BaseConnector<'googlesheets'> {
       call: (operation, fn, options) => this.call(operation, fn, options),
       recordRows: (operation, rows) => this.metrics.recordRows(this.id, operation, rows),
       recordBytes: (operation, bytes) => this.metrics.recordBytes(this.id, operation, bytes),
+      logger: this.logger,
     };
   }
 }

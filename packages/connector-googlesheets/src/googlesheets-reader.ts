@@ -1,8 +1,9 @@
 import { ConfigError, NotFoundError, estimateBytes, type ColumnSchema, type ColumnType, type Row } from '@automl/connector-core';
 import { columnLetters, parseUserRange, rangeOf } from './googlesheets-a1-range.js';
-import { columnTypeOf, fromSheetValue, isDateFormat, mergeColumnTypes, type NumberFormatType } from './convert-googlesheets-value.js';
+import { columnTypeOf, type DateKind, dateKindOf, fromSheetValue, mergeColumnTypes, type NumberFormatType } from './convert-googlesheets-value.js';
 import { formatSampleRows } from './googlesheets-options.js';
-import { fetchSheetProperties, pickSheet, type SheetProperties, type SheetsSession } from './googlesheets-session.js';
+import { fetchSpreadsheetLayout, pickSheet, type SheetProperties, type SheetsSession } from './googlesheets-session.js';
+import type { SpreadsheetTimeZone } from './spreadsheet-time-zone.js';
 
 export interface SheetReadRequest {
   sheetName?: string;
@@ -17,6 +18,8 @@ export interface SheetReadRequest {
 /** A tab's readable rectangle: the user's range clipped to the grid (reads past it are a 400). */
 interface Target {
   sheet: SheetProperties;
+  /** The spreadsheet's time zone, which its date-time serials are wall clocks of. */
+  timeZone: SpreadsheetTimeZone;
   startRow: number;
   endRow: number;
   startColumn: number;
@@ -26,7 +29,7 @@ interface Target {
 /** What a sample of the first rows tells: column names, which columns hold dates, their types. */
 export interface ColumnSample {
   names: string[];
-  dateColumns: boolean[];
+  dateKinds: DateKind[];
   columns: ColumnSchema[];
 }
 
@@ -35,11 +38,12 @@ async function resolveTarget(session: SheetsSession, request: Pick<SheetReadRequ
   if (request.range !== undefined && !parsed) {
     throw new ConfigError({ message: `Cannot read the range "${request.range}"`, connector: 'googlesheets', operation, hint: 'Use A1 notation: A1:E500, B:D, 2:100 or Data!A1:C.' });
   }
-  const sheets = await fetchSheetProperties(session, operation, request.signal);
+  const { sheets, timeZone } = await fetchSpreadsheetLayout(session, operation, request.signal);
   const sheet = pickSheet(sheets, parsed?.sheetTitle ?? request.sheetName, session.spreadsheetId, operation);
   const bounds = parsed?.bounds ?? { startRow: 0, startColumn: 0 };
   return {
     sheet,
+    timeZone,
     startRow: bounds.startRow,
     startColumn: bounds.startColumn,
     endRow: Math.min(bounds.endRow ?? sheet.rowCount, sheet.rowCount),
@@ -101,7 +105,7 @@ async function sampleColumns(session: SheetsSession, target: Target, headerRow: 
   }
   return {
     names,
-    dateColumns: formats.map((format) => isDateFormat(format)),
+    dateKinds: formats.map((format) => dateKindOf(format)),
     columns: names.map((name, index) => ({
       name,
       type: types[index] ?? 'unknown',
@@ -163,7 +167,7 @@ export async function* readSheetPages(session: SheetsSession, request: SheetRead
         names[index] ??= columnLetters(target.startColumn + index);
         const name = names[index]!;
         if (wanted && !wanted.has(name)) continue;
-        record[name] = fromSheetValue(cells[index], sample.dateColumns[index] ?? false);
+        record[name] = fromSheetValue(cells[index], sample.dateKinds[index], target.timeZone);
       }
       page.push(record);
     }

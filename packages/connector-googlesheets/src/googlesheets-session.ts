@@ -1,5 +1,6 @@
-import { NotFoundError, type CallContext, type CallOptions } from '@automl/connector-core';
+import { NotFoundError, type CallContext, type CallOptions, type Logger } from '@automl/connector-core';
 import type { sheets_v4 } from '@googleapis/sheets';
+import { SpreadsheetTimeZone } from './spreadsheet-time-zone.js';
 
 /** What the reader and writer need of an open connector: the client, the target and the policy. */
 export interface SheetsSession {
@@ -8,6 +9,7 @@ export interface SheetsSession {
   call<R>(operation: string, fn: (context: CallContext) => Promise<R>, options?: CallOptions): Promise<R>;
   recordRows(operation: string, rows: number): void;
   recordBytes(operation: string, bytes: number): void;
+  logger: Logger;
 }
 
 export interface SheetProperties {
@@ -18,24 +20,37 @@ export interface SheetProperties {
   columnCount: number;
 }
 
-/** Tab names and grid sizes: one spreadsheets.get restricted to sheet properties. */
-export async function fetchSheetProperties(session: SheetsSession, operation: string, signal?: AbortSignal): Promise<SheetProperties[]> {
+/** What one spreadsheets.get tells of the spreadsheet: its tabs and the time zone its date-times are in. */
+export interface SpreadsheetLayout {
+  sheets: SheetProperties[];
+  timeZone: SpreadsheetTimeZone;
+}
+
+/** Tab names, grid sizes and the spreadsheet's time zone: one spreadsheets.get restricted to those fields. */
+export async function fetchSpreadsheetLayout(session: SheetsSession, operation: string, signal?: AbortSignal): Promise<SpreadsheetLayout> {
   const response = await session.call(
     operation,
     ({ signal: attemptSignal }) =>
       session.api.spreadsheets.get(
-        { spreadsheetId: session.spreadsheetId, fields: 'sheets(properties(sheetId,title,hidden,gridProperties(rowCount,columnCount)))' },
+        { spreadsheetId: session.spreadsheetId, fields: 'properties/timeZone,sheets(properties(sheetId,title,hidden,gridProperties(rowCount,columnCount)))' },
         { signal: attemptSignal },
       ),
     { signal },
   );
-  return (response.data.sheets ?? []).map(({ properties }) => ({
-    sheetId: properties?.sheetId ?? 0,
-    title: properties?.title ?? '',
-    hidden: properties?.hidden ?? false,
-    rowCount: properties?.gridProperties?.rowCount ?? 0,
-    columnCount: properties?.gridProperties?.columnCount ?? 0,
-  }));
+  const { zone, unknown } = SpreadsheetTimeZone.forSpreadsheet(response.data.properties?.timeZone);
+  if (unknown) {
+    session.logger.warn({ connector: 'googlesheets', spreadsheetId: session.spreadsheetId, timeZone: unknown }, 'unknown spreadsheet time zone: date-times are read and written as UTC');
+  }
+  return {
+    timeZone: zone,
+    sheets: (response.data.sheets ?? []).map(({ properties }) => ({
+      sheetId: properties?.sheetId ?? 0,
+      title: properties?.title ?? '',
+      hidden: properties?.hidden ?? false,
+      rowCount: properties?.gridProperties?.rowCount ?? 0,
+      columnCount: properties?.gridProperties?.columnCount ?? 0,
+    })),
+  };
 }
 
 /** The tab a call names, or the first visible one; a clear NotFoundError listing the tabs otherwise. */

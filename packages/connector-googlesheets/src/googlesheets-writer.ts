@@ -2,7 +2,8 @@ import { type ConnectorError, iterateRows, type Row, type RowFailure, type RowsI
 import type { sheets_v4 } from '@googleapis/sheets';
 import { rangeOf } from './googlesheets-a1-range.js';
 import { toCellData } from './convert-googlesheets-value.js';
-import { fetchSheetProperties, type SheetProperties, type SheetsSession } from './googlesheets-session.js';
+import { fetchSpreadsheetLayout, type SheetProperties, type SheetsSession } from './googlesheets-session.js';
+import type { SpreadsheetTimeZone } from './spreadsheet-time-zone.js';
 
 export interface SheetWriteRequest {
   sheetName: string;
@@ -15,6 +16,8 @@ export interface SheetWriteRequest {
 /** Where the next batch goes, and what the tab already has. */
 interface WriteState {
   sheet: SheetProperties;
+  /** The spreadsheet's time zone: instants are written as its wall clock. */
+  timeZone: SpreadsheetTimeZone;
   header: string[];
   /** Header cells already on the tab. */
   headerOnSheet: number;
@@ -26,11 +29,12 @@ interface WriteState {
 
 const VALUE_FIELDS = 'userEnteredValue,userEnteredFormat.numberFormat';
 
-/** Creates the tab when missing. A retried addSheet that already succeeded reads the tab back instead. */
-async function ensureSheet(session: SheetsSession, title: string, signal?: AbortSignal): Promise<SheetProperties> {
-  const existing = (await fetchSheetProperties(session, 'write', signal)).find((sheet) => sheet.title === title);
-  if (existing) return existing;
-  return session.call(
+/** Creates the tab when missing (a retried addSheet that already succeeded reads the tab back instead); with the spreadsheet's time zone. */
+async function ensureSheet(session: SheetsSession, title: string, signal?: AbortSignal): Promise<{ sheet: SheetProperties; timeZone: SpreadsheetTimeZone }> {
+  const { sheets, timeZone } = await fetchSpreadsheetLayout(session, 'write', signal);
+  const existing = sheets.find((sheet) => sheet.title === title);
+  if (existing) return { sheet: existing, timeZone };
+  const sheet = await session.call(
     'write',
     async ({ signal: attemptSignal, attempt }) => {
       try {
@@ -49,7 +53,7 @@ async function ensureSheet(session: SheetsSession, title: string, signal?: Abort
       } catch (error) {
         const message = (error as { response?: { data?: { error?: { message?: string } } } }).response?.data?.error?.message ?? '';
         if (attempt > 1 && /already exists/.test(message)) {
-          const created = (await fetchSheetProperties(session, 'write', signal)).find((sheet) => sheet.title === title);
+          const created = (await fetchSpreadsheetLayout(session, 'write', signal)).sheets.find((sheet) => sheet.title === title);
           if (created) return created;
         }
         throw error;
@@ -57,6 +61,7 @@ async function ensureSheet(session: SheetsSession, title: string, signal?: Abort
     },
     { signal },
   );
+  return { sheet, timeZone };
 }
 
 /** Append: the tab's header and its last non-empty row, from one values.get over the grid. */
@@ -109,9 +114,9 @@ function batchRequests(state: WriteState, batch: Array<{ row: Row }>): sheets_v4
       },
     });
   }
-  const dataRows = batch.map(({ row }) => ({ values: state.header.map((name) => toCellData(row[name])) }));
+  const dataRows = batch.map(({ row }) => ({ values: state.header.map((name) => toCellData(row[name], state.timeZone)) }));
   if (state.clearFirst) {
-    const headerRow = { values: state.header.map((name) => toCellData(name)) };
+    const headerRow = { values: state.header.map((name) => toCellData(name, state.timeZone)) };
     requests.push({
       updateCells: {
         range: { sheetId: sheet.sheetId, startRowIndex: 0, endRowIndex: rowCount, startColumnIndex: 0, endColumnIndex: columnCount },
@@ -125,7 +130,7 @@ function batchRequests(state: WriteState, batch: Array<{ row: Row }>): sheets_v4
     requests.push({
       updateCells: {
         start: { sheetId: sheet.sheetId, rowIndex: 0, columnIndex: state.headerOnSheet },
-        rows: [{ values: state.header.slice(state.headerOnSheet).map((name) => toCellData(name)) }],
+        rows: [{ values: state.header.slice(state.headerOnSheet).map((name) => toCellData(name, state.timeZone)) }],
         fields: VALUE_FIELDS,
       },
     });
@@ -144,8 +149,8 @@ function batchRequests(state: WriteState, batch: Array<{ row: Row }>): sheets_v4
  * A batch that fails for good is reported row by row, and the rows after it as not written.
  */
 export async function writeSheetRows(session: SheetsSession, rows: RowsInput, request: SheetWriteRequest): Promise<WriteResult> {
-  const sheet = await ensureSheet(session, request.sheetName, request.signal);
-  const state: WriteState = { sheet, header: [], headerOnSheet: 0, nextRow: 1, clearFirst: request.mode === 'overwrite' };
+  const { sheet, timeZone } = await ensureSheet(session, request.sheetName, request.signal);
+  const state: WriteState = { sheet, timeZone, header: [], headerOnSheet: 0, nextRow: 1, clearFirst: request.mode === 'overwrite' };
   if (request.mode === 'append') {
     const existing = await existingContent(session, sheet, request.signal);
     state.header = [...existing.header];

@@ -3,3 +3,4 @@ export type { GoogleSheetsConnectorOptions, ReadGoogleSheetOptions, WriteGoogleS
 export { defaultPageSize, defaultWriteBatchBytes, defaultWriteBatchRows } from './googlesheets-options.js';
 export { parseServiceAccount, resolveServiceAccount, type ServiceAccountCredentials } from './googlesheets-credentials.js';
 export { serialToDate, dateToSerial } from './convert-googlesheets-value.js';
+export { SpreadsheetTimeZone } from './spreadsheet-time-zone.js';

@@ -46,6 +46,12 @@ export interface SeedSheet {
 
 export interface SeedSpreadsheet {
   title?: string;
+  /**
+   * The spreadsheet's time zone (CLDR, e.g. America/New_York; Etc/GMT by default), reported in its
+   * properties. Cells hold wall-clock serials whatever the zone: a Date given to `setValues` is
+   * stored as the wall clock of its UTC fields, as if typed in.
+   */
+  timeZone?: string;
   sheets?: SeedSheet[];
   /** client_emails given access: Editor by default, or `{ email, role: 'reader' }` for Viewer. */
   shareWith?: Array<string | { email: string; role: Role }>;
@@ -211,7 +217,7 @@ export function createGoogleSheetsEmulator(options: GoogleSheetsEmulatorOptions 
     /** Creates a spreadsheet with tabs and rows, shared with the given client_emails; returns its id. */
     createSpreadsheet(seed: SeedSpreadsheet = {}): string {
       const spreadsheetId = seed.spreadsheetId ?? newSpreadsheetId();
-      const spreadsheet: SpreadsheetState = { spreadsheetId, title: seed.title ?? 'Untitled spreadsheet', locale: 'en_US', timeZone: 'Etc/GMT', sheets: [], shares: {}, nextSheetId: 1 };
+      const spreadsheet: SpreadsheetState = { spreadsheetId, title: seed.title ?? 'Untitled spreadsheet', locale: 'en_US', timeZone: seed.timeZone ?? 'Etc/GMT', sheets: [], shares: {}, nextSheetId: 1 };
       for (const sheet of seed.sheets ?? [{ title: 'Sheet1' }]) newSheet(spreadsheet, sheet.title, sheet);
       for (const share of seed.shareWith ?? []) {
         if (typeof share === 'string') spreadsheet.shares[share] = 'writer';

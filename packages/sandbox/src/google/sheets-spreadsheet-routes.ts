@@ -77,12 +77,12 @@ export function spreadsheetRoutes(context: SheetsContext): Route[] {
       name: 'spreadsheets.create',
       handler: (request) => {
         const caller = context.callerOf(request);
-        const body = (request.body ?? {}) as { properties?: { title?: string }; sheets?: Array<{ properties?: { title?: string } }> };
+        const body = (request.body ?? {}) as { properties?: { title?: string; timeZone?: string }; sheets?: Array<{ properties?: { title?: string } }> };
         const spreadsheet: SpreadsheetState = {
           spreadsheetId: newSpreadsheetId(),
           title: body.properties?.title ?? 'Untitled spreadsheet',
           locale: 'en_US',
-          timeZone: 'Etc/GMT',
+          timeZone: body.properties?.timeZone ?? 'Etc/GMT',
           sheets: [],
           shares: { [caller.clientEmail]: 'owner' },
           nextSheetId: 1,
