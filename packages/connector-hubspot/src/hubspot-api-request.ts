@@ -24,7 +24,7 @@ const decoratorService = (sdkRequire('@hubspot/api-client/lib/src/services/ApiDe
 type ApiRequestOptions = NonNullable<Parameters<Client['apiRequest']>[0]>;
 
 /** `client.apiRequest(options)` with no decorator but the connector's own client's (none). */
-export function apiRequestWithoutSdkDecorators(client: Client, options: ApiRequestOptions): Promise<Response> {
+function apiRequestWithoutSdkDecorators(client: Client, options: ApiRequestOptions): Promise<Response> {
   const service = decoratorService.getInstance();
   const current = service.decorators;
   service.setDecorators([]);
@@ -33,4 +33,31 @@ export function apiRequestWithoutSdkDecorators(client: Client, options: ApiReque
   } finally {
     service.setDecorators(current);
   }
+}
+
+/**
+ * A request through the SDK's `apiRequest` (its auth, base path and transport, none of its
+ * process-wide decorators), answered as parsed JSON and headers. A non-2xx answer throws the same
+ * shape as the SDK's ApiException (`code`, parsed `body`, `headers`), so one classifier reads the
+ * errors of every call.
+ */
+export async function requestHubSpotJson<T>(client: Client, options: ApiRequestOptions): Promise<{ data: T; headers: Record<string, string> }> {
+  const response = await apiRequestWithoutSdkDecorators(client, options);
+  const text = await response.text();
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = text;
+  }
+  if (!response.ok) throw Object.assign(new Error(`HTTP-Code: ${response.status}`), { code: response.status, body, headers });
+  if (body === undefined || typeof body !== 'object') {
+    // A 2xx that is not HubSpot's JSON (a proxy's page, say): a plain error, never retried.
+    throw new Error(`HubSpot answered ${options.path?.split('?')[0] ?? 'a request'} with ${response.status} and a body that is not JSON`);
+  }
+  return { data: body as T, headers };
 }
