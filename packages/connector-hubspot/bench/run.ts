@@ -1,6 +1,7 @@
 // pnpm bench: HubSpot connector figures against the sandbox emulator (in-process for the upserts,
 // in a child process for the read comparison).
-// 1. Upsert 10,000 contacts at HubSpot's lowest tier (100 requests / 10 s): API calls, wall time, 429s.
+// 1. Upsert 10,000 contacts at HubSpot's lowest tier (100 requests / 10 s): API calls, wall time, 429s;
+//    then 5,000 with 150 ms of latency per call, against a plain SDK batch loop.
 // 2. Read 10,000 contacts through the connector vs a plain SDK paging loop (same properties, no limiter on either side).
 import { Client } from '@hubspot/api-client';
 import { createHubSpotEmulator } from '@automl/sandbox';
@@ -43,6 +44,39 @@ async function upsertPhase(): Promise<void> {
   console.log('  floor: the first 100 calls fit in one 10 s window, so the rate adds no wait to the first run (its floor is 100 x one call\'s latency);');
   console.log('  the second run\'s calls 101-200 cannot start before the first window ends, so its floor is 10 s after the first run began.');
   console.log(`  contacts stored: ${emulator.portal.countObjects('contacts')}`);
+  await connector.close();
+  await emulator.stop();
+}
+
+async function latencyPhase(): Promise<void> {
+  // Over the internet a batch call takes a few hundred milliseconds; the portal here answers each
+  // after 150 ms. Baseline: the plain SDK's batch upsert, one call after the other, as a script would.
+  const latencyMs = 150;
+  const count = 5_000;
+  const emulator = createHubSpotEmulator({ rateLimit: { limit: 100, windowMs: 10_000 } });
+  const url = await emulator.start();
+  emulator.faults.inject({ route: 'objects.batchUpsert', fault: { kind: 'latency', ms: latencyMs } });
+  const subset = rows.slice(0, count);
+  const client = new Client({ accessToken: emulator.token, basePath: url, numberOfApiCallRetries: 0 });
+  const plainStarted = performance.now();
+  for (let start = 0; start < subset.length; start += 100) {
+    const inputs = subset.slice(start, start + 100).map((row) => ({ id: row.email, idProperty: 'email', properties: row }));
+    await client.crm.contacts.batchApi.upsert({ inputs });
+  }
+  const plainMs = performance.now() - plainStarted;
+  emulator.portal.clear();
+  emulator.clearLog();
+  const connector = new HubSpotConnector({ apiKey: emulator.token, baseUrl: url }, { metricsRegistry: null });
+  await connector.connect();
+  const started = performance.now();
+  const result = await connector.writeCrmData(subset, { destination: 'contacts', updateExisting: true });
+  const connectorMs = performance.now() - started;
+  const stats = emulator.rateWindow!.stats();
+  console.log(
+    `upsert ${count} contacts with ${latencyMs} ms per batch call: connector ${seconds(connectorMs)} s vs plain SDK batch loop ${seconds(plainMs)} s, ` +
+      `ratio ${(connectorMs / plainMs).toFixed(2)}; connector ${emulator.requestsTo('objects.batchUpsert').length} calls, at most ${emulator.peakConcurrentRequests} at once, ` +
+      `written ${result.written}, 429s ${stats.rejected}`,
+  );
   await connector.close();
   await emulator.stop();
 }
@@ -110,5 +144,6 @@ async function readPhase(): Promise<void> {
 }
 
 await upsertPhase();
+await latencyPhase();
 await readPhase();
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

@@ -196,6 +196,43 @@ describe('HubSpotConnector against the emulated portal', () => {
     expect(fixture.emulator.portal.listObjects('contacts').map((record) => record.properties.firstname)).toEqual(['Ada L.', 'Bob']);
   });
 
+  it('sends up to four batches at once, yet a key repeated across batches ends with its last row', async () => {
+    fixture = await startHubSpot();
+    const { emulator } = fixture;
+    // Each batch call takes 100 ms on the portal, long enough for the next ones to overlap it.
+    emulator.faults.inject({ route: 'objects.batchUpsert', fault: { kind: 'latency', ms: 100 } });
+    const result = await fixture.connector.writeCrmData(contacts(1000), { destination: 'contacts', updateExisting: true });
+    expect(result).toMatchObject({ written: 1000, created: 1000, failed: [] });
+    expect(emulator.requestsTo('objects.batchUpsert')).toHaveLength(10);
+    expect(emulator.peakConcurrentRequests).toBeGreaterThan(1);
+    expect(emulator.peakConcurrentRequests).toBeLessThanOrEqual(4);
+
+    // The first batch is slow and the repeat of person0 travels in the second: sent at once, the
+    // second would land first and the first would then overwrite it with the older value.
+    emulator.faults.clear();
+    emulator.clearLog();
+    emulator.faults.inject({ route: 'objects.batchUpsert', times: 1, fault: { kind: 'latency', ms: 200 } });
+    const rows = [...contacts(50).map((row) => ({ ...row, lastname: 'Old' })), { email: 'person0@example.com', lastname: 'New' }, ...contacts(50, 50)];
+    const again = await fixture.connector.writeCrmData(rows, { destination: 'contacts', updateExisting: true });
+    expect(again).toMatchObject({ written: 101, failed: [] });
+    expect(emulator.portal.findByUnique('contacts', 'email', 'person0@example.com')!.properties.lastname).toBe('New');
+    expect(emulator.portal.findByUnique('contacts', 'email', 'person1@example.com')!.properties.lastname).toBe('Old');
+  });
+
+  it('stops a write at the first failure that is not about rows, after the batches in flight are answered', async () => {
+    fixture = await startHubSpot();
+    const { emulator } = fixture;
+    emulator.faults.inject({ route: 'objects.batchUpsert', fault: { kind: 'latency', ms: 50 } });
+    emulator.faults.inject({ route: 'objects.batchUpsert', after: 2, times: 1, fault: { kind: 'auth', message: 'token revoked' } });
+    await expect(fixture.connector.writeCrmData(contacts(2000), { destination: 'contacts', updateExisting: true })).rejects.toMatchObject({ name: 'AuthenticationError' });
+    const calls = emulator.requestsTo('objects.batchUpsert').length;
+    // Nothing is sent after the refusal is known: at most the batches already in flight beside it.
+    expect(calls).toBeLessThanOrEqual(3 + 3);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(emulator.requestsTo('objects.batchUpsert')).toHaveLength(calls);
+    expect(emulator.portal.countObjects('contacts')).toBe((calls - 1) * 100);
+  });
+
   it('names missing properties instead of writing when not asked to create them', async () => {
     fixture = await startHubSpot();
     const rows = contacts(3).map((row) => ({ ...row, churn_risk: 0.5, segment: 'High' }));

@@ -9,3 +9,10 @@ export const hubSpotPageLimit = 100;
  * 8 KB, so a read of every property of any portal is split into requests that all pass.
  */
 export const hubSpotPropertiesParamMax = 7_000;
+
+/**
+ * Batches of one write in flight at once. A batch call takes a few hundred milliseconds over the
+ * internet, so one at a time reaches about 4 calls a second, less than half of the lowest tier's
+ * 100 per 10 s; four reach the rate, which core's limiter then holds. Memory holds four batches.
+ */
+export const hubSpotWriteConcurrency = 4;

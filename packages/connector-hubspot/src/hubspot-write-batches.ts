@@ -2,7 +2,7 @@ import { ConnectorError, DataError, estimateBytes, iterateRows, type Row, type R
 import { toHubSpotProperties } from './convert-hubspot-record.js';
 import { mapBatchAnswer, normaliseKey, type BatchAnswer, type PendingRow } from './hubspot-batch-result.js';
 import type { HubSpotApis } from './hubspot-client.js';
-import { hubSpotPageLimit } from './hubspot-limits.js';
+import { hubSpotPageLimit, hubSpotWriteConcurrency } from './hubspot-limits.js';
 import type { HubSpotRemoteContext } from './hubspot-remote-context.js';
 
 /** A write's result with HubSpot's split of written rows into created and updated records. */
@@ -20,11 +20,21 @@ export interface HubSpotBatchWrite {
 }
 
 /**
- * Streams the rows into batches of 100 (memory holds one batch), sends each, and accounts for
- * every row in `result`: written (created or updated) or failed with its input index and reason.
+ * Streams the rows into batches of 100 and sends up to `hubSpotWriteConcurrency` of them at once
+ * (core's limiter keeps the rate; memory holds that many batches), accounting for every row in
+ * `result`: written (created or updated) or failed with its input index and reason. A key repeated
+ * in the input goes into a later batch, sent only once every batch before it is answered, so the
+ * record ends with the value of the last row that names it. A failure that is not about rows stops
+ * the write: no new batch is sent, those in flight are awaited, then the error is thrown.
  */
 export async function writeHubSpotBatches(remote: HubSpotRemoteContext, rows: RowsInput, write: HubSpotBatchWrite, result: HubSpotWriteResult): Promise<void> {
   const { idProperty } = write;
+  const inFlight = new Set<Promise<void>>();
+  let fatal: { error: unknown } | undefined;
+  const settle = async (atMost: number) => {
+    while (inFlight.size > atMost) await Promise.race(inFlight);
+    if (fatal) throw fatal.error;
+  };
   let batch: PendingRow[] = [];
   let keys = new Set<string>();
   const flush = async () => {
@@ -33,28 +43,44 @@ export async function writeHubSpotBatches(remote: HubSpotRemoteContext, rows: Ro
     batch = [];
     keys = new Set();
     if (write.beforeBatch) await write.beforeBatch(sending.map((entry) => entry.row));
-    await sendBatch(remote, write, sending, result);
+    await settle(hubSpotWriteConcurrency - 1);
+    const task: Promise<void> = sendBatch(remote, write, sending, result)
+      .catch((error: unknown) => {
+        fatal ??= { error };
+      })
+      .finally(() => inFlight.delete(task));
+    inFlight.add(task);
   };
 
-  for await (const row of iterateRows(rows)) {
-    const index = result.received++;
-    const properties = toHubSpotProperties(row);
-    let key: string | undefined;
-    if (idProperty) {
-      const value = properties[idProperty];
-      if (!value) {
-        result.failed.push({ index, row, reason: `The row has no ${idProperty}, which the upsert matches records on.`, code: 'MISSING_ID_PROPERTY' });
-        continue;
+  try {
+    for await (const row of iterateRows(rows)) {
+      const index = result.received++;
+      const properties = toHubSpotProperties(row);
+      let key: string | undefined;
+      if (idProperty) {
+        const value = properties[idProperty];
+        if (!value) {
+          result.failed.push({ index, row, reason: `The row has no ${idProperty}, which the upsert matches records on.`, code: 'MISSING_ID_PROPERTY' });
+          continue;
+        }
+        key = normaliseKey(idProperty, value);
+        // HubSpot refuses a batch that names one record twice: the second occurrence goes in the
+        // next batch, which waits for every earlier batch so the writes land in input order.
+        if (keys.has(key)) {
+          await flush();
+          await settle(0);
+        }
+        keys.add(key);
       }
-      key = normaliseKey(idProperty, value);
-      // HubSpot refuses a batch that names one record twice: the second occurrence goes in the next batch.
-      if (keys.has(key)) await flush();
-      keys.add(key);
+      batch.push({ index, row, properties, ...(key !== undefined ? { key } : {}) });
+      if (batch.length >= hubSpotPageLimit) await flush();
     }
-    batch.push({ index, row, properties, ...(key !== undefined ? { key } : {}) });
-    if (batch.length >= hubSpotPageLimit) await flush();
+    await flush();
+    await settle(0);
+  } finally {
+    // Thrown mid-way (a fatal answer, the input stream failing): let the batches already sent finish.
+    await Promise.allSettled(inFlight);
   }
-  await flush();
   result.failed.sort((left, right) => left.index - right.index);
 }
 

@@ -56,6 +56,8 @@ export class EmulatorServer {
   readonly name: string;
   readonly faults = new FaultInjector();
   readonly requests: RecordedRequest[] = [];
+  #inFlight = 0;
+  #peakInFlight = 0;
   readonly rateWindow: RateWindow | undefined;
   readonly #options: EmulatorOptions;
   readonly #matcher: RouteMatcher;
@@ -85,12 +87,18 @@ export class EmulatorServer {
     // Node's own limit on the request head (16 KB) would answer 431 before any route runs; raised
     // so that the emulator's `maxUrlLength`, the vendor's behaviour, is what a long URL meets.
     const server = createServer({ maxHeaderSize: 256 * 1024 }, (request, response) => {
-      this.#handle(request, response).catch((error: unknown) => {
-        if (!response.headersSent) {
-          response.writeHead(500, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ error: String((error as Error)?.message ?? error) }));
-        }
-      });
+      this.#inFlight += 1;
+      this.#peakInFlight = Math.max(this.#peakInFlight, this.#inFlight);
+      this.#handle(request, response)
+        .catch((error: unknown) => {
+          if (!response.headersSent) {
+            response.writeHead(500, { 'content-type': 'application/json' });
+            response.end(JSON.stringify({ error: String((error as Error)?.message ?? error) }));
+          }
+        })
+        .finally(() => {
+          this.#inFlight -= 1;
+        });
     });
     server.keepAliveTimeout = 1000;
     const host = options.host ?? '127.0.0.1';
@@ -132,8 +140,14 @@ export class EmulatorServer {
     return this.requests.filter((request) => request.route === route && (status === undefined || request.status === status));
   }
 
+  /** The most requests the emulator was handling at once since it started or since `clearLog()`. */
+  get peakConcurrentRequests(): number {
+    return this.#peakInFlight;
+  }
+
   clearLog(): void {
     this.requests.length = 0;
+    this.#peakInFlight = this.#inFlight;
   }
 
   async #handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
