@@ -217,6 +217,13 @@ describe('HubSpotConnector against the emulated portal', () => {
     expect(again).toMatchObject({ written: 101, failed: [] });
     expect(emulator.portal.findByUnique('contacts', 'email', 'person0@example.com')!.properties.lastname).toBe('New');
     expect(emulator.portal.findByUnique('contacts', 'email', 'person1@example.com')!.properties.lastname).toBe('Old');
+
+    // The same when the repeat comes two batches later, with an unrelated batch between them.
+    emulator.faults.clear();
+    emulator.faults.inject({ route: 'objects.batchUpsert', times: 1, fault: { kind: 'latency', ms: 200 } });
+    const later = [{ email: 'person7@example.com', lastname: 'First' }, ...contacts(199, 1000), { email: 'person7@example.com', lastname: 'Last' }];
+    expect(await fixture.connector.writeCrmData(later, { destination: 'contacts', updateExisting: true })).toMatchObject({ written: 201, failed: [] });
+    expect(emulator.portal.findByUnique('contacts', 'email', 'person7@example.com')!.properties.lastname).toBe('Last');
   });
 
   it('stops a write at the first failure that is not about rows, after the batches in flight are answered', async () => {

@@ -22,14 +22,16 @@ export interface HubSpotBatchWrite {
 /**
  * Streams the rows into batches of 100 and sends up to `hubSpotWriteConcurrency` of them at once
  * (core's limiter keeps the rate; memory holds that many batches), accounting for every row in
- * `result`: written (created or updated) or failed with its input index and reason. A key repeated
- * in the input goes into a later batch, sent only once every batch before it is answered, so the
- * record ends with the value of the last row that names it. A failure that is not about rows stops
- * the write: no new batch is sent, those in flight are awaited, then the error is thrown.
+ * `result`: written (created or updated) or failed with its input index and reason. A batch naming
+ * a key that a batch still in flight names too is sent only once that one is answered, so a record
+ * written twice ends with the values of the last row that names it. A failure that is not about
+ * rows stops the write: no new batch is sent, those in flight are awaited, then it is thrown.
  */
 export async function writeHubSpotBatches(remote: HubSpotRemoteContext, rows: RowsInput, write: HubSpotBatchWrite, result: HubSpotWriteResult): Promise<void> {
   const { idProperty } = write;
   const inFlight = new Set<Promise<void>>();
+  /** Keys of the batches in flight, each with the last batch naming it. */
+  const keysInFlight = new Map<string, Promise<void>>();
   let fatal: { error: unknown } | undefined;
   const settle = async (atMost: number) => {
     while (inFlight.size > atMost) await Promise.race(inFlight);
@@ -40,16 +42,27 @@ export async function writeHubSpotBatches(remote: HubSpotRemoteContext, rows: Ro
   const flush = async () => {
     if (batch.length === 0) return;
     const sending = batch;
+    const sendingKeys = keys;
     batch = [];
     keys = new Set();
     if (write.beforeBatch) await write.beforeBatch(sending.map((entry) => entry.row));
+    const earlier = new Set<Promise<void>>();
+    for (const key of sendingKeys) {
+      const task = keysInFlight.get(key);
+      if (task) earlier.add(task);
+    }
+    await Promise.all(earlier);
     await settle(hubSpotWriteConcurrency - 1);
     const task: Promise<void> = sendBatch(remote, write, sending, result)
       .catch((error: unknown) => {
         fatal ??= { error };
       })
-      .finally(() => inFlight.delete(task));
+      .finally(() => {
+        inFlight.delete(task);
+        for (const key of sendingKeys) if (keysInFlight.get(key) === task) keysInFlight.delete(key);
+      });
     inFlight.add(task);
+    for (const key of sendingKeys) keysInFlight.set(key, task);
   };
 
   try {
@@ -64,12 +77,8 @@ export async function writeHubSpotBatches(remote: HubSpotRemoteContext, rows: Ro
           continue;
         }
         key = normaliseKey(idProperty, value);
-        // HubSpot refuses a batch that names one record twice: the second occurrence goes in the
-        // next batch, which waits for every earlier batch so the writes land in input order.
-        if (keys.has(key)) {
-          await flush();
-          await settle(0);
-        }
+        // HubSpot refuses a batch that names one record twice: the second occurrence goes in the next batch.
+        if (keys.has(key)) await flush();
         keys.add(key);
       }
       batch.push({ index, row, properties, ...(key !== undefined ? { key } : {}) });
