@@ -37,7 +37,7 @@ describe('HubSpotConnector against the emulated portal', () => {
     const ids = new Set<string>();
     for await (const page of fixture.connector.read({ table: 'contacts', columns: ['email'] })) {
       // While the consumer holds a page, the next one is already asked for (none after the last).
-      if (pages.length < 2) await vi.waitFor(() => expect(listCalls()).toHaveLength(pages.length + 2));
+      if (pages.length < 2) await vi.waitFor(() => expect(listCalls()).toHaveLength(pages.length + 2), { timeout: 10_000 });
       pages.push(page.length);
       for (const row of page) ids.add(String(row.id));
     }
@@ -56,7 +56,7 @@ describe('HubSpotConnector against the emulated portal', () => {
       expect(page).toHaveLength(100);
       break;
     }
-    await vi.waitFor(() => expect(listCalls()).toHaveLength(2));
+    await vi.waitFor(() => expect(listCalls()).toHaveLength(2), { timeout: 10_000 });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(listCalls()).toHaveLength(2);
   });
@@ -70,7 +70,7 @@ describe('HubSpotConnector against the emulated portal', () => {
       for await (const page of fixture!.connector.read({ table: 'contacts' })) {
         pages.push(page.length);
         // The read-ahead fails now, long before the loop asks for it: no unhandled rejection.
-        await vi.waitFor(() => expect(fixture!.emulator.requestsTo('objects.list', 400)).toHaveLength(1));
+        await vi.waitFor(() => expect(fixture!.emulator.requestsTo('objects.list', 400)).toHaveLength(1), { timeout: 10_000 });
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
