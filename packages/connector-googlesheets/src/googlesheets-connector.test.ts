@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AuthenticationError, ConfigError, NotFoundError, PermissionError, RateLimitError, policySettingsFrom } from '@automl/connector-core';
 import { sheets } from '@googleapis/sheets';
 import { JWT } from 'google-auth-library';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createConnector, GoogleSheetsConnector } from './googlesheets-connector.js';
 import { fastPolicy, startFixture, type Fixture } from './test-support/googlesheets-fixture.js';
 
@@ -79,6 +79,27 @@ describe('GoogleSheetsConnector against the emulator, through the real @googleap
     fixture.emulator.clearLog();
     expect(await connector.readAll({ table: 'Empty', maxRows: 7 })).toHaveLength(7);
     expect(fixture.emulator.requestsTo('values.get')).toHaveLength(2);
+  });
+
+  it('asks for the first chunk together with the header sample, and for the next while the consumer holds a page', async () => {
+    fixture = await startFixture();
+    const { emulator } = fixture;
+    emulator.setValues(fixture.spreadsheetId, 'Empty!A1', [['id', 'value'], ...Array.from({ length: 23 }, (_, index) => [index + 1, `v${index + 1}`])]);
+    const connector = fixture.connector({}, { pageSize: 5 });
+    await connector.connect();
+    emulator.clearLog();
+    // The first chunk's values.get is slow: the header sample (a spreadsheets.get) runs beside it.
+    emulator.faults.inject({ route: 'values.get', times: 1, fault: { kind: 'latency', ms: 300 } });
+    const chunks = () => emulator.requestsTo('values.get').length;
+    const pages: number[] = [];
+    for await (const page of connector.read({ table: 'Empty' })) {
+      // Chunks 2 to 5 are asked for while the page before them is held; none after the short fifth.
+      if (pages.length < 4) await vi.waitFor(() => expect(chunks()).toBe(pages.length + 2), { timeout: 10_000 });
+      pages.push(page.length);
+    }
+    expect(pages).toEqual([5, 5, 5, 5, 3]);
+    expect(chunks()).toBe(5);
+    expect(emulator.peakConcurrentRequests).toBeGreaterThanOrEqual(2);
   });
 
   it('overwrites a tab, appends to it, and reads back exactly what was written', async () => {

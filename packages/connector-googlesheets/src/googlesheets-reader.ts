@@ -129,10 +129,34 @@ export async function describeSheet(session: SheetsSession, sheetName: string | 
  * has no cursor: reading stops at the grid's last row or at the first chunk that comes back short
  * (the API drops trailing empty rows), so a run of a whole page of empty rows ends the read.
  * Entirely empty rows inside the data are skipped.
+ *
+ * Requests overlap where they do not depend on each other: the first chunk leaves together with the
+ * header sample, and the next chunk while a page is typed and handed to the consumer, when it is
+ * sure to be needed (the tab goes on and more rows are wanted). Memory holds at most two chunks.
  */
 export async function* readSheetPages(session: SheetsSession, request: SheetReadRequest): AsyncGenerator<Row[]> {
   const target = await resolveTarget(session, request, 'read');
   if (target.startRow >= target.endRow || target.startColumn >= target.endColumn) return;
+  const fetchChunk = (start: number): Promise<{ start: number; end: number; values: unknown[][] }> => {
+    const end = Math.min(start + request.pageSize, target.endRow);
+    const range = rangeOf(target.sheet.title, start, end, target.startColumn, target.endColumn);
+    const chunk = session
+      .call(
+        'read',
+        ({ signal }) =>
+          session.api.spreadsheets.values.get(
+            { spreadsheetId: session.spreadsheetId, range, valueRenderOption: 'UNFORMATTED_VALUE', dateTimeRenderOption: 'SERIAL_NUMBER', majorDimension: 'ROWS' },
+            { signal },
+          ),
+        { signal: request.signal },
+      )
+      .then((response) => ({ start, end, values: (response.data.values ?? []) as unknown[][] }));
+    // Marked handled at once: a chunk asked for ahead can fail before the loop awaits it (which then throws).
+    chunk.catch(() => {});
+    return chunk;
+  };
+  const firstRow = target.startRow + (request.headerRow ? 1 : 0);
+  let pending = firstRow < target.endRow && request.maxRows > 0 ? fetchChunk(firstRow) : undefined;
   const sample = await sampleColumns(session, target, request.headerRow, 'read', request.signal);
   const names = [...sample.names];
   const wanted = request.columns ? new Set(request.columns) : undefined;
@@ -142,21 +166,17 @@ export async function* readSheetPages(session: SheetsSession, request: SheetRead
       throw new NotFoundError({ message: `No column ${unknown.map((column) => `"${column}"`).join(', ')} in tab "${target.sheet.title}"`, connector: 'googlesheets', operation: 'read', hint: `Columns: ${names.join(', ')}.` });
     }
   }
-  let row = target.startRow + (request.headerRow ? 1 : 0);
   let delivered = 0;
-  while (row < target.endRow && delivered < request.maxRows) {
-    const chunkEnd = Math.min(row + request.pageSize, target.endRow);
-    const range = rangeOf(target.sheet.title, row, chunkEnd, target.startColumn, target.endColumn);
-    const response = await session.call(
-      'read',
-      ({ signal }) =>
-        session.api.spreadsheets.values.get(
-          { spreadsheetId: session.spreadsheetId, range, valueRenderOption: 'UNFORMATTED_VALUE', dateTimeRenderOption: 'SERIAL_NUMBER', majorDimension: 'ROWS' },
-          { signal },
-        ),
-      { signal: request.signal },
-    );
-    const values = (response.data.values ?? []) as unknown[][];
+  while (pending) {
+    const { start, end, values } = await pending;
+    pending = undefined;
+    // A short chunk is the end of the data; a full one may be followed by more rows.
+    const more = values.length >= end - start && end < target.endRow;
+    if (more && delivered + values.length < request.maxRows) {
+      pending = fetchChunk(end);
+      // Let the request leave before this page is typed: typing is synchronous and would hold it.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     const page: Row[] = [];
     for (const cells of values) {
       if (delivered + page.length >= request.maxRows) break;
@@ -175,7 +195,7 @@ export async function* readSheetPages(session: SheetsSession, request: SheetRead
     session.recordBytes('read', estimateBytes(page));
     delivered += page.length;
     if (page.length > 0) yield page;
-    if (values.length < chunkEnd - row) return;
-    row = chunkEnd;
+    // Empty rows skipped in this chunk can leave rows wanted that the read-ahead did not count on.
+    if (!pending && more && delivered < request.maxRows) pending = fetchChunk(end);
   }
 }
