@@ -156,6 +156,23 @@ describe('GoogleSheetsConnector against the emulator, through the real @googleap
     expect(warnings).toContainEqual(expect.objectContaining({ timeZone: 'Mars/Olympus_Mons' }));
   });
 
+  it('appends under the last row without downloading the tab, even below a long blank tail', async () => {
+    fixture = await startFixture();
+    const { emulator, key } = fixture;
+    const data = [['id', 'label'], ...Array.from({ length: 3000 }, (_, index) => [index + 1, `row ${index + 1}`])];
+    // 3,000 rows of data in a grid of 20,000 rows: 16,999 blank rows below them.
+    const spreadsheetId = emulator.createSpreadsheet({ sheets: [{ title: 'Log', rows: data, rowCount: 20_000, columnCount: 2 }], shareWith: [key.client_email] });
+    const connector = fixture.connector({ spreadsheetId });
+    const result = await connector.write([{ id: 3001, label: 'appended' }], { table: 'Log', mode: 'append' });
+    expect(result).toMatchObject({ written: 1, destination: "'Log'!A3002:B3002" });
+    expect(emulator.getValues(spreadsheetId, "'Log'!A3001:B3003")).toEqual([[3000, 'row 3000'], [3001, 'appended']]);
+    // The header row and the grid's tail, then backwards in doubling steps: rows 19,001-20,000,
+    // 17,001-19,000, 13,001-17,000, then 5,001-13,000 and 1-5,000 (where the data ends). Never the whole tab at once.
+    const looked = [...emulator.requestsTo('values.batchGet'), ...emulator.requestsTo('values.get')];
+    expect(looked).toHaveLength(5);
+    expect(emulator.requestsTo('values.batchGet')).toHaveLength(1);
+  });
+
   it('splits large writes into batchUpdate requests and grows the grid', async () => {
     fixture = await startFixture();
     const connector = fixture.connector({}, { writeBatchRows: 400 });

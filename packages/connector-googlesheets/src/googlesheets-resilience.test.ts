@@ -17,7 +17,8 @@ describe('retries, quotas and secrets', () => {
     const connector = fixture.connector({}, { writeBatchRows: 10 });
     fixture.emulator.faults.inject({ route: 'spreadsheets.batchUpdate', after: 1, times: 2, fault: { kind: 'status', status: 503 } });
     fixture.emulator.faults.inject({ route: 'spreadsheets.batchUpdate', after: 4, times: 1, fault: { kind: 'status', status: 429, retryAfterSeconds: 0 } });
-    fixture.emulator.faults.inject({ route: 'values.get', times: 1, fault: { kind: 'status', status: 500 } });
+    // The append's look for the tab's last row (one values.batchGet) fails once.
+    fixture.emulator.faults.inject({ route: 'values.batchGet', times: 1, fault: { kind: 'status', status: 500 } });
     const result = await connector.write(rows(0, 35), { table: 'Out' });
     expect(result).toMatchObject({ received: 35, written: 35, failed: [] });
     const appended = await connector.write(rows(35, 15), { table: 'Out', mode: 'append' });

@@ -64,21 +64,57 @@ async function ensureSheet(session: SheetsSession, title: string, signal?: Abort
   return { sheet, timeZone };
 }
 
-/** Append: the tab's header and its last non-empty row, from one values.get over the grid. */
+/** Rows of the grid's tail an append looks at first for the last row; each further look doubles. */
+const APPEND_SCAN_ROWS = 1000;
+
+/** Index in `values` of the last row holding a value, -1 when none does. */
+function lastNonEmptyRow(values: unknown[][]): number {
+  let last = values.length - 1;
+  while (last >= 0 && values[last]!.every((cell) => cell === '' || cell === null)) last -= 1;
+  return last;
+}
+
+/**
+ * Append: the tab's header and its last non-empty row, without downloading the tab. One
+ * values.batchGet of the header row and the grid's last 1,000 rows finds both in the usual case
+ * (grids end within a few hundred rows of their data); a longer blank tail is searched backwards in
+ * steps that double, so even 100,000 blank rows take a handful of small requests.
+ */
 async function existingContent(session: SheetsSession, sheet: SheetProperties, signal?: AbortSignal): Promise<{ header: string[]; lastRow: number }> {
-  const response = await session.call(
+  const rangeRows = (start: number, end: number) => rangeOf(sheet.title, start, end, 0, sheet.columnCount);
+  let end = sheet.rowCount;
+  let size = APPEND_SCAN_ROWS;
+  let start = Math.max(1, end - size);
+  const first = await session.call(
     'write',
     ({ signal: attemptSignal }) =>
-      session.api.spreadsheets.values.get(
-        { spreadsheetId: session.spreadsheetId, range: rangeOf(sheet.title, 0, sheet.rowCount, 0, sheet.columnCount), valueRenderOption: 'UNFORMATTED_VALUE' },
+      session.api.spreadsheets.values.batchGet(
+        { spreadsheetId: session.spreadsheetId, ranges: [rangeRows(0, 1), ...(start < end ? [rangeRows(start, end)] : [])], valueRenderOption: 'UNFORMATTED_VALUE' },
         { signal: attemptSignal },
       ),
     { signal },
   );
-  const values = (response.data.values ?? []) as unknown[][];
-  let lastRow = values.length - 1;
-  while (lastRow >= 0 && values[lastRow]!.every((cell) => cell === '' || cell === null)) lastRow -= 1;
-  return { header: (values[0] ?? []).map((cell) => String(cell)), lastRow };
+  const [headerRange, tailRange] = first.data.valueRanges ?? [];
+  const header = ((headerRange?.values ?? [])[0] ?? []).map((cell) => String(cell));
+  let tail = (tailRange?.values ?? []) as unknown[][];
+  while (start < end) {
+    const last = lastNonEmptyRow(tail);
+    if (last >= 0) return { header, lastRow: start + last };
+    end = start;
+    size *= 2;
+    start = Math.max(1, end - size);
+    if (start >= end) break;
+    const range = rangeRows(start, end);
+    const response = await session.call(
+      'write',
+      ({ signal: attemptSignal }) =>
+        session.api.spreadsheets.values.get({ spreadsheetId: session.spreadsheetId, range, valueRenderOption: 'UNFORMATTED_VALUE' }, { signal: attemptSignal }),
+      { signal },
+    );
+    tail = (response.data.values ?? []) as unknown[][];
+  }
+  // Nothing below the header row: the append starts right under it.
+  return { header, lastRow: 0 };
 }
 
 /** Splits the input into request-sized batches: at most `batchRows` rows and about `batchBytes` of JSON. */
@@ -143,7 +179,7 @@ function batchRequests(state: WriteState, batch: Array<{ row: Row }>): sheets_v4
 
 /**
  * Writes rows to a tab in as few requests as the API allows: one spreadsheets.batchUpdate per batch
- * (atomic), after one spreadsheets.get (and, to append, one values.get to find the last row). Every
+ * (atomic), after one spreadsheets.get (and, to append, one values.batchGet to find the last row). Every
  * request writes an explicit range and sets the grid to an absolute size, so core may retry it
  * without duplicating a row; values.append, which a retry would apply twice, is never used.
  * A batch that fails for good is reported row by row, and the rows after it as not written.
