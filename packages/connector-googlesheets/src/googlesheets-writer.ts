@@ -1,4 +1,4 @@
-import { type ConnectorError, iterateRows, type Row, type RowFailure, type RowsInput, type WriteResult } from '@automl/connector-core';
+import { type ConnectorError, estimateBytes, iterateRows, type Row, type RowFailure, type RowsInput, type WriteResult } from '@automl/connector-core';
 import type { sheets_v4 } from '@googleapis/sheets';
 import { rangeOf } from './googlesheets-a1-range.js';
 import { toCellData } from './convert-googlesheets-value.js';
@@ -125,7 +125,7 @@ async function* batches(rows: RowsInput, batchRows: number, batchBytes: number):
   for await (const row of iterateRows(rows)) {
     batch.push({ index, row });
     index += 1;
-    bytes += JSON.stringify(row).length * 2 + 64; // CellData wraps each value: about twice the row's JSON
+    bytes += estimateBytes([row]) * 2 + 64; // CellData wraps each value: about twice the row's JSON
     if (batch.length >= batchRows || bytes >= batchBytes) {
       yield batch;
       batch = [];
@@ -205,10 +205,17 @@ export async function writeSheetRows(session: SheetsSession, rows: RowsInput, re
       continue;
     }
     const requests = batchRequests(state, batch);
+    const body: unknown = JSON.stringify({ requests });
     try {
       await session.call(
         'write',
-        ({ signal }) => session.api.spreadsheets.batchUpdate({ spreadsheetId: session.spreadsheetId, requestBody: { requests } }, { signal }),
+        ({ signal }) =>
+          session.api.spreadsheets.batchUpdate(
+            // The body as JSON text: the client library deep-copies an object body twice per attempt
+            // (googleapis-common, then gaxios) before serialising it; text is passed through as is.
+            { spreadsheetId: session.spreadsheetId, requestBody: body as sheets_v4.Schema$BatchUpdateSpreadsheetRequest },
+            { signal, headers: { 'content-type': 'application/json' } },
+          ),
         { idempotent: true, signal: request.signal },
       );
     } catch (error) {
