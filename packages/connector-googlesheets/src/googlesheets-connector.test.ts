@@ -173,6 +173,26 @@ describe('GoogleSheetsConnector against the emulator, through the real @googleap
     expect(emulator.requestsTo('values.batchGet')).toHaveLength(1);
   });
 
+  it("fits an overwritten tab's columns to the data, so the spreadsheet's cell limit holds as many rows as it can", async () => {
+    // A cell limit of 1,000 stands for Google's 10,000,000; the tab starts at 10 rows x 26 columns.
+    fixture = await startFixture({ rateLimit: false, maxCells: 1000 });
+    const { emulator, key } = fixture;
+    const spreadsheetId = emulator.createSpreadsheet({ sheets: [{ title: 'Scores', rowCount: 10, columnCount: 26 }], shareWith: [key.client_email] });
+    const connector = fixture.connector({ spreadsheetId }, { writeBatchRows: 100 });
+    const rows = (count: number) => Array.from({ length: count }, (_, index) => ({ id: index, score: index / count, segment: index % 2 ? 'High' : 'Low' }));
+    // 301 rows x 3 columns fit in 1,000 cells; 301 x 26 would not.
+    expect(await connector.write(rows(300), { table: 'Scores' })).toMatchObject({ written: 300, failed: [] });
+    expect(emulator.sheets(spreadsheetId)[0]).toMatchObject({ rowCount: 301, columnCount: 3 });
+    expect((await connector.readAll({ table: 'Scores' })).at(-1)).toEqual({ id: 299, score: 299 / 300, segment: 'High' });
+    // Past the limit: the rows of the batches that no longer fit are reported, with Google's reason...
+    const over = await connector.write(rows(400), { table: 'Scores' });
+    expect(over).toMatchObject({ received: 400, written: 300 });
+    expect(over.failed).toHaveLength(100);
+    expect(over.failed[0]).toMatchObject({ index: 300, code: 'CELL_LIMIT', reason: expect.stringContaining('limit of 1000 cells') });
+    // ...with what to do about it.
+    expect(over.failed[0]!.reason).toContain('10,000,000 cells');
+  });
+
   it('splits large writes into batchUpdate requests and grows the grid', async () => {
     fixture = await startFixture();
     const connector = fixture.connector({}, { writeBatchRows: 400 });

@@ -95,5 +95,13 @@ export function classifyGoogleSheetsError(error: unknown, operation: string, con
   if (status === 400 && /Unable to parse range/i.test(googleMessage)) {
     return new NotFoundError({ ...common, message: `No such tab or range in ${spreadsheet}: ${googleMessage}`, hint: 'Check the tab name (listTables() lists them) and the A1 range.' });
   }
+  if (status === 400 && /limit of \d+ cells/i.test(googleMessage)) {
+    return new DataError({
+      ...common,
+      code: 'CELL_LIMIT',
+      message: `Google Sheets rejected the ${operation}: ${googleMessage}`,
+      hint: 'A spreadsheet holds at most 10,000,000 cells, all tabs counted: write fewer rows or columns, delete unused tabs or empty rows and columns, or write to another spreadsheet.',
+    });
+  }
   return new DataError({ ...common, message: `Google Sheets rejected the ${operation}: ${googleMessage}` });
 }

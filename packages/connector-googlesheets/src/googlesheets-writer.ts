@@ -135,21 +135,35 @@ async function* batches(rows: RowsInput, batchRows: number, batchBytes: number):
   if (batch.length > 0) yield batch;
 }
 
-/** The requests of one batch: grow the grid (to an absolute size), new header cells, the rows at an explicit start. */
-function batchRequests(state: WriteState, batch: Array<{ row: Row }>): sheets_v4.Schema$Request[] {
+/**
+ * The requests of one batch, and the grid size they leave: size the grid (to an absolute size), new
+ * header cells, the rows at an explicit start. An overwrite also fits the grid's columns to the
+ * header: a spreadsheet holds at most 10,000,000 cells, so 26 default columns for 12 of data would
+ * cap the tab at a third of the rows it can hold. The columns shrink in a request of their own
+ * before the rows grow, so no step of the batch is larger than its end.
+ */
+function batchRequests(state: WriteState, batch: Array<{ row: Row }>): { requests: sheets_v4.Schema$Request[]; grid: { rowCount: number; columnCount: number } } {
   for (const { row } of batch) for (const key of Object.keys(row)) if (!state.header.includes(key)) state.header.push(key);
   const requests: sheets_v4.Schema$Request[] = [];
   const { sheet } = state;
   const rowCount = Math.max(sheet.rowCount, state.nextRow + batch.length);
-  const columnCount = Math.max(sheet.columnCount, state.header.length);
-  if (rowCount !== sheet.rowCount || columnCount !== sheet.columnCount) {
+  const columnCount = state.clearFirst ? Math.max(1, state.header.length) : Math.max(sheet.columnCount, state.header.length);
+  const resize = (gridProperties: { rowCount?: number; columnCount?: number }) =>
     requests.push({
       updateSheetProperties: {
-        properties: { sheetId: sheet.sheetId, gridProperties: { rowCount, columnCount } },
-        fields: 'gridProperties.rowCount,gridProperties.columnCount',
+        properties: { sheetId: sheet.sheetId, gridProperties },
+        fields: Object.keys(gridProperties)
+          .map((name) => `gridProperties.${name}`)
+          .join(','),
       },
     });
+  if (columnCount < sheet.columnCount) {
+    resize({ columnCount });
+    if (rowCount !== sheet.rowCount) resize({ rowCount });
+  } else if (rowCount !== sheet.rowCount || columnCount !== sheet.columnCount) {
+    resize({ rowCount, columnCount });
   }
+  const grid = { rowCount, columnCount };
   const dataRows = batch.map(({ row }) => ({ values: state.header.map((name) => toCellData(row[name], state.timeZone)) }));
   if (state.clearFirst) {
     const headerRow = { values: state.header.map((name) => toCellData(name, state.timeZone)) };
@@ -160,7 +174,7 @@ function batchRequests(state: WriteState, batch: Array<{ row: Row }>): sheets_v4
         fields: VALUE_FIELDS,
       },
     });
-    return requests;
+    return { requests, grid };
   }
   if (state.header.length > state.headerOnSheet) {
     requests.push({
@@ -174,7 +188,7 @@ function batchRequests(state: WriteState, batch: Array<{ row: Row }>): sheets_v4
   if (dataRows.length > 0) {
     requests.push({ updateCells: { start: { sheetId: sheet.sheetId, rowIndex: state.nextRow, columnIndex: 0 }, rows: dataRows, fields: VALUE_FIELDS } });
   }
-  return requests;
+  return { requests, grid };
 }
 
 /**
@@ -204,7 +218,7 @@ export async function writeSheetRows(session: SheetsSession, rows: RowsInput, re
       for (const { index, row } of batch) failed.push({ index, row, reason: `Not written: an earlier batch failed (${failure.message})`, code: 'SKIPPED' });
       continue;
     }
-    const requests = batchRequests(state, batch);
+    const { requests, grid } = batchRequests(state, batch);
     const body: unknown = JSON.stringify({ requests });
     try {
       await session.call(
@@ -223,10 +237,11 @@ export async function writeSheetRows(session: SheetsSession, rows: RowsInput, re
       // Nothing stored yet and not a problem of the data itself: the whole write failed, say so.
       if (written === 0 && typed.kind !== 'data') throw error;
       failure = typed;
-      for (const { index, row } of batch) failed.push({ index, row, reason: typed.message, code: typed.code ?? typed.kind });
+      const reason = typed.hint ? `${typed.message} (${typed.hint})` : typed.message;
+      for (const { index, row } of batch) failed.push({ index, row, reason, code: typed.code ?? typed.kind });
       continue;
     }
-    state.sheet = { ...state.sheet, rowCount: Math.max(state.sheet.rowCount, state.nextRow + batch.length), columnCount: Math.max(state.sheet.columnCount, state.header.length) };
+    state.sheet = { ...state.sheet, ...grid };
     state.headerOnSheet = state.header.length;
     state.clearFirst = false;
     state.nextRow += batch.length;

@@ -19,6 +19,7 @@ import {
   getCell,
   importSpreadsheet,
   lastDataRow,
+  MAX_CELLS,
   newSheet,
   newSpreadsheetId,
   resolveRange,
@@ -32,6 +33,8 @@ export interface GoogleSheetsEmulatorOptions {
   rateLimit?: { limit: number; windowMs: number } | false;
   /** Largest request body accepted on writes (bytes). Default 10 MB. */
   maxRequestBytes?: number;
+  /** Most cells a spreadsheet's grids may hold together, all tabs counted (Google: 10,000,000). Lower it to test the limit cheaply. */
+  maxCells?: number;
   verbose?: boolean;
 }
 
@@ -81,6 +84,7 @@ export function createGoogleSheetsEmulator(options: GoogleSheetsEmulatorOptions 
   const context: SheetsContext = {
     spreadsheets,
     maxRequestBytes: options.maxRequestBytes ?? 10 * 1024 * 1024,
+    maxCells: options.maxCells ?? MAX_CELLS,
     callerOf: (request) => callers.get(request) ?? { clientEmail: '' },
   };
 

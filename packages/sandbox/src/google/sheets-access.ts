@@ -22,6 +22,8 @@ export interface SheetsContext {
   spreadsheets: Map<string, SpreadsheetState>;
   callerOf(request: EmulatorRequest): Caller;
   maxRequestBytes: number;
+  /** The cell limit of a spreadsheet (Google's is 10,000,000). */
+  maxCells: number;
 }
 
 /**

@@ -11,16 +11,17 @@ type Request = Record<string, Record<string, unknown> | undefined>;
  * Applies the requests of one spreadsheets.batchUpdate to a copy of the spreadsheet, in order. The
  * caller swaps the copy in only when every request succeeded: the API's batches are atomic.
  */
-export function applyBatchUpdate(spreadsheet: SpreadsheetState, requests: Request[]): unknown[] {
+export function applyBatchUpdate(spreadsheet: SpreadsheetState, requests: Request[], maxCells = MAX_CELLS): unknown[] {
   return requests.map((request, index) => {
     const [kind, body] = Object.entries(request)[0] ?? [];
     const fail = (message: string): never => {
       throw new BatchRequestError(`Invalid requests[${index}].${kind ?? ''}: ${message}`);
     };
+    const checkCells = () => checkCellLimit(spreadsheet, maxCells, fail);
     if (!kind || !body) return fail('empty request');
     switch (kind) {
       case 'addSheet':
-        return { addSheet: { properties: addSheet(spreadsheet, body, fail) } };
+        return { addSheet: { properties: addSheet(spreadsheet, body, fail, checkCells) } };
       case 'deleteSheet': {
         const sheet = sheetById(spreadsheet, body.sheetId, fail);
         if (spreadsheet.sheets.length === 1) fail('You can\'t remove all the sheets in a document.');
@@ -28,7 +29,7 @@ export function applyBatchUpdate(spreadsheet: SpreadsheetState, requests: Reques
         return {};
       }
       case 'updateSheetProperties':
-        updateSheetProperties(spreadsheet, body, fail);
+        updateSheetProperties(spreadsheet, body, fail, checkCells);
         return {};
       case 'appendDimension': {
         const sheet = sheetById(spreadsheet, body.sheetId, fail);
@@ -37,7 +38,7 @@ export function applyBatchUpdate(spreadsheet: SpreadsheetState, requests: Reques
         if (body.dimension === 'ROWS') sheet.rowCount += length;
         else if (body.dimension === 'COLUMNS') sheet.columnCount += length;
         else fail('dimension must be ROWS or COLUMNS');
-        checkCellLimit(spreadsheet, fail);
+        checkCells();
         return {};
       }
       case 'updateCells':
@@ -54,11 +55,11 @@ function sheetById(spreadsheet: SpreadsheetState, sheetId: unknown, fail: (messa
   return spreadsheet.sheets.find((sheet) => sheet.sheetId === id) ?? fail(`No grid with id: ${id}`);
 }
 
-function checkCellLimit(spreadsheet: SpreadsheetState, fail: (message: string) => never): void {
-  if (totalCells(spreadsheet) > MAX_CELLS) fail(`This action would increase the number of cells in the workbook above the limit of ${MAX_CELLS} cells.`);
+function checkCellLimit(spreadsheet: SpreadsheetState, maxCells: number, fail: (message: string) => never): void {
+  if (totalCells(spreadsheet) > maxCells) fail(`This action would increase the number of cells in the workbook above the limit of ${maxCells} cells.`);
 }
 
-function addSheet(spreadsheet: SpreadsheetState, body: Record<string, unknown>, fail: (message: string) => never): Record<string, unknown> {
+function addSheet(spreadsheet: SpreadsheetState, body: Record<string, unknown>, fail: (message: string) => never, checkCells: () => void): Record<string, unknown> {
   const properties = (body.properties ?? {}) as Record<string, unknown>;
   const title = typeof properties.title === 'string' ? properties.title : `Sheet${spreadsheet.sheets.length + 1}`;
   if (spreadsheet.sheets.some((sheet) => sheet.title === title)) fail(`A sheet with the name "${title}" already exists. Please enter another name.`);
@@ -71,11 +72,11 @@ function addSheet(spreadsheet: SpreadsheetState, body: Record<string, unknown>, 
     rowCount: grid.rowCount === undefined ? undefined : Number(grid.rowCount),
     columnCount: grid.columnCount === undefined ? undefined : Number(grid.columnCount),
   });
-  checkCellLimit(spreadsheet, fail);
+  checkCells();
   return sheetProperties(sheet);
 }
 
-function updateSheetProperties(spreadsheet: SpreadsheetState, body: Record<string, unknown>, fail: (message: string) => never): void {
+function updateSheetProperties(spreadsheet: SpreadsheetState, body: Record<string, unknown>, fail: (message: string) => never, checkCells: () => void): void {
   const properties = (body.properties ?? {}) as Record<string, unknown>;
   const sheet = sheetById(spreadsheet, properties.sheetId, fail);
   const fields = String(body.fields ?? '').split(',').map((field) => field.trim()).filter(Boolean);
@@ -95,7 +96,7 @@ function updateSheetProperties(spreadsheet: SpreadsheetState, body: Record<strin
   // Shrinking the grid drops what falls outside it, as in the UI.
   sheet.rows.length = Math.min(sheet.rows.length, sheet.rowCount);
   for (const row of sheet.rows) if (row) row.length = Math.min(row.length, sheet.columnCount);
-  checkCellLimit(spreadsheet, fail);
+  checkCells();
 }
 
 function positive(value: unknown, name: string, fail: (message: string) => never): number {

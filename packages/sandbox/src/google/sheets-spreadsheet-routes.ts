@@ -42,7 +42,7 @@ export function spreadsheetRoutes(context: SheetsContext): Route[] {
         const draft = cloneSpreadsheet(spreadsheet);
         let replies: unknown[];
         try {
-          replies = applyBatchUpdate(draft, body.requests as Array<Record<string, Record<string, unknown>>>);
+          replies = applyBatchUpdate(draft, body.requests as Array<Record<string, Record<string, unknown>>>, context.maxCells);
         } catch (error) {
           if (error instanceof BatchRequestError) return googleError(400, error.message);
           throw error;
