@@ -121,7 +121,9 @@ export class GoogleSheetsConnector extends BaseConnector<'googlesheets'> {
   /** The specification's read: a tab and an optional A1 range, the first row as header unless told otherwise. */
   async readGoogleSheet(options: ReadGoogleSheetOptions = {}): Promise<Row[]> {
     const rows: Row[] = [];
-    for await (const page of this.#read({ ...options, maxRows: options.maxRows ?? this.config.maxRows })) rows.push(...page);
+    // One push per row: spreading a page into push() passes each row as an argument, and a page of
+    // ~150,000 rows overflows the call stack ("Maximum call stack size exceeded").
+    for await (const page of this.#read({ ...options, maxRows: options.maxRows ?? this.config.maxRows })) for (const row of page) rows.push(row);
     return rows;
   }
 

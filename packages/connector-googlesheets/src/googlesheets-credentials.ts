@@ -53,13 +53,37 @@ export async function resolveServiceAccount(config: ConfigOf<'googlesheets'>, en
   });
 }
 
+/**
+ * Whether a value given as a key file's path is the key itself: `export
+ * GOOGLE_APPLICATION_CREDENTIALS="$(cat key.json)"` is a common slip, and echoing that "path" in an
+ * error would print the private key.
+ */
+function looksLikeKeyJson(path: string): boolean {
+  return path.trimStart().startsWith('{') || path.includes('private_key');
+}
+
+/** A path shown in a message only when it reads as one: one line of reasonable length. */
+function printablePath(path: string): string {
+  return path.length <= 512 && !/[\r\n]/.test(path) ? path : '(a value that is not a file path)';
+}
+
 async function readKeyFile(path: string, source: string): Promise<Secret> {
+  if (looksLikeKeyJson(path)) {
+    const alternative = source === 'credentialsPath' ? 'credentialsJson' : 'GOOGLE_SHEETS_CREDENTIALS';
+    throw new ConfigError({
+      message: `${source} must be the path of the service-account key file, but this looks like the JSON itself: use GOOGLE_SHEETS_CREDENTIALS or credentialsJson`,
+      connector,
+      operation: 'connect',
+      code: 'KEY_JSON_GIVEN_AS_PATH',
+      hint: `Pass the JSON text in ${alternative}, or keep ${source} for the path of the file (e.g. /secrets/key.json).`,
+    });
+  }
   try {
     return new Secret(await readFile(path, 'utf8'));
   } catch (error) {
     const code = (error as { code?: string }).code ?? 'unreadable';
     throw new ConfigError({
-      message: `Cannot read the service-account key file given by ${source} (${code}): ${path}`,
+      message: `Cannot read the service-account key file given by ${source} (${code}): ${printablePath(path)}`,
       connector,
       operation: 'connect',
       code,

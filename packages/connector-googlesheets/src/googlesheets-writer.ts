@@ -248,8 +248,9 @@ export async function writeSheetRows(session: SheetsSession, rows: RowsInput, re
     written += batch.length;
     session.recordRows('write', batch.length);
   }
-  if (state.clearFirst) {
-    // Overwrite with no rows at all: the tab is emptied.
+  if (state.clearFirst && received === 0) {
+    // Overwrite with no rows at all: the tab is emptied. Never after rows that failed: an overwrite
+    // whose first batch was refused leaves the tab as it was.
     await session.call(
       'write',
       ({ signal }) =>
