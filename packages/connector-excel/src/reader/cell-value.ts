@@ -33,14 +33,32 @@ export function dateToSerial(date: Date): number | undefined {
   return plain >= 2 && plain < 61 ? plain - 1 : plain;
 }
 
-/** `t="d"` cells hold ISO 8601 text; without a zone it is wall-clock time, read as UTC like serials. */
+const isoPattern = /^(?:(\d{4})-(\d\d)-(\d\d))?(?:(?:^|[T ])(\d\d):(\d\d)(?::(\d\d)(?:[.,](\d{1,9}))?)?)?(Z|[+-]\d\d(?::?\d\d)?)?$/i;
+
+/**
+ * `t="d"` cells hold ISO 8601 text: a date, a date-time or a time only (`12:30:00`, which falls on
+ * 1899-12-30 like a time-only serial). Without a zone it is wall-clock time, read as UTC like
+ * serials. Undefined for text that is none of these.
+ */
 export function parseIsoDate(text: string): Date | undefined {
-  const trimmed = text.trim();
-  if (trimmed === '') return undefined;
-  const hasZone = /(?:Z|[+-]\d\d:?\d\d)$/i.test(trimmed);
-  const dateOnly = /^\d{4}-\d\d-\d\d$/.test(trimmed);
-  const ms = Date.parse(hasZone ? trimmed : dateOnly ? `${trimmed}T00:00:00Z` : `${trimmed}Z`);
-  return Number.isNaN(ms) ? undefined : new Date(ms);
+  const match = isoPattern.exec(text.trim());
+  if (!match) return undefined;
+  const [, year, month, day, hour, minute, second, fraction, zone] = match;
+  if (year === undefined && hour === undefined) return undefined;
+  const [y, mo, d] = year === undefined ? [1899, 12, 30] : [+year, +month!, +day!];
+  const [h, mi, s] = [+(hour ?? 0), +(minute ?? 0), +(second ?? 0)];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return undefined;
+  const ms = fraction === undefined ? 0 : Math.round(Number(`0.${fraction}`) * 1000);
+  let time = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  if (y < 100) time = new Date(time).setUTCFullYear(y);
+  // A day that does not exist (2023-02-30) would roll over into the next month.
+  if (new Date(time).getUTCDate() !== d && h < 24) return undefined;
+  if (zone !== undefined && zone.toUpperCase() !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    time -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0)) * 60_000;
+  }
+  return Number.isFinite(time) ? new Date(time) : undefined;
 }
 
 /** `t="b"` cells: "1"/"0", and "true"/"false" from some generators. */

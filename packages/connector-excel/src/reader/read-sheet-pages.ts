@@ -4,6 +4,7 @@ import { ColumnNamer, headerText } from '../options/header-names.js';
 import type { ColumnSelector } from '../options/parse-use-cols.js';
 import type { ByteSource } from './byte-source.js';
 import { columnLetters } from './cell-value.js';
+import { PendingRows } from './pending-rows.js';
 import { readSharedStrings } from './shared-strings.js';
 import { SheetRowScanner } from './sheet-row-scanner.js';
 import type { SheetInfo, WorkbookIndex } from './workbook-index.js';
@@ -22,6 +23,8 @@ export interface SheetReadPlan {
 }
 
 const columnDiscoveryRows = 1000;
+// The discovery window also ends at this many cells: 1,000 rows of a 16,384-column sheet would be 16M.
+const columnDiscoveryCells = 1_000_000;
 const pageCellBudget = 20_000;
 
 /**
@@ -77,10 +80,13 @@ export async function* readSheetPages(
   const names: string[] = [];
   const selected: number[] = [];
   let columnCount = 0;
-  let firstPage: Array<Array<Value | undefined> | null> = [];
+  // Rows of the discovery window; a number is a run of blank rows.
+  let firstPage: Array<Array<Value | undefined> | number> = [];
+  let firstPageRows = 0;
+  let firstPageCells = 0;
   let firstPageWidth = 0;
 
-  let pending: Row[] = [];
+  const pending = new PendingRows();
   let emitted = 0;
   let blankRun = 0;
   let lastRowNumber = 0;
@@ -131,7 +137,10 @@ export async function* readSheetPages(
     addColumns(Math.max(headerNames.length, firstPageWidth));
     checkSelection();
     pageSize = plan.pageSize ?? defaultPageSize(selected.length);
-    for (const values of firstPage) pending.push(toRow(values));
+    for (const values of firstPage) {
+      if (typeof values === 'number') pending.pushBlanks(values);
+      else pending.pushRow(toRow(values));
+    }
     firstPage = [];
   };
   const checkSelection = () => {
@@ -156,21 +165,36 @@ export async function* readSheetPages(
       }
     }
   };
-  const emit = (values: ReadonlyArray<Value | undefined> | null, width: number): boolean => {
+  const emit = (values: ReadonlyArray<Value | undefined>, width: number): boolean => {
     if (!columnsFinal) {
-      firstPage.push(values === null ? null : values.slice(0, width));
+      firstPage.push(values.slice(0, width));
+      firstPageRows += 1;
+      firstPageCells += width;
       if (width > firstPageWidth) firstPageWidth = width;
-      if (firstPage.length >= columnDiscoveryRows) finaliseColumns();
+      if (firstPageRows >= columnDiscoveryRows || firstPageCells >= columnDiscoveryCells) finaliseColumns();
     } else {
-      if (width > columnCount && values !== null) addColumns(width);
-      pending.push(toRow(values));
+      if (width > columnCount) addColumns(width);
+      pending.pushRow(toRow(values));
     }
     emitted += 1;
     return emitted < maxRows;
   };
+  /** A run of blank rows proven to lie between data rows: counted now, built as pages are cut. */
+  const emitBlanks = (count: number): boolean => {
+    const blanks = Math.min(count, maxRows - emitted);
+    if (!columnsFinal) {
+      firstPage.push(blanks);
+      firstPageRows += blanks;
+      if (firstPageRows >= columnDiscoveryRows) finaliseColumns();
+    } else pending.pushBlanks(blanks);
+    emitted += blanks;
+    return emitted < maxRows;
+  };
+  const blankRow = () => toRow(null);
 
   const scanner = new SheetRowScanner(
     {
+      sheet: sheet.name,
       sharedStrings,
       dateStyles: workbook.dateStyles,
       date1904: workbook.date1904,
@@ -199,7 +223,11 @@ export async function* readSheetPages(
         return true;
       }
       // Blank rows become data only once a later row proves they are not trailing.
-      for (; blankRun > 0; blankRun -= 1) if (!emit(null, 0)) return false;
+      if (blankRun > 0) {
+        const more = emitBlanks(blankRun);
+        blankRun = 0;
+        if (!more) return false;
+      }
       seenData = true;
       return emit(values, width);
     },
@@ -209,27 +237,24 @@ export async function* readSheetPages(
   for await (const chunk of entryTextChunks(source, sheet.entry, onBytes)) {
     signal?.throwIfAborted();
     scanner.push(chunk);
-    if (pending.length >= pageSize) {
-      let start = 0;
-      for (; pending.length - start >= pageSize; start += pageSize) {
-        report.rowCount += pageSize;
-        yield pending.slice(start, start + pageSize);
-        signal?.throwIfAborted();
-      }
-      pending = pending.slice(start);
+    while (pending.count >= pageSize) {
+      report.rowCount += pageSize;
+      yield pending.take(pageSize, blankRow);
+      signal?.throwIfAborted();
     }
     if (scanner.done) break;
   }
+  scanner.end();
   if (!columnsFinal) {
     // A header row alone still defines the columns; a sheet with neither has none.
     finaliseColumns();
   }
-  for (let start = 0; start < pending.length; start += pageSize) {
-    const page = pending.slice(start, start + pageSize);
+  while (pending.count > 0) {
+    const page = pending.take(pageSize, blankRow);
     report.rowCount += page.length;
     yield page;
+    signal?.throwIfAborted();
   }
-  pending = [];
 }
 
 /** Columns chosen by position: after the header (whose names are all needed), only they are converted. */

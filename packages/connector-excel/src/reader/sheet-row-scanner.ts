@@ -1,14 +1,19 @@
 import type { Value } from '@automl/connector-core';
 import { columnIndexFromLetters, columnLetters, parseBoolean, parseIsoDate, serialToDate } from './cell-value.js';
+import { excelLimits, formatBytes, sheetDataError, type ReadLimits } from './read-limits.js';
 import { decodeXmlText, ownString, richText, rootPrefix } from './xml-text.js';
 
 export type CellWarningCode = 'error-cell' | 'formula-without-value' | 'bad-shared-string';
 
 export interface ScanContext {
+  /** The sheet's name, for errors. */
+  sheet: string;
   sharedStrings: readonly string[];
   dateStyles: Uint8Array;
   date1904: boolean;
   onCellWarning(code: CellWarningCode, cell: string, detail: string): void;
+  /** Bounds on rows, columns and row size; Excel's and the library's defaults when omitted. */
+  limits?: Partial<ReadLimits>;
 }
 
 /**
@@ -19,13 +24,19 @@ export interface ScanContext {
 export type RowSink = (rowNumber: number, values: ReadonlyArray<Value | undefined>, width: number, blank: boolean) => boolean | undefined;
 
 const isTagBoundary = (code: number) => code === 62 /* > */ || code === 32 || code === 47 /* / */ || code === 9 || code === 10 || code === 13;
+const isSpace = (code: number) => code === 32 || code === 9 || code === 10 || code === 13;
+// The sheet's root and <sheetData> start tag come first; this much text without them is not a worksheet.
+const maxHeaderSearchChars = 1024 * 1024;
 
 /**
  * A forward-only scanner over a worksheet's XML text, fed in arbitrary chunks. It looks only for
  * what carries data (`<row>`, `<c>`, `<v>`, `<is>`, `<f>`) with indexOf over the text, which is
  * several times faster than a general SAX parser and keeps memory to one chunk plus one row.
- * Every search is bounded by the enclosing element, so a sheet without some attribute never makes
- * a search run to the end of the buffer.
+ *
+ * Linear time whatever the input: while a row is incomplete its chunks are kept in a list and only
+ * each new chunk is searched for the end of the row, so a 40 MB row is joined and parsed once.
+ * Every search inside a row is bounded by the row's end; what is not well-formed there, a row or
+ * column past Excel's limits, or a row larger than `maxRowChars` ends the read with a DataError.
  */
 export class SheetRowScanner {
   /** Per column: 0 to skip converting its cells (columns not selected by useCols). */
@@ -36,7 +47,12 @@ export class SheetRowScanner {
 
   readonly #context: ScanContext;
   readonly #sink: RowSink;
+  readonly #limits: ReadLimits;
   #buffer = '';
+  // While a row is incomplete: its text so far in pieces, and the marker that completes it.
+  #pieces: string[] = [];
+  #pendingChars = 0;
+  #waitFor: string | undefined;
   #prefix: string | undefined;
   #inSheetData = false;
   #lastRow = 0;
@@ -51,24 +67,63 @@ export class SheetRowScanner {
   constructor(context: ScanContext, sink: RowSink) {
     this.#context = context;
     this.#sink = sink;
+    this.#limits = { ...excelLimits, ...context.limits };
   }
 
   /** Feeds the next piece of sheet XML; complete rows are passed to the sink. */
   push(chunk: string): void {
-    if (this.done) return;
-    // join() builds a flat sequential string; `+` would build a rope, and every charCodeAt on a
-    // rope takes a slower path.
-    this.#buffer = this.#buffer.length === 0 ? chunk : [this.#buffer, chunk].join('');
+    if (this.done || chunk.length === 0) return;
+    if (this.#waitFor !== undefined) {
+      // Search the new text only (with the few characters before it that may start the marker).
+      const marker = this.#waitFor;
+      const last = this.#pieces[this.#pieces.length - 1]!;
+      const window = last.length >= marker.length ? last.slice(last.length - marker.length + 1) + chunk : last + chunk;
+      this.#pieces.push(chunk);
+      this.#pendingChars += chunk.length;
+      if (window.indexOf(marker) === -1) {
+        this.#checkPending();
+        return;
+      }
+      // join() builds a flat sequential string; `+` would build a rope, and every charCodeAt on a
+      // rope takes a slower path.
+      this.#buffer = this.#pieces.join('');
+      this.#pieces = [];
+      this.#pendingChars = 0;
+      this.#waitFor = undefined;
+    } else {
+      this.#buffer = this.#buffer.length === 0 ? chunk : [this.#buffer, chunk].join('');
+    }
     if (!this.#inSheetData && !this.#findSheetData()) return;
     const consumed = this.#scanRows();
-    this.#buffer = consumed >= this.#buffer.length ? '' : this.#buffer.slice(consumed);
+    const rest = consumed >= this.#buffer.length ? '' : this.#buffer.slice(consumed);
+    this.#buffer = '';
+    if (this.#waitFor !== undefined) {
+      this.#pieces = [rest];
+      this.#pendingChars = rest.length;
+      this.#checkPending();
+    } else this.#buffer = rest;
+  }
+
+  /** The sheet's text has ended: a row still open is a damaged sheet, not a row to drop silently. */
+  end(): void {
+    if (this.done || this.#waitFor === undefined) return;
+    throw sheetDataError(this.#context.sheet, `row ${this.#lastRow + 1} is not closed (no </row> before the end of the sheet)`, 'MALFORMED');
+  }
+
+  #checkPending(): void {
+    if (this.#pendingChars > this.#limits.maxRowChars) {
+      throw sheetDataError(this.#context.sheet, `row ${this.#lastRow + 1} is larger than ${formatBytes(this.#limits.maxRowChars)} of XML`, 'ROW_TOO_LARGE');
+    }
   }
 
   #findSheetData(): boolean {
     const buffer = this.#buffer;
     if (this.#prefix === undefined) {
       const prefix = rootPrefix(buffer, 'worksheet');
-      if (prefix === undefined) return false;
+      if (prefix === undefined) {
+        if (buffer.length > maxHeaderSearchChars) throw sheetDataError(this.#context.sheet, 'the part has no <worksheet> element', 'MALFORMED');
+        return false;
+      }
       this.#setPrefix(prefix);
     }
     const open = `<${this.#prefix}sheetData`;
@@ -80,7 +135,10 @@ export class SheetRowScanner {
       return false;
     }
     const tagEnd = buffer.indexOf('>', start);
-    if (tagEnd === -1) return false;
+    if (tagEnd === -1) {
+      if (buffer.length - start > maxHeaderSearchChars) throw sheetDataError(this.#context.sheet, 'the <sheetData> tag does not end', 'MALFORMED');
+      return false;
+    }
     if (buffer.charCodeAt(tagEnd - 1) === 47) {
       this.done = true; // <sheetData/>: an empty sheet
       this.#buffer = '';
@@ -99,7 +157,7 @@ export class SheetRowScanner {
     this.#sheetDataClose = `</${prefix}sheetData`;
   }
 
-  /** Parses every complete row in the buffer; returns how far it got. */
+  /** Parses every complete row in the buffer; returns how far it got (and sets #waitFor when a row is incomplete). */
   #scanRows(): number {
     const buffer = this.#buffer;
     const rowOpen = this.#rowOpen;
@@ -111,13 +169,13 @@ export class SheetRowScanner {
       const start = buffer.indexOf(rowOpen, position);
       if (start === -1 || start >= limit) break;
       // A chunk may end right after "<row": wait for the next one to see what follows.
-      if (start + rowOpen.length >= buffer.length) return start;
+      if (start + rowOpen.length >= buffer.length) return this.#wait(start, '>');
       if (!isTagBoundary(buffer.charCodeAt(start + rowOpen.length))) {
         position = start + rowOpen.length;
         continue;
       }
       const tagEnd = buffer.indexOf('>', start);
-      if (tagEnd === -1) return start;
+      if (tagEnd === -1) return this.#wait(start, '>');
       const rowNumber = this.#rowNumber(buffer, start + rowOpen.length, tagEnd);
       if (buffer.charCodeAt(tagEnd - 1) === 47) {
         // <row r="5"/>: a row with formatting only
@@ -126,7 +184,13 @@ export class SheetRowScanner {
         continue;
       }
       const close = buffer.indexOf(rowClose, tagEnd);
-      if (close === -1) return start;
+      if (close === -1) {
+        this.#lastRow = rowNumber - 1; // the row is parsed again, whole, once its end arrives
+        return this.#wait(start, rowClose);
+      }
+      if (close - start > this.#limits.maxRowChars) {
+        throw sheetDataError(this.#context.sheet, `row ${rowNumber} is larger than ${formatBytes(this.#limits.maxRowChars)} of XML`, 'ROW_TOO_LARGE');
+      }
       const width = this.#scanCells(buffer, tagEnd + 1, close, rowNumber);
       position = close + rowClose.length;
       const keepGoing = this.#sink(rowNumber, this.#values, width, !this.#rowHasContent);
@@ -138,7 +202,13 @@ export class SheetRowScanner {
       this.done = true;
       return buffer.length;
     }
-    return position;
+    // Keep a tail that may hold the start of a split "<row" or "</sheetData".
+    return Math.max(position, buffer.length - this.#sheetDataClose.length);
+  }
+
+  #wait(start: number, marker: string): number {
+    this.#waitFor = marker;
+    return start;
   }
 
   #stop(): number {
@@ -146,26 +216,51 @@ export class SheetRowScanner {
     return this.#buffer.length;
   }
 
+  /** The row's number: its `r`, or the next one; later than the previous row, and within Excel's rows. */
   #rowNumber(buffer: string, from: number, to: number): number {
-    const r = findAttribute(buffer, from, to, 114 /* r */);
-    const number = r === undefined ? this.#lastRow + 1 : Number(r);
-    this.#lastRow = Number.isInteger(number) && number > 0 ? number : this.#lastRow + 1;
-    return this.#lastRow;
+    const r = rowAttribute(buffer, from, to);
+    // Rows must ascend; one that does not (or has no r) is taken as the next row, so row numbers
+    // only grow and the sheet can never hold more than Excel's row count.
+    const number = r > this.#lastRow ? r : this.#lastRow + 1;
+    if (number > this.#limits.maxRows) {
+      throw sheetDataError(
+        this.#context.sheet,
+        `row ${number > 99_999_999 ? `${String(number).slice(0, 12)}...` : number} is past row ${this.#limits.maxRows.toLocaleString('en-US')}, the last Excel allows`,
+        'TOO_MANY_ROWS',
+      );
+    }
+    this.#lastRow = number;
+    return number;
+  }
+
+  #malformed(rowNumber: number, column: number, what: string): never {
+    throw sheetDataError(this.#context.sheet, `${column >= 0 ? `cell ${columnLetters(column)}${rowNumber}` : `row ${rowNumber}`}: ${what}`, 'MALFORMED');
+  }
+
+  #pastLastColumn(buffer: string, rowNumber: number, refStart: number, refEnd: number): never {
+    const reference = refEnd > refStart ? buffer.slice(refStart, Math.min(refEnd, refStart + 24)) + (refEnd - refStart > 24 ? '...' : '') : `after ${columnLetters(this.#limits.maxColumns - 1)}${rowNumber}`;
+    throw sheetDataError(this.#context.sheet, `cell ${reference} is past column ${columnLetters(this.#limits.maxColumns - 1)}, the last Excel allows (${this.#limits.maxColumns.toLocaleString('en-US')} columns)`, 'TOO_MANY_COLUMNS');
   }
 
   /**
-   * Fills #values for the cells between `from` and `to` (the row's content); returns the row's
-   * width. Short hops are charCodeAt loops, which the JIT inlines; indexOf is kept for the longer
-   * searches. Everything stays within the row, which the caller knows is complete.
+   * Fills #values for the cells between `from` and `to` (the row's content, `to` being the start of
+   * `</row>`); returns the row's width. Short hops are charCodeAt loops, which the JIT inlines;
+   * indexOf is kept for the longer searches. Every position is checked against `to`, so damaged
+   * markup can neither run past the row nor loop.
    */
   #scanCells(buffer: string, from: number, to: number, rowNumber: number): number {
     const values = this.#values;
     const wanted = this.#wantedOrUndefined();
     const wantBeyond = this.wantBeyond;
-    const prefixLength = this.#prefix?.length ?? 0;
+    const prefix = this.#prefix ?? '';
+    const prefixLength = prefix.length;
+    const inlineClose = this.#inlineClose;
     const context = this.#context;
+    const maxColumn = this.#limits.maxColumns - 1;
+    const maxCells = this.#limits.maxCellsPerRow;
     let width = 0;
     let column = -1;
+    let cells = 0;
     let at = from;
     this.#rowHasContent = false;
     while (at < to) {
@@ -175,55 +270,67 @@ export class SheetRowScanner {
         if (at === -1 || at >= to) break;
       }
       const nameStart = at + 1 + prefixLength;
-      if (buffer.charCodeAt(nameStart) !== 99 /* c */ || !isTagBoundary(buffer.charCodeAt(nameStart + 1)) || (prefixLength > 0 && !buffer.startsWith(this.#prefix!, at + 1))) {
+      if (buffer.charCodeAt(nameStart) !== 99 /* c */ || !isTagBoundary(buffer.charCodeAt(nameStart + 1)) || (prefixLength > 0 && !buffer.startsWith(prefix, at + 1))) {
         at = skipElement(buffer, at, to);
+        if (at < 0) this.#malformed(rowNumber, -1, 'an element is not closed within the row');
         continue;
       }
 
       // Attributes r (reference), t (type) and s (style), in any order and either quote.
       let type = TYPE_NUMBER;
       let style = 0;
-      let hasRef = false;
+      let refStart = -1;
+      let refEnd = -1;
       let selfClosing = false;
       let i = nameStart + 1;
       for (;;) {
         let code = buffer.charCodeAt(i);
-        while (code === 32 || code === 9 || code === 10 || code === 13) code = buffer.charCodeAt(++i);
+        while (isSpace(code)) code = buffer.charCodeAt(++i);
+        if (i >= to) this.#malformed(rowNumber, column + 1, 'the <c> tag does not end');
         if (code === 62 /* > */) {
           i += 1;
           break;
         }
         if (code === 47 /* / */) {
+          if (buffer.charCodeAt(i + 1) !== 62) this.#malformed(rowNumber, column + 1, 'a stray "/" in the <c> tag');
           selfClosing = true;
           i += 2;
           break;
         }
-        if (i >= to) return width; // malformed: no end of tag within the row
         const nameAt = i;
-        while (code !== 61 /* = */ && code > 32) code = buffer.charCodeAt(++i);
+        while (i < to && code !== 61 /* = */ && code > 32 && code !== 62 && code !== 47) code = buffer.charCodeAt(++i);
         const nameLength = i - nameAt;
-        while (code !== 34 && code !== 39) code = buffer.charCodeAt(++i); // to the opening quote
+        while (i < to && (isSpace(code) || code === 61)) code = buffer.charCodeAt(++i); // to the opening quote
+        if (i >= to || (code !== 34 && code !== 39) || nameLength === 0) this.#malformed(rowNumber, column + 1, 'an attribute of the <c> tag has no quoted value');
         const quote = code;
         const valueStart = ++i;
-        while (buffer.charCodeAt(i) !== quote && i < to) i += 1;
+        while (i < to && buffer.charCodeAt(i) !== quote) i += 1;
+        if (i >= to) this.#malformed(rowNumber, column + 1, 'an attribute value of the <c> tag does not end');
         const valueEnd = i;
         i += 1;
         if (nameLength === 1) {
           const name = buffer.charCodeAt(nameAt);
           if (name === 114 /* r */) {
-            column = refColumn(buffer, valueStart, valueEnd);
-            hasRef = true;
+            refStart = valueStart;
+            refEnd = valueEnd;
           } else if (name === 116 /* t */) type = typeCode(buffer, valueStart, valueEnd);
           else if (name === 115 /* s */) style = Math.max(0, parseDigits(buffer, valueStart, valueEnd));
         }
       }
-      if (!hasRef) column += 1;
+      const referenced = refStart === -1 ? -1 : refColumn(buffer, refStart, refEnd, maxColumn);
+      column = referenced < 0 ? column + 1 : referenced;
+      if (column > maxColumn) this.#pastLastColumn(buffer, rowNumber, refStart, refEnd);
+      cells += 1;
+      if (cells > maxCells) {
+        throw sheetDataError(context.sheet, `row ${rowNumber} has more than ${maxCells.toLocaleString('en-US')} cells`, 'TOO_MANY_COLUMNS');
+      }
       at = i;
       if (selfClosing) continue; // <c r="B2" s="3"/>: formatting, no value
 
       // The cell's children: <v> (value), <f> (formula), <is> (inline string), until </c>.
       let valueStart = -1;
       let valueEnd = -1;
+      let valueIsCdata = false;
       let inlineStart = -1;
       let inlineEnd = -1;
       let hasFormula = false;
@@ -233,35 +340,60 @@ export class SheetRowScanner {
           if (at === -1 || at >= to) break;
         }
         if (buffer.charCodeAt(at + 1) === 47 /* / */) {
-          at = buffer.indexOf('>', at) + 1; // </c>
+          const gt = buffer.indexOf('>', at); // </c>
+          if (gt === -1 || gt >= to) this.#malformed(rowNumber, column, 'the cell does not end');
+          at = gt + 1;
           break;
         }
         const childName = at + 1 + prefixLength;
         const first = buffer.charCodeAt(childName);
         if (first === 118 /* v */ && isTagBoundary(buffer.charCodeAt(childName + 1))) {
           const gt = buffer.indexOf('>', childName);
+          if (gt === -1 || gt >= to) this.#malformed(rowNumber, column, 'the <v> tag does not end');
           if (buffer.charCodeAt(gt - 1) === 47) {
             at = gt + 1;
             continue;
           }
           valueStart = gt + 1;
-          valueEnd = buffer.indexOf('<', valueStart); // value text never holds a raw "<"
-          at = buffer.indexOf('>', valueEnd) + 1;
+          valueEnd = buffer.indexOf('<', valueStart); // value text never holds a raw "<", but may be a CDATA section
+          if (valueEnd !== -1 && valueEnd < to && buffer.startsWith('<![CDATA[', valueEnd) && valueEnd === valueStart) {
+            valueStart += 9;
+            valueEnd = buffer.indexOf(']]>', valueStart);
+            if (valueEnd === -1 || valueEnd >= to) this.#malformed(rowNumber, column, 'a CDATA section does not end');
+            valueIsCdata = true;
+            at = buffer.indexOf('<', valueEnd);
+          } else at = valueEnd;
+          if (at === -1 || at >= to) this.#malformed(rowNumber, column, 'the <v> element does not end');
+          const closeEnd = buffer.indexOf('>', at);
+          if (closeEnd === -1 || closeEnd >= to) this.#malformed(rowNumber, column, 'the <v> element does not end');
+          at = closeEnd + 1;
         } else if (first === 102 /* f */ && isTagBoundary(buffer.charCodeAt(childName + 1))) {
           hasFormula = true;
           const gt = buffer.indexOf('>', childName);
-          at = buffer.charCodeAt(gt - 1) === 47 ? gt + 1 : buffer.indexOf('>', buffer.indexOf('<', gt)) + 1;
+          if (gt === -1 || gt >= to) this.#malformed(rowNumber, column, 'the <f> tag does not end');
+          if (buffer.charCodeAt(gt - 1) === 47) at = gt + 1;
+          else {
+            const lt = buffer.indexOf('<', gt);
+            const closeEnd = lt === -1 ? -1 : buffer.indexOf('>', lt);
+            if (lt === -1 || closeEnd === -1 || closeEnd >= to) this.#malformed(rowNumber, column, 'the <f> element does not end');
+            at = closeEnd + 1;
+          }
         } else if (first === 105 /* i */ && buffer.charCodeAt(childName + 1) === 115 /* s */ && isTagBoundary(buffer.charCodeAt(childName + 2))) {
           const gt = buffer.indexOf('>', childName);
+          if (gt === -1 || gt >= to) this.#malformed(rowNumber, column, 'the <is> tag does not end');
           if (buffer.charCodeAt(gt - 1) === 47) {
             inlineStart = inlineEnd = gt + 1;
             at = gt + 1;
             continue;
           }
           inlineStart = gt + 1;
-          inlineEnd = buffer.indexOf(this.#inlineClose, inlineStart);
-          at = inlineEnd + this.#inlineClose.length;
-        } else at = skipElement(buffer, at, to);
+          inlineEnd = buffer.indexOf(inlineClose, inlineStart);
+          if (inlineEnd === -1 || inlineEnd >= to) this.#malformed(rowNumber, column, 'the inline string (<is>) does not end');
+          at = inlineEnd + inlineClose.length;
+        } else {
+          at = skipElement(buffer, at, to);
+          if (at < 0) this.#malformed(rowNumber, column, 'an element of the cell is not closed');
+        }
       }
       if (wanted !== undefined && (column < wanted.length ? wanted[column] === 0 : !wantBeyond)) {
         if (valueEnd > valueStart || inlineEnd > inlineStart || hasFormula) this.#rowHasContent = true;
@@ -270,7 +402,7 @@ export class SheetRowScanner {
 
       let value: Value | undefined;
       if (type === TYPE_INLINE && inlineStart !== -1) {
-        value = ownString(richText(buffer, inlineStart, inlineEnd, this.#prefix ?? ''));
+        value = ownString(richText(buffer, inlineStart, inlineEnd, prefix));
       } else if (valueStart !== -1) {
         // Plain numbers, the bulk of most sheets, are parsed without cutting a string out.
         const number = type === TYPE_NUMBER ? parseDecimal(buffer, valueStart, valueEnd) : Number.NaN;
@@ -278,7 +410,7 @@ export class SheetRowScanner {
         if (shared !== undefined) value = shared;
         else if (!Number.isNaN(number)) {
           value = style > 0 && context.dateStyles[style] === 1 ? (serialToDate(number, context.date1904) ?? number) : number;
-        } else value = this.#convert(buffer.slice(valueStart, valueEnd), type, style, rowNumber, column);
+        } else value = this.#convert(buffer.slice(valueStart, valueEnd), valueIsCdata, type, style, rowNumber, column);
       } else if (hasFormula) {
         context.onCellWarning('formula-without-value', columnLetters(column) + rowNumber, 'a formula without a cached value (the file was saved without calculating it)');
       }
@@ -295,32 +427,35 @@ export class SheetRowScanner {
     return this.wanted === undefined && this.wantBeyond ? undefined : (this.wanted ?? new Uint8Array(0));
   }
 
-  #convert(text: string, type: number, style: number, rowNumber: number, column: number): Value | undefined {
+  #convert(raw: string, cdata: boolean, type: number, style: number, rowNumber: number, column: number): Value | undefined {
+    // CDATA is taken literally (no entities), but Excel's _xHHHH_ escapes still apply.
+    const text = () => ownString(cdata ? decodeXmlText(raw.replace(/&/g, '&amp;')) : decodeXmlText(raw));
     switch (type) {
       case TYPE_NUMBER: {
-        const number = +text;
-        if (text === '' || Number.isNaN(number)) return text === '' ? undefined : ownString(decodeXmlText(text));
+        const number = +raw;
+        if (raw === '' || Number.isNaN(number)) return raw === '' ? undefined : text();
         if (style > 0 && this.#context.dateStyles[style] === 1) return serialToDate(number, this.#context.date1904) ?? number;
         return number;
       }
       case TYPE_SHARED: {
-        const found = this.#context.sharedStrings[+text];
+        const found = this.#context.sharedStrings[+raw];
         if (found === undefined) {
-          this.#context.onCellWarning('bad-shared-string', columnLetters(column) + rowNumber, `shared string ${text} does not exist`);
+          this.#context.onCellWarning('bad-shared-string', columnLetters(column) + rowNumber, `shared string ${raw.slice(0, 24)} does not exist`);
           return undefined;
         }
         return found;
       }
       case TYPE_BOOLEAN:
-        return parseBoolean(text);
+        return parseBoolean(raw);
       case TYPE_ERROR:
-        this.#context.onCellWarning('error-cell', columnLetters(column) + rowNumber, `an error value ${decodeXmlText(text)}`);
+        this.#context.onCellWarning('error-cell', columnLetters(column) + rowNumber, `an error value ${text().slice(0, 64)}`);
         return undefined;
       case TYPE_DATE:
-        return parseIsoDate(text);
+        // An ISO text that is not a date or time is kept as text rather than lost.
+        return parseIsoDate(raw) ?? text();
       default:
         // "str" (a formula's text result), an inlineStr stored in <v>, or an unknown type: text.
-        return ownString(decodeXmlText(text));
+        return text();
     }
   }
 }
@@ -391,41 +526,67 @@ function parseDecimal(buffer: string, from: number, to: number): number {
   return negative ? -value : value;
 }
 
-/** Steps over an element the scanner does not read (`<extLst>`...), returning the position after it. */
+/**
+ * Steps over an element the scanner does not read (`<extLst>`...), returning the position after
+ * it, or -1 when it does not end within the row.
+ */
 function skipElement(buffer: string, at: number, to: number): number {
   const gt = buffer.indexOf('>', at);
-  if (gt === -1 || gt >= to) return to;
+  if (gt === -1 || gt >= to) return -1;
   if (buffer.charCodeAt(gt - 1) === 47 || buffer.charCodeAt(at + 1) === 47 || buffer.charCodeAt(at + 1) === 63 /* ? */ || buffer.charCodeAt(at + 1) === 33 /* ! */) return gt + 1;
   let nameEnd = at + 1;
-  while (!isTagBoundary(buffer.charCodeAt(nameEnd)) && nameEnd < gt) nameEnd += 1;
+  while (nameEnd < gt && !isTagBoundary(buffer.charCodeAt(nameEnd))) nameEnd += 1;
   const close = buffer.indexOf(`</${buffer.slice(at + 1, nameEnd)}>`, gt);
-  return close === -1 || close >= to ? to : close + nameEnd - at + 2;
+  return close === -1 || close >= to ? -1 : close + nameEnd - at + 2;
 }
 
-/** The value of a one-letter attribute in a tag, or undefined. */
-function findAttribute(buffer: string, from: number, to: number, name: number): string | undefined {
+/** The value of a `<row>` tag's `r` attribute as a number (0 when absent or not a number), read between `from` and `to`. */
+function rowAttribute(buffer: string, from: number, to: number): number {
   let at = from;
   while (at < to) {
-    const eq = buffer.indexOf('=', at);
-    if (eq === -1 || eq >= to) return undefined;
-    const quote = buffer.charCodeAt(eq + 1) === 39 ? "'" : '"';
-    const valueStart = buffer.indexOf(quote, eq) + 1;
-    const valueEnd = buffer.indexOf(quote, valueStart);
-    let nameEnd = eq;
-    while (buffer.charCodeAt(nameEnd - 1) === 32) nameEnd -= 1;
-    if (buffer.charCodeAt(nameEnd - 1) === name && buffer.charCodeAt(nameEnd - 2) <= 32) return buffer.slice(valueStart, valueEnd);
-    at = valueEnd + 1;
+    const code = buffer.charCodeAt(at);
+    if (code === 34 || code === 39) {
+      // Skip another attribute's value: it may contain " r=".
+      const close = buffer.indexOf(code === 34 ? '"' : "'", at + 1);
+      if (close === -1 || close >= to) return 0;
+      at = close + 1;
+      continue;
+    }
+    if (code === 114 /* r */ && isSpace(buffer.charCodeAt(at - 1))) {
+      let i = at + 1;
+      while (i < to && isSpace(buffer.charCodeAt(i))) i += 1;
+      if (buffer.charCodeAt(i) === 61 /* = */) {
+        i += 1;
+        while (i < to && isSpace(buffer.charCodeAt(i))) i += 1;
+        const quote = buffer.charCodeAt(i);
+        if (quote !== 34 && quote !== 39) return 0;
+        let value = 0;
+        for (i += 1; i < to; i += 1) {
+          const digit = buffer.charCodeAt(i) - 48;
+          if (digit < 0 || digit > 9) break;
+          // Past 2^53 the number only needs to stay "too large".
+          value = value * 10 + digit;
+        }
+        return buffer.charCodeAt(i) === quote ? value : 0;
+      }
+    }
+    at += 1;
   }
-  return undefined;
+  return 0;
 }
 
-/** The 0-based column of a reference like "AB12" (letters only; `$` allowed). */
-function refColumn(buffer: string, from: number, to: number): number {
+/**
+ * The 0-based column of a reference like "AB12" (letters only; `$` allowed). Stops counting once
+ * past `maxColumn`: "ZZZZZZ" is simply too far, not a number to size a row by.
+ */
+function refColumn(buffer: string, from: number, to: number, maxColumn: number): number {
   let index = 0;
   for (let at = from; at < to; at += 1) {
     const code = buffer.charCodeAt(at) & ~32;
-    if (code >= 65 && code <= 90) index = index * 26 + code - 64;
-    else if (code !== 4 /* '$' & ~32 */) break;
+    if (code >= 65 && code <= 90) {
+      index = index * 26 + code - 64;
+      if (index > maxColumn + 1) return maxColumn + 1;
+    } else if (code !== 4 /* '$' & ~32 */) break;
   }
   return index - 1;
 }

@@ -104,9 +104,15 @@ export function richText(xml: string, start: number, end: number, prefix: string
           position = gt + 1; // <t/>: an empty run
           continue;
         }
-        const close = xml.indexOf(tClose, gt);
+        let close = xml.indexOf(tClose, gt);
         if (close === -1 || close > end) break;
-        const piece = xml.slice(gt + 1, close);
+        let piece = xml.slice(gt + 1, close);
+        if (piece.indexOf('<') !== -1) {
+          // A CDATA section (which may even hold "</t>"): its text is literal.
+          const cdata = cdataText(xml, gt + 1, end, tClose);
+          if (cdata === undefined) break;
+          [piece, close] = cdata;
+        }
         text = pieces === 0 ? piece : text + piece;
         pieces += 1;
         position = close + tClose.length;
@@ -121,4 +127,30 @@ export function richText(xml: string, start: number, end: number, prefix: string
     position = lt + 1;
   }
   return decodeXmlText(text);
+}
+
+/**
+ * The text of a `<t>` run holding CDATA sections, from `start` (after `<t>`) to its `</t>`, still
+ * XML-encoded (CDATA content is re-escaped, so decoding leaves it literal), and where `</t>` is.
+ */
+function cdataText(xml: string, start: number, end: number, tClose: string): [string, number] | undefined {
+  let text = '';
+  let at = start;
+  for (;;) {
+    const lt = xml.indexOf('<', at);
+    if (lt === -1 || lt >= end) return undefined;
+    text += xml.slice(at, lt);
+    if (xml.startsWith('<![CDATA[', lt)) {
+      const close = xml.indexOf(']]>', lt + 9);
+      if (close === -1 || close >= end) return undefined;
+      text += xml.slice(lt + 9, close).replace(/&/g, '&amp;');
+      at = close + 3;
+    } else if (xml.startsWith(tClose, lt)) return [text, lt];
+    else {
+      // Markup Excel does not put in a run: skipped.
+      const gt = xml.indexOf('>', lt);
+      if (gt === -1 || gt >= end) return undefined;
+      at = gt + 1;
+    }
+  }
 }
