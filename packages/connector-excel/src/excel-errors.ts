@@ -46,6 +46,14 @@ function dataError(message: string, options: Partial<ConnectorErrorOptions> = {}
   return new DataError({ message, connector, ...options });
 }
 
+const zipErrorCodes: Record<ZipFormatError['reason'], string> = { 'not-zip': 'NOT_XLSX', corrupt: 'CORRUPT', unsupported: 'UNSUPPORTED_FORMAT', 'too-large': 'PART_TOO_LARGE' };
+const zipErrorHints: Record<ZipFormatError['reason'], string> = {
+  'not-zip': 'The file may be damaged or still being written; re-export or re-upload it.',
+  corrupt: 'The file may be damaged or still being written; re-export or re-upload it.',
+  unsupported: 'Save the file as .xlsx from Excel or LibreOffice.',
+  'too-large': 'A part this large is not a real workbook (it may be a zip bomb); re-export the data from the program that made it.',
+};
+
 /** Maps what file, zip and stream operations throw to the library's typed errors. */
 export function classifyExcelError(error: unknown, operation: string, label = 'the workbook'): ConnectorError {
   if (ConnectorError.isInstance(error)) return error;
@@ -54,8 +62,8 @@ export function classifyExcelError(error: unknown, operation: string, label = 't
       message: `Cannot read ${label}: ${error.message}`,
       connector,
       operation,
-      code: error.reason === 'not-zip' ? 'NOT_XLSX' : error.reason === 'corrupt' ? 'CORRUPT' : 'UNSUPPORTED_FORMAT',
-      hint: error.reason === 'unsupported' ? 'Save the file as .xlsx from Excel or LibreOffice.' : 'The file may be damaged or still being written; re-export or re-upload it.',
+      code: zipErrorCodes[error.reason],
+      hint: zipErrorHints[error.reason],
       cause: error,
     });
   }

@@ -5,6 +5,7 @@ import type { ColumnSelector } from '../options/parse-use-cols.js';
 import type { ByteSource } from './byte-source.js';
 import { columnLetters } from './cell-value.js';
 import { PendingRows } from './pending-rows.js';
+import { excelLimits } from './read-limits.js';
 import { readSharedStrings } from './shared-strings.js';
 import { SheetRowScanner } from './sheet-row-scanner.js';
 import type { SheetInfo, WorkbookIndex } from './workbook-index.js';
@@ -234,7 +235,7 @@ export async function* readSheetPages(
   );
   if (headerRow === false) applyPositionSelection(scanner, selector);
 
-  for await (const chunk of entryTextChunks(source, sheet.entry, onBytes)) {
+  for await (const chunk of entryTextChunks(source, sheet.entry, excelLimits.maxSheetBytes, onBytes)) {
     signal?.throwIfAborted();
     scanner.push(chunk);
     while (pending.count >= pageSize) {

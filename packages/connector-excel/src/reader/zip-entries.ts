@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import type { ByteSource } from './byte-source.js';
+import { excelLimits, formatBytes } from './read-limits.js';
 
 /** One file of the zip container, as its central directory describes it. */
 export interface ZipEntry {
@@ -16,7 +17,9 @@ export interface ZipEntry {
 export class ZipFormatError extends Error {
   constructor(
     message: string,
-    readonly reason: 'not-zip' | 'corrupt' | 'unsupported',
+    readonly reason: 'not-zip' | 'corrupt' | 'unsupported' | 'too-large',
+    /** The zip entry concerned, when there is one. */
+    readonly part?: string,
   ) {
     super(message);
     this.name = 'ZipFormatError';
@@ -140,38 +143,65 @@ export async function openEntryStream(source: ByteSource, entry: ZipEntry): Prom
   return raw.pipe(inflate);
 }
 
+/**
+ * An entry's inflated bytes, never more than `limit` nor more than its directory entry declares:
+ * a zip bomb (a small file that inflates to gigabytes) or a lying size is refused with a
+ * ZipFormatError naming the part, before it costs memory or time. The declared size is checked
+ * before inflating anything.
+ */
+export async function* inflatedChunks(source: ByteSource, entry: ZipEntry, limit: number): AsyncGenerator<Buffer> {
+  if (entry.uncompressedSize > limit) throw tooLarge(entry, limit);
+  const stream = await openEntryStream(source, entry);
+  // Some writers leave the size at 0 in the directory; the limit alone bounds those.
+  const declared = entry.uncompressedSize > 0 ? entry.uncompressedSize : Number.POSITIVE_INFINITY;
+  let inflated = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      inflated += chunk.length;
+      if (inflated > limit) throw tooLarge(entry, limit);
+      if (inflated > declared) {
+        throw new ZipFormatError(`the workbook is corrupt: ${entry.name} inflates to more than the ${entry.uncompressedSize} bytes its zip entry declares`, 'corrupt', entry.name);
+      }
+      yield chunk;
+    }
+  } finally {
+    stream.destroy();
+  }
+}
+
+function tooLarge(entry: ZipEntry, limit: number): ZipFormatError {
+  const size = entry.uncompressedSize > limit ? ` (${formatBytes(entry.uncompressedSize)} declared)` : '';
+  return new ZipFormatError(`${entry.name} inflates to more than ${formatBytes(limit)}${size}, more than a workbook part may hold`, 'too-large', entry.name);
+}
+
 /** A whole (small) entry as text: workbook.xml, rels, styles. */
-export async function readEntryText(source: ByteSource, entry: ZipEntry): Promise<string> {
+export async function readEntryText(source: ByteSource, entry: ZipEntry, limit = excelLimits.maxSmallPartBytes): Promise<string> {
   const decoder = new TextDecoder('utf-8');
-  let text = '';
-  for await (const chunk of await openEntryStream(source, entry)) text += decoder.decode(chunk as Buffer, { stream: true });
-  return stripBom(text + decoder.decode());
+  const pieces: string[] = [];
+  for await (const chunk of inflatedChunks(source, entry, limit)) pieces.push(decoder.decode(chunk, { stream: true }));
+  pieces.push(decoder.decode());
+  return stripBom(pieces.join(''));
 }
 
 /**
  * Entry text in chunks, decoded as UTF-8 across chunk boundaries (or UTF-16 when the part starts
  * with its byte-order mark, which the OPC standard allows).
  */
-export async function* entryTextChunks(source: ByteSource, entry: ZipEntry, onBytes?: (compressed: number) => void): AsyncGenerator<string> {
-  const stream = await openEntryStream(source, entry);
+export async function* entryTextChunks(source: ByteSource, entry: ZipEntry, limit: number, onBytes?: (compressed: number) => void): AsyncGenerator<string> {
   let decoder: InstanceType<typeof TextDecoder> | undefined;
   const ratio = entry.uncompressedSize > 0 ? entry.compressedSize / entry.uncompressedSize : 1;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (!decoder) {
-        const utf16 = chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff));
-        decoder = new TextDecoder(utf16 ? (chunk[0] === 0xff ? 'utf-16le' : 'utf-16be') : 'utf-8');
-      }
-      // Bytes of the file, estimated from the inflated chunk: what the read took from the system.
-      onBytes?.(Math.round(chunk.length * ratio));
-      yield decoder.decode(chunk, { stream: true });
+  for await (const chunk of inflatedChunks(source, entry, limit)) {
+    if (!decoder) {
+      const utf16 = chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff));
+      decoder = new TextDecoder(utf16 ? (chunk[0] === 0xff ? 'utf-16le' : 'utf-16be') : 'utf-8');
     }
-    if (decoder) {
-      const rest = decoder.decode();
-      if (rest) yield rest;
-    }
-  } finally {
-    stream.destroy();
+    // Bytes of the file, estimated from the inflated chunk: what the read took from the system.
+    onBytes?.(Math.round(chunk.length * ratio));
+    yield decoder.decode(chunk, { stream: true });
+  }
+  if (decoder) {
+    const rest = decoder.decode();
+    if (rest) yield rest;
   }
 }
 
