@@ -13,6 +13,8 @@ import {
 } from './google-service-accounts.js';
 import { grantsSheetsAccess, isResponse, type SheetsContext } from './sheets-access.js';
 import { serialToDate, setCellValueForSeed } from './sheets-seed.js';
+import type { DeveloperMetadata } from './sheets-developer-metadata.js';
+import { developerMetadataRoutes } from './sheets-developer-metadata-routes.js';
 import { spreadsheetRoutes } from './sheets-spreadsheet-routes.js';
 import {
   exportSpreadsheet,
@@ -153,7 +155,7 @@ export function createGoogleSheetsEmulator(options: GoogleSheetsEmulatorOptions 
       if (status === 404 && message.startsWith('No route')) return googleError(404, 'Requested entity was not found.');
       return googleError(status, message);
     },
-    routes: [tokenRoute, ...valuesRoutes(context), ...spreadsheetRoutes(context)],
+    routes: [tokenRoute, ...valuesRoutes(context), ...developerMetadataRoutes(context), ...spreadsheetRoutes(context)],
     state: {
       export: () => ({
         serviceAccounts: accounts.export(),
@@ -271,6 +273,10 @@ export function createGoogleSheetsEmulator(options: GoogleSheetsEmulatorOptions 
     /** Tab titles and grid sizes. */
     sheets(spreadsheetId: string): Array<{ title: string; sheetId: number; rowCount: number; columnCount: number; hidden: boolean }> {
       return spreadsheetOf(spreadsheetId).sheets.map(({ title, sheetId, rowCount, columnCount, hidden }) => ({ title, sheetId, rowCount, columnCount, hidden }));
+    },
+    /** The developer metadata of a spreadsheet (all locations), for assertions. */
+    developerMetadata(spreadsheetId: string): DeveloperMetadata[] {
+      return structuredClone(spreadsheetOf(spreadsheetId).developerMetadata ?? []);
     },
     spreadsheetIds(): string[] {
       return [...spreadsheets.keys()];

@@ -1,6 +1,7 @@
 import { formatA1 } from './a1-notation.js';
 import { cellFromExtendedValue, type NumberFormatType } from './sheets-cells.js';
-import { clearBounds, getCell, MAX_CELLS, newSheet, setCell, sheetProperties, totalCells, type Bounds, type SheetState, type SpreadsheetState } from './sheets-store.js';
+import { createDeveloperMetadata, deleteDeveloperMetadata, dropSheetMetadata } from './sheets-developer-metadata.js';
+import { clearBounds, lastDataRow, getCell, MAX_CELLS, newSheet, setCell, sheetProperties, totalCells, type Bounds, type SheetState, type SpreadsheetState } from './sheets-store.js';
 
 /** A failed request of a batch: the whole batch is rejected with this 400 message. */
 export class BatchRequestError extends Error {}
@@ -26,6 +27,7 @@ export function applyBatchUpdate(spreadsheet: SpreadsheetState, requests: Reques
         const sheet = sheetById(spreadsheet, body.sheetId, fail);
         if (spreadsheet.sheets.length === 1) fail('You can\'t remove all the sheets in a document.');
         spreadsheet.sheets = spreadsheet.sheets.filter((candidate) => candidate !== sheet).map((candidate, position) => ({ ...candidate, index: position }));
+        dropSheetMetadata(spreadsheet, sheet.sheetId);
         return {};
       }
       case 'updateSheetProperties':
@@ -44,6 +46,13 @@ export function applyBatchUpdate(spreadsheet: SpreadsheetState, requests: Reques
       case 'updateCells':
         updateCells(spreadsheet, body, fail);
         return {};
+      case 'appendCells':
+        appendCells(spreadsheet, body, fail, checkCells);
+        return {};
+      case 'createDeveloperMetadata':
+        return { createDeveloperMetadata: { developerMetadata: createDeveloperMetadata(spreadsheet, body, fail) } };
+      case 'deleteDeveloperMetadata':
+        return { deleteDeveloperMetadata: { deletedDeveloperMetadata: deleteDeveloperMetadata(spreadsheet, body, fail) } };
       default:
         return fail(`the sandbox emulator does not support ${kind}`);
     }
@@ -102,6 +111,23 @@ function updateSheetProperties(spreadsheet: SpreadsheetState, body: Record<strin
 function positive(value: unknown, name: string, fail: (message: string) => never): number {
   const number = Number(value);
   return Number.isInteger(number) && number > 0 ? number : fail(`${name} must be > 0`);
+}
+
+/**
+ * AppendCellsRequest: the rows go after the last row holding a value (the first row of an empty
+ * sheet), and the grid gets the rows it lacks, as "inserting new rows into the sheet if necessary"
+ * says. Columns are not added: rows wider than the grid fail as updateCells does. There is no reply.
+ */
+function appendCells(spreadsheet: SpreadsheetState, body: Record<string, unknown>, fail: (message: string) => never, checkCells: () => void): void {
+  if (body.tableId !== undefined) fail('the sandbox emulator does not support tableId');
+  const sheet = sheetById(spreadsheet, body.sheetId, fail);
+  const rows = Array.isArray(body.rows) ? body.rows : [];
+  const start = lastDataRow(sheet) + 1;
+  if (start + rows.length > sheet.rowCount) {
+    sheet.rowCount = start + rows.length;
+    checkCells();
+  }
+  updateCells(spreadsheet, { start: { sheetId: sheet.sheetId, rowIndex: start, columnIndex: 0 }, rows, fields: body.fields }, fail);
 }
 
 /** UpdateCellsRequest: `rows` written from `start`, or over `range` (cells of the range not covered are cleared). */

@@ -3,6 +3,7 @@ import { applyFieldMask, parseFieldMask } from './field-mask.js';
 import { googleError } from './google-errors.js';
 import { BatchRequestError, applyBatchUpdate } from './sheets-batch-update.js';
 import { isResponse, openSpreadsheet, type SheetsContext } from './sheets-access.js';
+import { sheetMetadata, spreadsheetMetadata } from './sheets-developer-metadata.js';
 import { cloneSpreadsheet, gridData, newSheet, newSpreadsheetId, resolveRange, sheetProperties, type Bounds, type SheetState, type SpreadsheetState } from './sheets-store.js';
 
 /** The Spreadsheet resource, with grid data for the requested ranges when asked for. */
@@ -17,8 +18,10 @@ function spreadsheetResource(spreadsheet: SpreadsheetState, ranges: string[], in
   return {
     spreadsheetId: spreadsheet.spreadsheetId,
     properties: { title: spreadsheet.title, locale: spreadsheet.locale, autoRecalc: 'ON_CHANGE', timeZone: spreadsheet.timeZone },
+    ...(spreadsheetMetadata(spreadsheet).length > 0 ? { developerMetadata: spreadsheetMetadata(spreadsheet) } : {}),
     sheets: sheets.map((sheet) => ({
       properties: sheetProperties(sheet),
+      ...(sheetMetadata(spreadsheet, sheet.sheetId).length > 0 ? { developerMetadata: sheetMetadata(spreadsheet, sheet.sheetId) } : {}),
       ...(includeData
         ? { data: (selected.get(sheet) ?? [{ startRow: 0, endRow: sheet.rowCount, startColumn: 0, endColumn: sheet.columnCount }]).map((bounds) => gridData(sheet, bounds)) }
         : {}),

@@ -3,6 +3,7 @@ import type { EmulatorResponse } from '../harness/types.js';
 import { formatA1, parseA1, quoteSheetTitle } from './a1-notation.js';
 import { googleError } from './google-errors.js';
 import { cellData, cellFromValue, renderValue, type Cell, type DateTimeRenderOption, type ValueRenderOption } from './sheets-cells.js';
+import type { DeveloperMetadata } from './sheets-developer-metadata.js';
 
 export type Role = 'owner' | 'writer' | 'reader';
 
@@ -26,6 +27,8 @@ export interface SpreadsheetState {
   /** Who the spreadsheet is shared with (client_email -> role). */
   shares: Record<string, Role>;
   nextSheetId: number;
+  /** Developer metadata of the spreadsheet, its sheets, rows and columns (absent in older state files). */
+  developerMetadata?: DeveloperMetadata[];
 }
 
 /** A bounded rectangle on one sheet: 0-based, end-exclusive. */
