@@ -10,15 +10,18 @@ import {
   inferColumns,
   ConfigError,
   NotFoundError,
-  UnsupportedOperationError,
   type ConnectionTestResult,
+  type ConnectorContext,
   type ConnectorError,
   type ConnectorOptions,
+  type ReadRequest,
+  type ResolvedWriteRequest,
   type Row,
   type RowsInput,
   type TableSchema,
   type WriteRequest,
   type WriteResult,
+  type WriteSession,
 } from '@automl/connector-core';
 import { classifyExcelError, describeNonZip } from './excel-errors.js';
 import type {
@@ -27,18 +30,38 @@ import type {
   ExcelSettings,
   ExcelSheet,
   ExcelWriteOptions,
+  ExcelWriteRequest,
   ReadReport,
   ReadResult,
-  ReadWarning,
 } from './excel-types.js';
 import { parseUseCols } from './options/parse-use-cols.js';
 import { BufferByteSource, FileByteSource, type ByteSource } from './reader/byte-source.js';
 import { newReadReport, readSheetPages, type SheetReadPlan } from './reader/read-sheet-pages.js';
 import { readWorkbookIndex, type SheetInfo, type WorkbookIndex } from './reader/workbook-index.js';
 import { ZipFormatError } from './reader/zip-entries.js';
-import { writeWorkbookAtomic } from './writer/write-workbook-atomic.js';
+import { firstSeenKeys, openAtomicWorkbook, type AtomicWorkbook } from './writer/atomic-workbook.js';
 
 const describeSampleRows = 1000;
+// The first batch of a streamed write names the columns (its rows' keys), as before core batched writes.
+const rowsPerWriteBatch = 1000;
+// Warnings passed on to core's read report (and logged one by one); the rest are counted.
+const reportedWarnings = 100;
+
+/** What readExcel and describe pass to readPages beside the contract's keys. */
+interface SheetReadExtras {
+  sheet?: string | number | undefined;
+  report?: ReadReport;
+}
+const sheetRead = Symbol('excel sheet read');
+type PagesRequest = ExcelReadRequest & { [sheetRead]?: SheetReadExtras };
+
+/** What writeExcel passes to the write session beside the contract's keys. */
+interface WriteExtras {
+  path?: string | undefined;
+  columns?: string[] | undefined;
+}
+const workbookWrite = Symbol('excel workbook write');
+type ResolvedExcelWrite = ResolvedWriteRequest & WriteExtras;
 
 interface OpenWorkbook {
   source: ByteSource;
@@ -65,19 +88,19 @@ function splitSettings(settings: unknown): [unknown, Uint8Array | Readable | und
  * held whole); `readExcel` is the all-rows convenience with the specification's option names.
  */
 export class ExcelConnector extends BaseConnector<'excel'> {
-  /** The warnings of the most recent read (`read`, `readAll`, `readExcel`); `readExcelWithReport` returns its own. */
-  lastReadWarnings: ReadWarning[] = [];
-  /** The report of the most recent read: sheet, columns, rows, warnings and their counts. */
-  lastReadReport: ReadReport | undefined;
   readonly #upload: Uint8Array | Readable | undefined;
   #opening: Promise<OpenWorkbook> | undefined;
   // Sources replaced after a write to the same file stay open for reads still using them.
   readonly #retired: ByteSource[] = [];
   #spoolDirectory: string | undefined;
+  // A stream upload can be read once: when opening it failed, every later open gives that error.
+  #uploadFailure: ConnectorError | undefined;
 
   constructor(settings: ExcelSettings | Record<string, unknown>, options: ConnectorOptions = {}) {
     const [config, upload] = splitSettings(settings);
-    super('excel', config, options, { read: true, write: true });
+    // No read-ahead: parsing is local CPU work, which a page read ahead would not overlap with
+    // anything, and it would hold one more page in memory.
+    super('excel', config, options, { read: true, write: true, writeModes: ['overwrite'], maxRecordsPerWrite: rowsPerWriteBatch, writeConcurrency: 1, readAhead: 0 });
     if (upload !== undefined && this.config.filePath !== undefined) {
       throw new ConfigError({ message: 'Invalid connection config: give filePath or source, not both', connector: 'excel', operation: 'config' });
     }
@@ -90,8 +113,8 @@ export class ExcelConnector extends BaseConnector<'excel'> {
   }
 
   protected async openConnection(): Promise<void> {
-    // A connector configured only to write has nothing to open.
-    if (this.config.filePath !== undefined || this.#upload !== undefined) await this.#workbook();
+    // Nothing to open up front: the workbook is opened by the first read, listing or probe (a
+    // connector that writes a new file has nothing to open), and its errors surface there.
   }
 
   protected async closeConnection(): Promise<void> {
@@ -100,7 +123,7 @@ export class ExcelConnector extends BaseConnector<'excel'> {
     const sources = [...this.#retired.splice(0)];
     if (opening) sources.push(...(await opening.then((open) => [open.source]).catch(() => [])));
     await Promise.all(sources.map((source) => source.close().catch(() => undefined)));
-    if (this.#spoolDirectory) await rm(this.#spoolDirectory, { recursive: true, force: true });
+    await this.#removeSpool();
   }
 
   protected async probe(): Promise<Pick<ConnectionTestResult, 'identity' | 'details'>> {
@@ -132,10 +155,10 @@ export class ExcelConnector extends BaseConnector<'excel'> {
     return index.sheets.map(({ name, index: position, visibility }) => ({ name, index: position, visibility }));
   }
 
-  /** Column names and types from the first 1,000 rows; rowCount only when the sample is the whole sheet. */
+  /** Column names and types from the first 1,000 rows; rowCount only when the sample is the whole sheet. Columns in sheet order. */
   async describe(table?: string): Promise<TableSchema> {
     const report = newReadReport('');
-    const rows = await collectPages(this.#pages({ table, maxRows: describeSampleRows + 1, pageSize: describeSampleRows + 1 }, report), describeSampleRows + 1);
+    const rows = await collectPages(this.read({ [sheetRead]: { sheet: table, report }, maxRows: describeSampleRows + 1, pageSize: describeSampleRows + 1 } as PagesRequest), describeSampleRows + 1);
     const sample = rows.slice(0, describeSampleRows);
     return {
       table: report.sheet,
@@ -144,12 +167,9 @@ export class ExcelConnector extends BaseConnector<'excel'> {
     };
   }
 
-  /** Pages of rows (default 10,000 per page), read lazily as the consumer pulls. `table` is the sheet. */
-  async *read(request: ExcelReadRequest = {}): AsyncGenerator<Row[]> {
-    const report = newReadReport('');
-    this.lastReadReport = report;
-    this.lastReadWarnings = report.warnings;
-    yield* this.#pages(request, report);
+  /** Pages of rows (about 20,000 cells per page by default), read lazily as the consumer pulls. `table` is the sheet. */
+  override read(request: ExcelReadRequest = {}): AsyncIterable<Row[]> {
+    return super.read(request);
   }
 
   /** All rows of a sheet, with the specification's option names (`sheetName`, `skipRows`, `useCols`, `headerRow`). */
@@ -157,45 +177,45 @@ export class ExcelConnector extends BaseConnector<'excel'> {
     return (await this.readExcelWithReport(options)).rows;
   }
 
-  /** Like readExcel, and returns what the read saw: columns, row count and warnings. */
+  /** Like readExcel, and returns what the read saw: columns (in sheet order), row count and warnings. */
   async readExcelWithReport(options: ExcelReadOptions = {}): Promise<ReadResult> {
     const report = newReadReport('');
-    this.lastReadReport = report;
-    this.lastReadWarnings = report.warnings;
     const { sheetName, maxRows, ...rest } = options;
-    const limit = maxRows ?? this.config.maxRows ?? Number.POSITIVE_INFINITY;
-    const rows = await collectPages(this.#pages({ ...rest, table: sheetName, maxRows: limit }, report), limit);
+    const limit = maxRows ?? this.config.maxRows;
+    const rows = await collectPages(this.read({ ...rest, ...(limit !== undefined ? { maxRows: limit } : {}), [sheetRead]: { sheet: sheetName, report } } as PagesRequest), limit);
     return { ...report, rows };
   }
 
   /** Writes rows as a new one-sheet workbook at `path` (default: filePath) and returns the path. */
   async writeExcel(rows: RowsInput, options: ExcelWriteOptions = {}): Promise<string> {
-    const result = await this.#write(rows, options);
+    const { path, columns, sheetName, signal } = options;
+    const result = await this.write(rows, { mode: 'overwrite', table: sheetName, signal, columns, [workbookWrite]: { path } } as ExcelWriteRequest);
     return result.destination!;
   }
 
   /**
    * The contract's write: replaces the workbook at filePath with one sheet (`table`, default the
-   * config's sheetName or "Sheet1"). Rows that cannot be stored are reported in `failed`.
+   * config's sheetName or "Sheet1"), columns in the order of `columns` or the rows' keys. Rows
+   * that cannot be stored are reported in `failed`; the file is replaced only when the write ends.
    */
-  override async write(rows: RowsInput, request: WriteRequest = {}): Promise<WriteResult> {
-    if (request.mode !== undefined && request.mode !== 'overwrite') {
-      throw new UnsupportedOperationError({
-        message: `The excel connector writes whole workbooks (mode "overwrite"); mode "${request.mode}" is not supported`,
-        connector: this.id,
-        operation: 'write',
-        hint: 'Read the existing rows, combine them, and write the result.',
-      });
-    }
-    return this.#write(rows, { sheetName: request.table, signal: request.signal });
+  override async write(rows: RowsInput, request: ExcelWriteRequest = {}): Promise<WriteResult> {
+    // The keys of every row of an array name the columns; a stream's first batch does.
+    const columns = request.columns ?? (Array.isArray(rows) ? firstSeenKeys(rows) : undefined);
+    const extras = (request as { [workbookWrite]?: WriteExtras })[workbookWrite];
+    return super.write(rows, { ...request, [workbookWrite]: { ...extras, columns } } as WriteRequest);
   }
 
-  async #write(rows: RowsInput, options: ExcelWriteOptions): Promise<WriteResult> {
-    const path = options.path ?? this.config.filePath;
+  protected override resolveWriteRequest(request: WriteRequest): ResolvedExcelWrite {
+    const extras = (request as { [workbookWrite]?: WriteExtras })[workbookWrite];
+    return { table: request.table, mode: request.mode ?? 'overwrite', keyColumn: undefined, path: extras?.path, columns: extras?.columns };
+  }
+
+  protected override async beginWrite(request: ResolvedExcelWrite, context: ConnectorContext): Promise<WriteSession> {
+    const path = request.path ?? this.config.filePath;
     if (path === undefined) {
       throw new ConfigError({ message: 'Nowhere to write: give a path or configure filePath', connector: this.id, operation: 'write' });
     }
-    const sheetName = options.sheetName ?? this.config.sheetName ?? 'Sheet1';
+    const sheetName = request.table ?? this.config.sheetName ?? 'Sheet1';
     if (!/^[^\\/?*[\]:]{1,31}$/.test(sheetName) || sheetName.startsWith("'") || sheetName.endsWith("'")) {
       throw new ConfigError({
         message: `Invalid sheet name "${sheetName}": Excel allows 1 to 31 characters, none of \\ / ? * [ ] : and no leading or trailing apostrophe`,
@@ -203,16 +223,38 @@ export class ExcelConnector extends BaseConnector<'excel'> {
         operation: 'write',
       });
     }
-    const result = await this.call(
-      'write',
-      ({ signal }) => writeWorkbookAtomic(rows, { path, sheetName, columns: options.columns, signal: options.signal ? AbortSignal.any([signal, options.signal]) : signal }),
-      { idempotent: false, timeout: false, ...(options.signal ? { signal: options.signal } : {}) },
-    );
-    this.metrics.recordRows(this.id, 'write', result.written);
-    this.metrics.recordBytes(this.id, 'write', result.bytes);
-    if (result.failed.length > 0) this.logger.warn({ connector: this.id, operation: 'write', failed: result.failed.length, firstReason: result.failed[0]?.reason }, 'some rows could not be written');
-    if (this.config.filePath !== undefined && resolve(this.config.filePath) === result.path) this.#forgetWorkbook();
-    return { received: result.received, written: result.written, created: result.written, failed: result.failed, destination: result.path };
+    // Errors name the file being written, not the workbook this connector reads.
+    const named = (error: unknown) => ((error as Error | null)?.name === 'AbortError' ? error : classifyExcelError(error, 'write', `"${path}"`));
+    let workbook: AtomicWorkbook;
+    try {
+      workbook = await openAtomicWorkbook({ path, sheetName, columns: request.columns });
+    } catch (error) {
+      throw named(error);
+    }
+    return {
+      destination: workbook.destination,
+      prepare: (row) => ({ payload: row }),
+      writeBatch: async (batch) => {
+        try {
+          const failed = workbook.writeRows(batch);
+          return { failed, created: batch.length - failed.length };
+        } catch (error) {
+          throw named(error);
+        }
+      },
+      commit: async (summary) => {
+        let bytes: number;
+        try {
+          bytes = await workbook.commit();
+        } catch (error) {
+          throw named(error);
+        }
+        context.recordBytes('write', bytes);
+        if (summary.failed > 0) this.logger.warn({ connector: this.id, operation: 'write', failed: summary.failed }, 'some rows could not be written');
+        if (this.config.filePath !== undefined && resolve(this.config.filePath) === workbook.destination) this.#forgetWorkbook();
+      },
+      abort: () => workbook.abort(),
+    };
   }
 
   /** The next read opens the file again (it was just replaced); reads in flight keep their handle. */
@@ -222,18 +264,25 @@ export class ExcelConnector extends BaseConnector<'excel'> {
     opening?.then((open) => this.#retired.push(open.source)).catch(() => undefined);
   }
 
-  async *#pages(request: Omit<ExcelReadRequest, 'table'> & { table?: string | number | undefined }, report: ReadReport): AsyncGenerator<Row[]> {
-    await this.connect();
+  /** The sheet's rows as pages; core cuts them at maxRows, meters them and handles cancellation. */
+  protected override async *readPages(request: ReadRequest, context: ConnectorContext): AsyncIterable<Row[]> {
+    const extras = (request as PagesRequest)[sheetRead];
+    const report = extras?.report ?? newReadReport('');
     const { source, index } = await this.#workbook();
-    const sheet = this.#resolveSheet(index, request.table);
+    const sheet = this.#resolveSheet(index, extras ? extras.sheet : request.table);
     report.sheet = sheet.name;
-    const plan = this.#plan(request);
-    const pages = readSheetPages(source, index, sheet, plan, report, (compressed) => this.metrics.recordBytes(this.id, 'read', compressed));
+    const plan = this.#plan(request as ExcelReadRequest);
+    let passed = 0;
     try {
-      // One request per read operation, however many pages it took (see README, Metrics).
-      yield* this.meterPages('read', pages);
+      yield* readSheetPages(source, index, sheet, plan, report, (compressed) => context.recordBytes('read', compressed), (warning) => {
+        if (passed < reportedWarnings) context.warn(warning.code, warning.message);
+        passed += 1;
+      });
     } finally {
-      this.#logWarnings(report);
+      if (passed > reportedWarnings) {
+        const counts = Object.entries(report.warningCounts).map(([code, count]) => `${count} ${code}`);
+        context.warn('more-warnings', `read of sheet "${report.sheet}": ${passed - reportedWarnings} more warnings (${counts.join(', ')} in all)`);
+      }
     }
   }
 
@@ -254,7 +303,8 @@ export class ExcelConnector extends BaseConnector<'excel'> {
       skipRows,
       headerRow,
       selector: parseUseCols(useCols),
-      maxRows: request.maxRows ?? this.config.maxRows ?? Number.POSITIVE_INFINITY,
+      // Core cuts the stream at maxRows; the plan stops scanning there too.
+      maxRows: request.maxRows ?? Number.POSITIVE_INFINITY,
       pageSize,
       skipBlankRows: request.skipBlankRows ?? true,
       signal: request.signal,
@@ -285,21 +335,26 @@ export class ExcelConnector extends BaseConnector<'excel'> {
     return sheet;
   }
 
-  #logWarnings(report: ReadReport): void {
-    const counts = Object.entries(report.warningCounts);
-    if (counts.length === 0) return;
-    this.logger.warn(
-      { connector: this.id, operation: 'read', sheet: report.sheet, warnings: report.warningCounts, examples: report.warnings.slice(0, 5).map((warning) => warning.message) },
-      `read of sheet "${report.sheet}" finished with ${counts.map(([code, count]) => `${count} ${code}`).join(', ')}`,
-    );
-  }
-
   #workbook(): Promise<OpenWorkbook> {
-    this.#opening ??= this.#openWorkbook().catch((error: unknown) => {
+    if (this.#uploadFailure) return Promise.reject(this.#uploadFailure);
+    this.#opening ??= this.#openWorkbook().catch(async (error: unknown) => {
       this.#opening = undefined;
-      throw this.classifyError(error, 'connect');
+      const typed = this.classifyError(error, 'connect');
+      if (this.#upload !== undefined && !(this.#upload instanceof Uint8Array)) {
+        // The stream is consumed: keep its error for later opens, and remove the spooled copy now,
+        // since close() has nothing to release after a failed connect.
+        this.#uploadFailure = typed;
+        await this.#removeSpool();
+      }
+      throw typed;
     });
     return this.#opening;
+  }
+
+  async #removeSpool(): Promise<void> {
+    const directory = this.#spoolDirectory;
+    this.#spoolDirectory = undefined;
+    if (directory) await rm(directory, { recursive: true, force: true });
   }
 
   async #openWorkbook(): Promise<OpenWorkbook> {

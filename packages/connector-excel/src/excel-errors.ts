@@ -69,11 +69,37 @@ export function classifyExcelError(error: unknown, operation: string, label = 't
   }
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ENOENT' && operation === 'write') {
+    return new NotFoundError({ message: `Cannot write ${label}: its directory does not exist`, connector, operation, code, hint: 'Create the directory first, or write to a path whose directory exists.', cause: error });
+  }
   if (code === 'ENOENT') {
     return new NotFoundError({ message: `${capitalise(label)} does not exist`, connector, operation, code, hint: 'Check filePath (relative paths are resolved from the working directory).', cause: error });
   }
   if (code === 'EACCES' || code === 'EPERM') return new PermissionError({ message: `No permission to access ${label}`, connector, operation, code, cause: error });
   if (code === 'EISDIR') return new ConfigError({ message: `${capitalise(label)} is a directory, not a workbook`, connector, operation, code, cause: error });
+  if (code === 'ENOTREGULAR') {
+    return new ConfigError({
+      message: `${capitalise(label)} is ${(error as { kind?: string }).kind ?? 'not a regular file'}, not a workbook file`,
+      connector,
+      operation,
+      code,
+      hint: 'Give the path of a regular .xlsx file; to read from a pipe or a socket, pass the stream as `source`.',
+      cause: error,
+    });
+  }
+  if (code === 'ELOOP') {
+    return new ConfigError({
+      message: `${capitalise(label)} cannot be opened: it is a symbolic link that leads back to itself (a loop)`,
+      connector,
+      operation,
+      code,
+      hint: 'Follow the link with `ls -l` or `readlink -f` and point the path at the real file.',
+      cause: error,
+    });
+  }
+  if (code === 'ENAMETOOLONG') {
+    return new ConfigError({ message: `${capitalise(label)} cannot be opened: the path is too long`, connector, operation, code, hint: 'Check the path: it may hold something else than a file name.', cause: error });
+  }
   if (code === 'ENOTDIR') return new NotFoundError({ message: `${capitalise(label)} does not exist (a parent is not a directory)`, connector, operation, code, cause: error });
   if (typeof code === 'string' && code.startsWith('Z_')) {
     // zlib: the deflate data of a zip entry is damaged.

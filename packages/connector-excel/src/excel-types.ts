@@ -1,4 +1,4 @@
-import type { ConfigInputOf, ReadRequest, Row } from '@automl/connector-core';
+import type { ConfigInputOf, ReadRequest, Row, WriteRequest } from '@automl/connector-core';
 import type { Readable } from 'node:stream';
 import type { UseCols } from './options/parse-use-cols.js';
 
@@ -59,12 +59,22 @@ export interface ReadResult extends ReadReport {
   rows: Row[];
 }
 
+/** `write()`'s request: the contract's keys (`table` = sheet name, `mode` only `overwrite`) and the column order. */
+export interface ExcelWriteRequest extends WriteRequest {
+  /** Column order; default: the keys of the rows in first-seen order (of all rows of an array, of the first 1,000 of a stream). */
+  columns?: string[];
+}
+
 export interface ExcelWriteOptions {
   /** Where to write; default: the config's `filePath`. The parent directory must exist. */
   path?: string;
   /** Default "Sheet1". */
   sheetName?: string;
-  /** Column order; default: the keys of the rows, in first-seen order. */
+  /**
+   * Column order; default: the keys of the rows in first-seen order. JavaScript puts integer-like
+   * keys ("1", "2") first in every object, so to keep a sheet's order through a read and a write,
+   * pass the read's `columns` (from readExcelWithReport or describe).
+   */
   columns?: string[];
   signal?: AbortSignal;
 }

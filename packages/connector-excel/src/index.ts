@@ -9,6 +9,7 @@ export type {
   ExcelSettings,
   ExcelSheet,
   ExcelWriteOptions,
+  ExcelWriteRequest,
   ReadReport,
   ReadResult,
   ReadWarning,

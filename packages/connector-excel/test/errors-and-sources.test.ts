@@ -71,7 +71,7 @@ describe('sources and factory', () => {
     expect(probe).toMatchObject({ ok: true, identity: fixture('libreoffice-features.xlsx'), details: { sheets: 5, hiddenSheets: 1, date1904: false } });
     await connector.readAll();
     const metrics = await registry.metrics();
-    expect(metrics).toMatch(/ml_connectors_requests_total\{connector="excel",operation="read",outcome="success"\} 1/);
+    expect(metrics).toMatch(/ml_connectors_requests_total\{connector="excel",operation="read.stream",outcome="success"\} 1/);
     expect(metrics).toMatch(/ml_connectors_rows_total\{connector="excel",operation="read"\} 5|operation="read"\} 5/);
   });
 });

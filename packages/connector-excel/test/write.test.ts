@@ -69,7 +69,7 @@ describe('write (the contract)', () => {
     const path = join(dir, 'contract.xlsx');
     await using connector = new ExcelConnector({ connectionType: 'excel', filePath: path, sheetName: 'Out' }, { metricsRegistry: null });
     const first = await connector.write([{ a: 1 }, { a: 2 }]);
-    expect(first).toEqual({ received: 2, written: 2, created: 2, failed: [], destination: path });
+    expect(first).toEqual({ received: 2, written: 2, created: 2, updated: 0, failed: [], destination: path });
     expect(await connector.readAll({ table: 'Out' })).toEqual([{ a: 1 }, { a: 2 }]);
     const long = 'x'.repeat(40_000);
     const second = await connector.write([{ a: 3 }, { a: long }, { a: 4 }]);

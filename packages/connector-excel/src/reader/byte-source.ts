@@ -1,4 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 
 /**
@@ -15,6 +16,24 @@ export interface ByteSource {
 }
 
 const streamChunkBytes = 256 * 1024;
+// O_NONBLOCK does not exist on Windows, which has no FIFOs to block on in its file system either.
+const nonBlocking: number | undefined = (constants as { O_NONBLOCK?: number }).O_NONBLOCK;
+
+/** What a path is, when it is not a regular file. */
+function kindOf(stats: Stats): string | undefined {
+  if (stats.isFile()) return undefined;
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+function checkKind(stats: Stats, path: string): void {
+  const kind = kindOf(stats);
+  if (kind === undefined) return;
+  throw Object.assign(new Error(`${path} is ${kind}`), { code: stats.isDirectory() ? 'EISDIR' : 'ENOTREGULAR', kind, path });
+}
 
 /**
  * A file opened once: every entry stream reads through this handle, so a file replaced on disk
@@ -29,11 +48,18 @@ export class FileByteSource implements ByteSource {
     this.size = size;
   }
 
+  /**
+   * Opens a regular file. A FIFO, socket or device is refused: opened for reading, a FIFO blocks
+   * until a writer appears (for ever, beyond any signal or close()), and a device never ends. So the
+   * path is opened non-blocking where the platform allows it (a FIFO then opens at once) and checked
+   * on the open handle; elsewhere it is checked before opening.
+   */
   static async open(path: string): Promise<FileByteSource> {
-    const handle = await open(path, 'r');
+    if (nonBlocking === undefined) checkKind(await stat(path), path);
+    const handle = await open(path, nonBlocking === undefined ? 'r' : constants.O_RDONLY | nonBlocking);
     try {
       const stats = await handle.stat();
-      if (stats.isDirectory()) throw Object.assign(new Error(`EISDIR: ${path} is a directory`), { code: 'EISDIR', path });
+      checkKind(stats, path);
       return new FileByteSource(handle, stats.size);
     } catch (error) {
       await handle.close();

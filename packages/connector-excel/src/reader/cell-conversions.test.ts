@@ -65,6 +65,11 @@ describe('useCols', () => {
     expect(parseUseCols(() => true).kind).toBe('predicate');
   });
 
+  it('rejects a reversed range instead of reading it as its reverse', () => {
+    expect(() => parseUseCols('Z:A')).toThrow('Invalid useCols: the range "Z:A" in "Z:A" runs backwards; write A:Z');
+    expect(() => parseUseCols('A,d:b')).toThrow(/runs backwards; write B:D/);
+  });
+
   it.each(['A:B:C', 'A,,B', '1:3', 'XFE'])('rejects %s', (spec) => {
     expect(() => parseUseCols(spec)).toThrow(/Invalid useCols/);
   });

@@ -43,7 +43,7 @@ export function newReadReport(sheet: string): ReadReport {
   return { sheet, columns: [], rowCount: 0, warnings: [], warningCounts: {} };
 }
 
-function warn(report: ReadReport, warning: ReadWarning): void {
+function addWarning(report: ReadReport, warning: ReadWarning): void {
   report.warningCounts[warning.code] = (report.warningCounts[warning.code] ?? 0) + 1;
   if (report.warnings.length < maxKeptWarnings) report.warnings.push(warning);
 }
@@ -61,7 +61,12 @@ export async function* readSheetPages(
   plan: SheetReadPlan,
   report: ReadReport,
   onBytes?: (compressed: number) => void,
+  onWarning?: (warning: ReadWarning) => void,
 ): AsyncGenerator<Row[]> {
+  const warn = (report: ReadReport, warning: ReadWarning) => {
+    addWarning(report, warning);
+    onWarning?.(warning);
+  };
   const { signal, selector, maxRows, headerRow, skipBlankRows } = plan;
   // Until the columns are known, rows wait in a discovery window; then pages are cut at pageSize.
   let pageSize = plan.pageSize ?? columnDiscoveryRows;
