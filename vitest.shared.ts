@@ -11,6 +11,7 @@ export function packageTestConfig(name: string) {
     resolve: {
       alias: [
         { find: /^@automl\/([a-z-]+)\/testing$/, replacement: `${root}packages/$1/src/testing/index.ts` },
+        { find: /^@automl\/sandbox\/([a-z-]+)$/, replacement: `${root}packages/sandbox/src/$1/index.ts` },
         { find: /^@automl\/((?:connector-[a-z]+|sandbox|automl))$/, replacement: `${root}packages/$1/src/index.ts` },
       ],
     },

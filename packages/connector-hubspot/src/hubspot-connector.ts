@@ -145,7 +145,7 @@ export class HubSpotConnector extends BaseConnector<'hubspot'> implements CrmCap
    * asks (see readHubSpotList). All properties of the object by default; `since` keeps records
    * updated at or after it.
    */
-  async *read(request: ReadRequest = {}): AsyncGenerator<Row[]> {
+  override async *read(request: ReadRequest = {}): AsyncGenerator<Row[]> {
     const apis = await this.#connected();
     const table = request.table ?? 'contacts';
     const objectType = await this.#customObjects.objectType(table);

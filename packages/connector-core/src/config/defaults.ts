@@ -1,19 +1,14 @@
+import { systems, type SystemId } from '../systems/index.js';
+
 /**
- * Default request rates per connection type, from the specification (BigQuery 60/min, Databricks
- * 120/min) and the vendors' published quotas for the others. `windowSeconds` is the vendor's own
- * accounting window: HubSpot counts 100 requests per 10 s on its lowest tier, so the limiter must
- * not spend a whole minute's budget in the first second.
+ * Default request rates per connection type, from each system's descriptor (the specification's
+ * BigQuery 60/min and Databricks 120/min, the vendors' published quotas for the others).
+ * `windowSeconds` is the vendor's own accounting window: HubSpot counts 100 requests per 10 s on its
+ * lowest tier, so the limiter must not spend a whole minute's budget in the first second.
  */
-export const rateDefaults = {
-  excel: { requestsPerMinute: 0, windowSeconds: 60 }, // local file: no limit
-  googlesheets: { requestsPerMinute: 60, windowSeconds: 60 }, // Sheets API: 60 read requests/min/user
-  bigquery: { requestsPerMinute: 60, windowSeconds: 60 }, // specification default
-  databricks: { requestsPerMinute: 120, windowSeconds: 60 }, // specification default
-  mongodb: { requestsPerMinute: 0, windowSeconds: 60 }, // a database: bounded by the pool, not a quota
-  hubspot: { requestsPerMinute: 600, windowSeconds: 10 }, // 100 requests / 10 s (Free/Starter private apps)
-  salesforce: { requestsPerMinute: 60, windowSeconds: 60 }, // ~100k calls/24 h on Enterprise = 69/min
-  pipedrive: { requestsPerMinute: 240, windowSeconds: 10 }, // 80 requests / 2 s (Essential), kept well under
-} as const;
+export const rateDefaults = Object.fromEntries(
+  systems.map((system) => [system.id, { requestsPerMinute: system.rate.requestsPerMinute, windowSeconds: system.rate.windowSeconds }]),
+) as Record<SystemId, { requestsPerMinute: number; windowSeconds: number }>;
 
 export const policyDefaults = {
   maxRetries: 3,
@@ -21,6 +16,8 @@ export const policyDefaults = {
   retryBackoffFactor: 2,
   /** Longest single backoff, so a large factor cannot stall a job for hours. */
   maxBackoffSeconds: 60,
+  /** Longest wait a server may ask for with Retry-After before the call fails instead. */
+  maxRetryAfterSeconds: 300,
   /** One request, not a whole job: bulk reads page, so 2 minutes per request is generous. */
   requestTimeoutSeconds: 120,
   /** Consecutive transient failures that open the circuit, and how long it stays open. */

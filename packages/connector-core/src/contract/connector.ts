@@ -2,10 +2,17 @@ import type { ConnectorCapabilities } from './capabilities.js';
 import type { ConnectionTestResult, ReadRequest, RowsInput, WriteRequest, WriteResult } from './requests.js';
 import type { Row, TableSchema } from './row.js';
 
+/**
+ * The version of this contract. A connector carries the version it was built for, and
+ * `createConnector` refuses one built for another with a clear error instead of failing later.
+ */
+export const connectorSpecificationVersion = 2;
+
 /** The one contract every connector implements. Connect is lazy: any method connects on first use. */
 export interface Connector extends AsyncDisposable {
   /** The connection type, e.g. `excel`, `hubspot`. */
   readonly id: string;
+  readonly specificationVersion: typeof connectorSpecificationVersion;
   readonly capabilities: ConnectorCapabilities;
   connect(): Promise<void>;
   testConnection(): Promise<ConnectionTestResult>;

@@ -1,10 +1,24 @@
-import type { Row } from './row.js';
+import type { JsonValue, Row } from './row.js';
 
-/** What to read. Each connector documents which keys it honours; unknown ones are ignored. */
+/**
+ * What to read. A key a connector cannot honour (per its capabilities) fails with
+ * UnsupportedOperationError before any I/O, never silently ignored:
+ * - `since`: HubSpot, Pipedrive, Salesforce (server), MongoDB, BigQuery, Databricks (on a column).
+ * - `query` + `parameters`: BigQuery, Databricks (SQL), Salesforce (SOQL).
+ * - `filter` / `sort`: MongoDB.
+ */
 export interface ReadRequest {
   /** Sheet, tab, table, collection or CRM object; the connector's default when omitted. */
   table?: string;
-  /** Stop after this many rows (overrides the config's `maxRows`). */
+  /** A query in the system's language instead of a table (SQL for warehouses, SOQL for Salesforce). */
+  query?: string;
+  /** Named parameters of `query` (`@name` in BigQuery, `:name` in Databricks). */
+  parameters?: Record<string, JsonValue | Date>;
+  /** A document filter (MongoDB query document). */
+  filter?: Record<string, unknown>;
+  /** Sort order: field to 1 (ascending) or -1 (descending). */
+  sort?: Record<string, 1 | -1>;
+  /** Stop after this many rows (overrides the config's `maxRows`); a positive integer. */
   maxRows?: number;
   /** Only these columns/properties. */
   columns?: string[];
@@ -12,8 +26,20 @@ export interface ReadRequest {
   pageSize?: number;
   /** Incremental reads: only records modified at or after this instant, where the system supports it. */
   since?: Date;
-  /** Cancels the read; the iterator ends with an AbortError. */
+  /** Cancels the read: the iterator ends with the signal's AbortError and its requests stop. */
   signal?: AbortSignal;
+  /** Called once when the read ends (done, stopped or failed) with what it did. */
+  onReport?: (report: ReadReport) => void;
+}
+
+/** What one read did: per call, never state on the connector. */
+export interface ReadReport {
+  rows: number;
+  pages: number;
+  /** Whether it stopped at maxRows (more rows may have followed) rather than at the end of the data. */
+  truncated: boolean;
+  /** Connector-specific notes (skipped rows of a sheet, coerced cells...). */
+  warnings: Array<{ code: string; message: string }>;
 }
 
 export type WriteMode = 'append' | 'overwrite' | 'upsert';
@@ -23,17 +49,22 @@ export interface WriteRequest {
   mode?: WriteMode;
   /** The key column an upsert matches on (email for HubSpot contacts, an external id for Salesforce...). */
   keyColumn?: string;
+  /** Cancels the write: it stops pulling input and rejects with the signal's AbortError, carrying the partial result. */
   signal?: AbortSignal;
 }
 
 export type RowsInput = Iterable<Row> | AsyncIterable<Row>;
 
-/** One row a write could not store, and why. `index` is the row's 0-based position in the input. */
+/**
+ * One row a write could not store, and why. `index` is the row's 0-based position in the input.
+ * Codes set by core: `SKIPPED` (never sent: the write stopped before it), `CANCELLED` (in flight
+ * when the caller cancelled: check the system), `COMMIT_FAILED` (sent, but the write's final step
+ * failed), otherwise the vendor's code or the error kind.
+ */
 export interface RowFailure {
   index: number;
   row: Row;
   reason: string;
-  /** Vendor error code or category, when the system gives one. */
   code?: string;
 }
 
@@ -46,6 +77,8 @@ export interface WriteResult {
   failed: RowFailure[];
   /** Where the rows landed (a file path, a range, an object type). */
   destination?: string;
+  /** Set when a failure that is not about rows stopped the write: its name, kind and message. */
+  stoppedBy?: { name: string; kind: string; message: string; hint?: string };
 }
 
 export interface ConnectionTestResult {

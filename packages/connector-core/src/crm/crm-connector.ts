@@ -5,8 +5,9 @@ import type { ConnectionTestResult, RowsInput, WriteResult } from '../contract/r
 import type { Row } from '../contract/row.js';
 import { ConfigError, UnsupportedOperationError } from '../errors/connector-error.js';
 import { createConnector, type CreateConnectorOptions } from '../factory/create-connector.js';
+import { crmSystemIds } from '../systems/index.js';
 
-export type CrmType = 'hubspot' | 'salesforce' | 'pipedrive';
+export type CrmType = (typeof crmSystemIds)[number];
 export type CrmEntity = 'contacts' | 'companies' | 'deals' | (string & {});
 
 export interface FetchCrmDataOptions {
@@ -51,14 +52,13 @@ export class CRMConnector {
   constructor(config: ConnectionConfigInput | Record<string, unknown>, options: CreateConnectorOptions = {}) {
     const normalised = normaliseConfigKeys(config as Record<string, unknown>);
     const crmType = (normalised.crmType ?? normalised.connectionType) as string | undefined;
-    if (crmType !== 'hubspot' && crmType !== 'salesforce' && crmType !== 'pipedrive') {
-      throw new ConfigError({
-        message: `Invalid connection config: crmType: must be one of hubspot, salesforce, pipedrive`,
-        operation: 'config',
-        hint: 'Set crmType (crm_type) to the CRM you use.',
-      });
+    if (!(crmSystemIds as readonly string[]).includes(crmType ?? '')) {
+      throw crmConfigError('crmType', `must be one of ${crmSystemIds.join(', ')}`);
     }
-    this.crmType = crmType;
+    if (normalised.crmType !== undefined && normalised.connectionType !== undefined && normalised.crmType !== normalised.connectionType) {
+      throw crmConfigError('connectionType', `"${String(normalised.connectionType)}" conflicts with crmType "${String(normalised.crmType)}"`);
+    }
+    this.crmType = crmType as CrmType;
     this.#config = { ...normalised, connectionType: crmType, crmType };
     this.#options = options;
   }
@@ -110,4 +110,14 @@ export class CRMConnector {
   toJSON(): Record<string, unknown> {
     return { crmType: this.crmType };
   }
+}
+
+function crmConfigError(path: string, message: string): ConfigError {
+  const error = new ConfigError({
+    message: `Invalid connection config: ${path}: ${message}`,
+    operation: 'config',
+    hint: 'Set crmType (crm_type) to the CRM you use; connectionType may be left out or must name the same CRM.',
+  });
+  error.issues = [{ path, message }];
+  return error;
 }

@@ -1,16 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/connector-error.js';
 import { CRMConnector } from '../crm/crm-connector.js';
-import { createConnector, ConnectorFactory } from './create-connector.js';
+import { ConnectorFactory } from './create-connector.js';
+import { isModuleNotFound, loadConnectorPackage } from './load-connector-package.js';
 
 describe('createConnector', () => {
   it('names the package to install when a connector is missing', async () => {
-    const error = await createConnector({ connectionType: 'bigquery', projectId: 'p' }).catch((caught: unknown) => caught);
+    // A type no package implements here: every real connector is installed in this workspace.
+    const error = await loadConnectorPackage('nosuchsystem').catch((caught: unknown) => caught);
     expect(ConfigError.isInstance(error)).toBe(true);
-    expect((error as ConfigError).message).toContain('@automl/connector-bigquery could not be found');
+    expect((error as ConfigError).message).toContain('@automl/connector-nosuchsystem could not be found');
     expect((error as ConfigError).hint).toBe(
-      'Install it beside @automl/connector-core: npm install @automl/connector-bigquery (or pnpm add @automl/connector-bigquery).',
+      'Install it beside @automl/connector-core: npm install @automl/connector-nosuchsystem (or pnpm add @automl/connector-nosuchsystem).',
     );
+  });
+
+  it('tells a missing package from a missing dependency of an installed one', () => {
+    const missing = Object.assign(new Error("Cannot find package '@automl/connector-hubspot' imported from /app/x.js"), { code: 'ERR_MODULE_NOT_FOUND' });
+    const dependency = Object.assign(new Error("Cannot find package '@hubspot/api-client' imported from /app/node_modules/@automl/connector-hubspot/dist/index.js"), {
+      code: 'ERR_MODULE_NOT_FOUND',
+    });
+    expect(isModuleNotFound(missing, '@automl/connector-hubspot')).toBe(true);
+    expect(isModuleNotFound(dependency, '@automl/connector-hubspot')).toBe(false);
   });
 
   it('validates the config before loading anything', async () => {
@@ -21,8 +32,7 @@ describe('createConnector', () => {
     expect(() => new CRMConnector({ connection_type: 'hubspot', crm_type: 'zoho' })).toThrow(/crmType: must be one of hubspot, salesforce, pipedrive/);
   });
 
-  it('CRMConnector loads the CRM package on first use, with the same clear error when missing', async () => {
-    const crm = new CRMConnector({ crm_type: 'pipedrive', api_key: 'abcdefgh' });
-    await expect(crm.listTables()).rejects.toThrow(/npm install @automl\/connector-pipedrive/);
+  it('CRMConnector refuses a connectionType that contradicts crmType', () => {
+    expect(() => new CRMConnector({ connection_type: 'hubspot', crm_type: 'pipedrive' })).toThrow(/connectionType: "hubspot" conflicts with crmType "pipedrive"/);
   });
 });

@@ -3,16 +3,24 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors/connector-error.js';
+import { findSystem } from '../systems/index.js';
 
-/** The npm package that implements a connection type. */
+/** The npm package that implements a connection type (from its descriptor). */
 export function connectorPackageName(connectionType: string): string {
-  return `@automl/connector-${connectionType}`;
+  return findSystem(connectionType)?.packageName ?? `@automl/connector-${connectionType}`;
 }
 
-function isModuleNotFound(error: unknown, specifier: string): boolean {
+/**
+ * Whether an import failed because the package itself is missing, not one of its own dependencies:
+ * Node words the first "Cannot find package '<specifier>' imported from ..."; a missing dependency
+ * of an installed connector names that dependency instead, and must surface as it is.
+ */
+export function isModuleNotFound(error: unknown, specifier: string): boolean {
   const code = (error as { code?: string } | null)?.code;
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return false;
   const message = String((error as { message?: string } | null)?.message ?? '');
-  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(specifier);
+  const named = /Cannot find (?:package|module) '([^']+)'/.exec(message)?.[1];
+  return named === specifier || named?.startsWith(`${specifier}/`) === true;
 }
 
 /**

@@ -1,32 +1,43 @@
-import { Secret } from './secret.js';
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ConfigError } from '../errors/connector-error.js';
+import { systems } from '../systems/index.js';
+import { Secret } from './secret.js';
 
-/** The environment variables the specification names, per connection type. */
-export const credentialEnvironmentVariables = {
-  bigquery: ['GOOGLE_BIGQUERY_CREDENTIALS_JSON', 'GOOGLE_APPLICATION_CREDENTIALS'],
-  googlesheets: ['GOOGLE_SHEETS_CREDENTIALS', 'GOOGLE_APPLICATION_CREDENTIALS'],
-  databricks: ['DATABRICKS_HOST', 'DATABRICKS_HTTP_PATH', 'DATABRICKS_TOKEN'],
-  mongodb: ['MONGODB_URI'],
-  hubspot: ['HUBSPOT_API_KEY'],
-  salesforce: ['SALESFORCE_API_KEY', 'SALESFORCE_INSTANCE_URL'],
-  pipedrive: ['PIPEDRIVE_API_KEY'],
-  excel: [],
-} as const;
-
-let dotenvLoaded = false;
+/** The environment variables the specification names, per connection type (from the descriptors). */
+export const credentialEnvironmentVariables = Object.fromEntries(
+  systems.map((system) => [system.id, system.environment.map((fallback) => fallback.variable)]),
+) as Record<(typeof systems)[number]['id'], string[]>;
 
 /**
- * Loads a `.env` file with Node's built-in loader (no dotenv dependency) the first time credentials
- * are looked up. Variables already set in the environment win, as with python-dotenv.
+ * Loads a `.env` file into `process.env` with Node's built-in loader, as the specification's
+ * `load_dotenv()`: variables already set win. The library never calls it on its own (no side effect
+ * at import or on first use); the demo and the CLI do. Returns whether a file was loaded.
  */
-export function loadDotEnv(path = resolve(process.cwd(), '.env')): boolean {
-  if (dotenvLoaded) return false;
-  dotenvLoaded = true;
-  if (!existsSync(path)) return false;
-  process.loadEnvFile(path);
+export function loadEnvFile(path = resolve(process.cwd(), '.env')): boolean {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    return false;
+  }
+  if (!isFile) {
+    throw new ConfigError({ message: `${path} is not a file`, operation: 'loadEnvFile', hint: 'A .env file holds NAME=value lines; remove or rename what is at that path.' });
+  }
+  try {
+    process.loadEnvFile(path);
+  } catch (error) {
+    throw new ConfigError({
+      message: `Cannot read ${path}: ${(error as { code?: string }).code ?? 'unreadable'}`,
+      operation: 'loadEnvFile',
+      hint: 'A .env file holds NAME=value lines, one per line.',
+    });
+  }
   return true;
 }
+
+/** @deprecated the library no longer loads `.env` by itself: call `loadEnvFile()` at start-up. */
+export const loadDotEnv = loadEnvFile;
 
 /** Reads one environment variable, treating an empty string as unset. */
 export function readEnvironment(name: string, environment: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -35,8 +46,9 @@ export function readEnvironment(name: string, environment: NodeJS.ProcessEnv = p
 }
 
 /**
- * A credential from the config, else from the first of `variables` set in the environment (after
- * loading `.env`), wrapped as a Secret. Returns which source was used, for error messages.
+ * A credential from the config, else from the first of `variables` set in the environment, wrapped
+ * as a Secret. Returns which source was used, for error messages. Connectors built on BaseConnector
+ * need not call it: core fills unset keys from the descriptor's variables when parsing the config.
  */
 export function resolveCredential(
   configured: Secret | string | undefined,
@@ -44,7 +56,6 @@ export function resolveCredential(
   environment: NodeJS.ProcessEnv = process.env,
 ): { secret: Secret; source: string } | undefined {
   if (configured !== undefined) return { secret: Secret.from(configured), source: 'config' };
-  if (environment === process.env) loadDotEnv();
   for (const name of variables) {
     const value = readEnvironment(name, environment);
     if (value !== undefined) return { secret: new Secret(value), source: name };

@@ -1,17 +1,17 @@
 // A minimal connector over the sandbox's generic records API, built only from core's public pieces.
-// Core's tests use it to prove the policy, metrics and redaction on real HTTP; it is also the
-// smallest example of what a connector package contains. It borrows the `pipedrive` connection type
-// (an API-key CRM with the same config keys) because the config union admits only the eight real
-// systems: its metrics are therefore labelled connector="pipedrive" in these tests.
+// Core's tests use it to prove the policy, the read and write loops, metrics and redaction on real
+// HTTP, and it runs the shared conformance suite; it is also the smallest example of a connector:
+// open, probe, list, describe, readPages, beginWrite and an error classifier, nothing else.
+// It borrows the `pipedrive` connection type (an API-key CRM with the same config keys) because the
+// config union admits only the real systems: its metrics are labelled connector="pipedrive" here.
 import { BaseConnector, type ConnectorOptions } from '../base/base-connector.js';
-import type { ConnectionTestResult, ReadRequest, RowsInput, WriteRequest, WriteResult } from '../contract/requests.js';
-import type { Row, TableSchema } from '../contract/row.js';
-import { ConnectorError } from '../errors/connector-error.js';
-import { errorFromHttpStatus, parseRetryAfter } from '../errors/http-status.js';
-import { hints } from '../errors/hints.js';
-import { batchRows } from '../base/rows.js';
 import { inferColumns } from '../base/infer-schema.js';
-import { resolveCredential } from '../secrets/environment.js';
+import type { ConnectorContext } from '../contract/connector-context.js';
+import type { ConnectionTestResult, ReadRequest } from '../contract/requests.js';
+import type { Row, TableSchema } from '../contract/row.js';
+import type { ResolvedWriteRequest, WriteSession } from '../contract/write-session.js';
+import { ConnectorError } from '../errors/connector-error.js';
+import { httpErrorClassifier } from '../errors/http-error-classifier.js';
 
 class HttpStatusError extends Error {
   constructor(
@@ -25,14 +25,25 @@ class HttpStatusError extends Error {
 
 export class RecordsConnector extends BaseConnector<'pipedrive'> {
   #token = '';
+  readonly #classify = httpErrorClassifier({
+    connector: 'pipedrive',
+    inspect: (error) =>
+      error instanceof HttpStatusError
+        ? { status: error.status, headers: { 'retry-after': error.retryAfter ?? undefined }, message: `Records API answered ${error.status}` }
+        : undefined,
+  });
 
   constructor(config: Record<string, unknown>, options?: ConnectorOptions) {
-    super('pipedrive', { connectionType: 'pipedrive', ...config }, options, { write: true, supportsUpsert: true, maxRecordsPerWrite: 10 });
+    super('pipedrive', { connectionType: 'pipedrive', ...config }, options, {
+      write: true,
+      writeModes: ['upsert', 'append'],
+      maxRecordsPerWrite: 10,
+      writeConcurrency: 2,
+    });
   }
 
   protected async openConnection(): Promise<void> {
-    const credential = resolveCredential(this.config.apiKey, ['PIPEDRIVE_API_KEY']);
-    this.#token = credential?.secret.reveal() ?? '';
+    this.#token = this.config.apiKey?.reveal() ?? '';
   }
 
   protected async closeConnection(): Promise<void> {
@@ -40,22 +51,12 @@ export class RecordsConnector extends BaseConnector<'pipedrive'> {
   }
 
   protected async probe(): Promise<Pick<ConnectionTestResult, 'identity'>> {
-    await this.#request('probe', 'GET', '/records?limit=1');
+    await this.#request(undefined, 'probe', 'GET', '/records?limit=1');
     return { identity: 'records-api' };
   }
 
   protected classifyError(error: unknown, operation: string): ConnectorError {
-    if (error instanceof HttpStatusError) {
-      return errorFromHttpStatus(error.status, {
-        message: `Records API answered ${error.status}`,
-        connector: this.id,
-        operation,
-        retryAfterMs: parseRetryAfter(error.retryAfter),
-        hint: error.status === 429 ? hints.rateLimited : undefined,
-        cause: error,
-      });
-    }
-    return new ConnectorError({ message: error instanceof Error ? error.message : String(error), connector: this.id, operation, cause: error });
+    return this.#classify(error, operation);
   }
 
   async listTables(): Promise<string[]> {
@@ -68,11 +69,10 @@ export class RecordsConnector extends BaseConnector<'pipedrive'> {
     return { table: 'records', columns: inferColumns(sample) };
   }
 
-  async *read(request: ReadRequest = {}): AsyncIterable<Row[]> {
-    await this.connect();
+  protected override async *readPages(request: ReadRequest, context: ConnectorContext): AsyncIterable<Row[]> {
     let after: string | undefined = '0';
     while (after !== undefined) {
-      const page = (await this.#request('read', 'GET', `/records?after=${after}&limit=${request.pageSize ?? 100}`)) as {
+      const page = (await this.#request(context, 'read', 'GET', `/records?after=${after}&limit=${request.pageSize ?? 100}`)) as {
         results: Row[];
         paging?: { next?: { after: string } };
       };
@@ -81,32 +81,34 @@ export class RecordsConnector extends BaseConnector<'pipedrive'> {
     }
   }
 
-  override async write(rows: RowsInput, request: WriteRequest = {}): Promise<WriteResult> {
-    await this.connect();
-    const result: WriteResult = { received: 0, written: 0, failed: [] };
-    for await (const batch of batchRows(rows, this.capabilities.maxRecordsPerWrite)) {
-      for (const { index, row } of batch) {
-        result.received += 1;
-        try {
-          if (request.mode === 'upsert') {
-            const key = String(row[request.keyColumn ?? 'key']);
-            await this.#request('write', 'PUT', `/records/${encodeURIComponent(key)}`, row);
-          } else {
-            // A plain create has no idempotency key: never retried, so never duplicated.
-            await this.#request('write', 'POST', '/records', row, false);
+  protected override async beginWrite(request: ResolvedWriteRequest): Promise<WriteSession> {
+    return {
+      destination: 'records',
+      writeBatch: async (batch, context) => {
+        const failed: Array<{ index: number; reason: string; code?: string }> = [];
+        for (const { index, row, key } of batch) {
+          try {
+            if (request.mode === 'upsert') {
+              await this.#request(context, 'write', 'PUT', `/records/${encodeURIComponent(key ?? '')}`, row);
+            } else {
+              // A plain create has no idempotency key: never retried, so never duplicated.
+              await this.#request(context, 'write', 'POST', '/records', row, false);
+            }
+          } catch (error) {
+            // Credentials, permission and quota stop the write (core accounts for the rest); the rest is this row's.
+            if (!ConnectorError.isInstance(error) || ['authentication', 'permission', 'quota'].includes(error.kind)) throw error;
+            failed.push({ index, reason: error.message, code: error.code ?? error.kind });
           }
-          result.written += 1;
-        } catch (error) {
-          result.failed.push({ index, row, reason: (error as Error).message });
         }
-      }
-    }
-    return result;
+        return { failed };
+      },
+    };
   }
 
-  #request(operation: string, method: string, path: string, body?: unknown, idempotent = true): Promise<unknown> {
+  #request(context: ConnectorContext | undefined, operation: string, method: string, path: string, body?: unknown, idempotent = true): Promise<unknown> {
     const baseUrl = this.config.baseUrl ?? 'http://127.0.0.1:9';
-    return this.call(
+    const call = context ? context.call.bind(context) : this.call.bind(this);
+    return call(
       operation,
       async ({ signal }) => {
         const response = await fetch(`${baseUrl}${path}`, {
@@ -117,7 +119,7 @@ export class RecordsConnector extends BaseConnector<'pipedrive'> {
         });
         const text = await response.text();
         if (!response.ok) throw new HttpStatusError(response.status, text, response.headers.get('retry-after'));
-        this.metrics.recordBytes(this.id, operation, text.length);
+        context?.recordBytes(method === 'GET' ? 'read' : 'write', text.length);
         return text ? JSON.parse(text) : undefined;
       },
       { idempotent },

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { googleConfigFields } from '../config/config-fields.js';
+import { hints } from '../errors/hints.js';
+import { defineSystem } from './system-descriptor.js';
+
+export const bigQuerySystem = defineSystem({
+  id: 'bigquery',
+  displayName: 'Google BigQuery',
+  packageName: '@automl/connector-bigquery',
+  crm: false,
+  summary: 'BigQuery tables and SQL, Storage Read API, idempotent load jobs',
+  fields: {
+    datasetId: z.string().min(1).optional(),
+    location: z.string().min(1).optional(),
+    /** Refuse a query that would bill more than this many bytes. */
+    maximumBytesBilled: z.number().int().positive().optional(),
+    ...googleConfigFields,
+  },
+  rate: { requestsPerMinute: 60, windowSeconds: 60, source: 'the specification: 60 requests per minute per connector' },
+  environment: [
+    { key: 'credentialsJson', variable: 'GOOGLE_BIGQUERY_CREDENTIALS_JSON', group: 'credentials' },
+    { key: 'credentialsPath', variable: 'GOOGLE_APPLICATION_CREDENTIALS', group: 'credentials' },
+  ],
+  quotaIdentity: ['baseUrl', 'credentialsPath', 'projectId'],
+  hints: {
+    apiNotEnabled: hints.googleApiNotEnabled('BigQuery API'),
+    invalidCredentials: hints.googleInvalidCredentials,
+  },
+});

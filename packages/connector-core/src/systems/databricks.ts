@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { secretField } from '../config/config-fields.js';
+import { defineSystem } from './system-descriptor.js';
+
+export const databricksSystem = defineSystem({
+  id: 'databricks',
+  displayName: 'Databricks SQL Warehouse',
+  packageName: '@automl/connector-databricks',
+  crm: false,
+  summary: 'Databricks SQL warehouses: paged reads, staging + MERGE writes',
+  fields: {
+    /** Server Hostname, or an https:// URL (a port in it is used). */
+    host: z.string().min(1).optional(),
+    httpPath: z.string().min(1).optional(),
+    token: secretField().optional(),
+    catalog: z.string().min(1).optional(),
+    schema: z.string().min(1).optional(),
+    /** BIGINT and DECIMAL read as exact decimal strings instead of JS numbers. */
+    exactNumerics: z.boolean().optional(),
+    /** A private CA (PEM) to trust besides the system's, for a TLS-inspecting proxy or a local emulator. */
+    caCert: z.string().min(1).optional(),
+    /** Rows per page of a read (the driver's fetch size). */
+    pageSize: z.number().int().positive().optional(),
+  },
+  rate: { requestsPerMinute: 120, windowSeconds: 60, source: 'the specification: 120 requests per minute' },
+  environment: [
+    { key: 'host', variable: 'DATABRICKS_HOST' },
+    { key: 'httpPath', variable: 'DATABRICKS_HTTP_PATH' },
+    { key: 'token', variable: 'DATABRICKS_TOKEN' },
+  ],
+  quotaIdentity: ['baseUrl', 'host', 'httpPath'],
+  hints: {
+    token: 'Check DATABRICKS_TOKEN: a personal access token (dapi...) from Settings → Developer.',
+    httpPath: 'Check DATABRICKS_HTTP_PATH: the SQL warehouse\u2019s HTTP path, e.g. /sql/1.0/warehouses/abcdef.',
+  },
+});
