@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Counter, Histogram, Registry } from 'prom-client';
+import type { Counter, Histogram, Metric, Registry } from 'prom-client';
 
 type PromClient = typeof import('prom-client');
 
@@ -18,7 +18,13 @@ function loadPromClient(): PromClient | null {
   return promClient;
 }
 
-let defaultRegistry: Registry | undefined;
+/**
+ * The default registry and the metrics on each registry are kept on `globalThis` under `Symbol.for`
+ * keys, so two installed copies of core (npm nests a second copy when a connector's core range
+ * differs) count into one registry instead of two, and never register a metric twice.
+ */
+const defaultRegistryKey = Symbol.for('@automl/connector-core/default-metrics-registry');
+
 /**
  * The registry connectors use when the caller passes none. It is the library's own, never
  * prom-client's global one: expose it with `registry.metrics()` or merge it into yours.
@@ -26,8 +32,25 @@ let defaultRegistry: Registry | undefined;
 export function getDefaultMetricsRegistry(): Registry {
   const client = loadPromClient();
   if (!client) throw new Error('Install prom-client (a peer dependency of @automl/connector-core) to read metrics.');
-  defaultRegistry ??= new client.Registry();
-  return defaultRegistry;
+  const holder = globalThis as { [defaultRegistryKey]?: Registry };
+  holder[defaultRegistryKey] ??= new client.Registry();
+  return holder[defaultRegistryKey];
+}
+
+/**
+ * The metric of that name on the registry, registering it only when it is not there yet: another
+ * copy of core, or a second ConnectorMetrics on the same registry, reuses it rather than crashing
+ * with "A metric with the name ... has already been registered". A metric of that name the user
+ * registered with other labels is a clear error, not a crash at the first increment.
+ */
+function registered<T extends Metric>(registry: Registry, name: string, labelNames: readonly string[], create: () => T): T {
+  const existing = registry.getSingleMetric(name) as (T & { labelNames?: readonly string[] }) | undefined;
+  if (!existing) return create();
+  const labels = existing.labelNames ?? [];
+  if (labels.length !== labelNames.length || labelNames.some((label) => !labels.includes(label))) {
+    throw new Error(`The metrics registry already holds ${name} with labels [${labels.join(', ')}]; @automl/connector-core needs [${labelNames.join(', ')}]. Pass another registry.`);
+  }
+  return existing;
 }
 
 export type Outcome = 'success' | 'error';
@@ -54,61 +77,38 @@ export class ConnectorMetrics {
     const client = loadPromClient();
     if (!client || !registry) return;
     const registers = [registry];
-    this.#requests = new client.Counter({
-      name: 'ml_connectors_requests_total',
-      help: 'Requests made to a source or destination system, by outcome.',
-      labelNames: ['connector', 'operation', 'outcome'],
-      registers,
-    });
-    this.#latency = new client.Histogram({
-      name: 'ml_connectors_latency_seconds',
-      help: 'Latency of one operation including retries and rate-limit waits.',
-      labelNames: ['connector', 'operation', 'outcome'],
-      buckets: latencyBuckets,
-      registers,
-    });
-    this.#errors = new client.Counter({
-      name: 'ml_connectors_errors_total',
-      help: 'Operations that failed after retries, by error type.',
-      labelNames: ['connector', 'operation', 'error_type'],
-      registers,
-    });
-    this.#bytes = new client.Counter({
-      name: 'ml_connectors_data_volume_bytes',
-      help: 'Bytes read from or written to a system (payload size as received or sent).',
-      labelNames: ['connector', 'operation'],
-      registers,
-    });
-    this.#rows = new client.Counter({
-      name: 'ml_connectors_rows_total',
-      help: 'Rows read or written.',
-      labelNames: ['connector', 'operation'],
-      registers,
-    });
-    this.#retries = new client.Counter({
-      name: 'ml_connectors_retries_total',
-      help: 'Retried attempts after a retryable failure.',
-      labelNames: ['connector', 'operation'],
-      registers,
-    });
-    this.#rateLimitWaits = new client.Counter({
-      name: 'ml_connectors_rate_limit_waits_total',
-      help: 'Requests held back by the client-side rate limiter.',
-      labelNames: ['connector'],
-      registers,
-    });
-    this.#rateLimitWaitSeconds = new client.Counter({
-      name: 'ml_connectors_rate_limit_wait_seconds_total',
-      help: 'Time spent waiting for the client-side rate limiter.',
-      labelNames: ['connector'],
-      registers,
-    });
+    const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
+      registered(registry, name, labelNames, () => new client.Counter<L>({ name, help, labelNames, registers }));
+    this.#requests = counter('ml_connectors_requests_total', 'Requests made to a source or destination system, by outcome.', ['connector', 'operation', 'outcome']);
+    this.#latency = registered(
+      registry,
+      'ml_connectors_latency_seconds',
+      ['connector', 'operation', 'outcome'],
+      () =>
+        new client.Histogram({
+          name: 'ml_connectors_latency_seconds',
+          help: 'Latency of one operation including retries and rate-limit waits.',
+          labelNames: ['connector', 'operation', 'outcome'],
+          buckets: latencyBuckets,
+          registers,
+        }),
+    );
+    this.#errors = counter('ml_connectors_errors_total', 'Operations that failed after retries, by error type.', ['connector', 'operation', 'error_type']);
+    this.#bytes = counter('ml_connectors_data_volume_bytes', 'Bytes read from or written to a system (payload size as received or sent).', ['connector', 'operation']);
+    this.#rows = counter('ml_connectors_rows_total', 'Rows read or written.', ['connector', 'operation']);
+    this.#retries = counter('ml_connectors_retries_total', 'Retried attempts after a retryable failure.', ['connector', 'operation']);
+    this.#rateLimitWaits = counter('ml_connectors_rate_limit_waits_total', 'Requests held back by the client-side rate limiter.', ['connector']);
+    this.#rateLimitWaitSeconds = counter('ml_connectors_rate_limit_wait_seconds_total', 'Time spent waiting for the client-side rate limiter.', ['connector']);
   }
 
   static readonly #byRegistry = new WeakMap<Registry, ConnectorMetrics>();
   static #disabled: ConnectorMetrics | undefined;
 
-  /** The metrics on `registry` (the library's default registry when omitted), created once. */
+  /**
+   * The metrics on `registry` (the library's default registry when omitted), created once per
+   * registry; registering is idempotent, so another copy of core on the same registry reuses the
+   * same counters.
+   */
   static for(registry?: Registry | null): ConnectorMetrics {
     if (registry === null || !loadPromClient()) return (ConnectorMetrics.#disabled ??= new ConnectorMetrics(undefined));
     const target = registry ?? getDefaultMetricsRegistry();

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SlidingWindowRateLimiter } from './rate-limiter.js';
 
 /** The most timestamps that fall into any half-open window [t, t + windowMs). */
@@ -78,5 +78,60 @@ describe('SlidingWindowRateLimiter', () => {
     await expect(pending).rejects.toThrow(/abort/i);
     // A cancelled waiter does not block the queue for others.
     expect(limiter.delayNow()).toBeGreaterThan(0);
+  });
+
+  describe('on fake time', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+      vi.restoreAllMocks();
+    });
+
+    it('a waiter cancelled behind others rejects at once, not when its turn comes', async () => {
+      vi.useFakeTimers();
+      const limiter = new SlidingWindowRateLimiter({ limit: 1, windowMs: 1_500, safetyMarginMs: 0 });
+      (await limiter.acquire()).release();
+      const ahead = limiter.acquire(); // waits ~1.5 s for the window
+      const controller = new AbortController();
+      let outcome: unknown = 'pending';
+      const behind = limiter.acquire(controller.signal).then(
+        () => 'granted',
+        (error: unknown) => error,
+      );
+      void behind.then((value) => {
+        outcome = value;
+      });
+      await vi.advanceTimersByTimeAsync(50);
+      controller.abort();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(outcome).toMatchObject({ name: 'AbortError' });
+      // Its turn passes without taking a slot: the waiter ahead is served, then the window is free.
+      await vi.advanceTimersByTimeAsync(1_500);
+      (await ahead).release();
+      expect(limiter.delayNow()).toBeGreaterThan(0);
+      await vi.advanceTimersByTimeAsync(1_500);
+      expect(limiter.delayNow()).toBe(0);
+    });
+
+    it('a pause until 2099 sleeps in bounded steps: no timer overflow, no busy wake-ups, and the signal ends it', async () => {
+      vi.useFakeTimers();
+      const warnings = vi.spyOn(process, 'emitWarning');
+      let reads = 0;
+      const limiter = new SlidingWindowRateLimiter({
+        limit: 10,
+        windowMs: 1_000,
+        now: () => {
+          reads += 1;
+          return Date.now();
+        },
+      });
+      limiter.pauseUntil(Date.parse('2099-01-01T00:00:00Z'));
+      const controller = new AbortController();
+      const pending = limiter.acquire(controller.signal).catch((error: unknown) => error);
+      await vi.advanceTimersByTimeAsync(3_600_000);
+      expect(warnings).not.toHaveBeenCalled();
+      expect(reads).toBeLessThanOrEqual(2);
+      controller.abort();
+      expect(await pending).toMatchObject({ name: 'AbortError' });
+    });
   });
 });

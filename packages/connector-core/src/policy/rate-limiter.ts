@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { wait } from './wait.js';
 
 export interface RateLimiterOptions {
   /** Requests allowed in any window of `windowMs`. */
@@ -13,6 +13,11 @@ export interface RateLimiterOptions {
 export interface RateLimitSlot {
   waitedMs: number;
   release(): void;
+}
+
+/** A slot as granted inside the limiter: `giveBack` returns a slot no request used. */
+interface GrantedSlot extends RateLimitSlot {
+  giveBack(): void;
 }
 
 /**
@@ -70,15 +75,36 @@ export class SlidingWindowRateLimiter {
     return true;
   }
 
-  /** Waits for a slot and takes it. */
+  /**
+   * Waits for a slot and takes it. A waiter whose signal aborts rejects at once with the signal's
+   * reason, even with other waiters ahead of it in the queue; its turn then passes without taking a
+   * slot (and a slot granted in the same tick as the abort is given back uncounted).
+   */
   acquire(signal?: AbortSignal): Promise<RateLimitSlot> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const turn = this.#queue.then(() => this.#reserve(signal));
     this.#queue = turn.catch(() => undefined);
-    return turn;
+    if (!signal) return turn;
+    return new Promise<RateLimitSlot>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      turn.then(
+        (slot) => {
+          signal.removeEventListener('abort', onAbort);
+          if (signal.aborted) slot.giveBack();
+          else resolve(slot);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
   }
 
   /** Holds every caller back until `timestamp`: a 429's Retry-After applies to the whole connector. */
   pauseUntil(timestamp: number): void {
+    if (Number.isNaN(timestamp)) return;
     this.#pausedUntil = Math.max(this.#pausedUntil, timestamp);
   }
 
@@ -105,27 +131,30 @@ export class SlidingWindowRateLimiter {
     }
   }
 
-  async #reserve(signal?: AbortSignal): Promise<RateLimitSlot> {
+  async #reserve(signal?: AbortSignal): Promise<GrantedSlot> {
     const started = this.#now();
     for (;;) {
       signal?.throwIfAborted();
       const delay = this.delayNow();
       if (delay <= 0) break;
+      // `wait` never hands a timer more than 2^31 - 1 ms: a long pause is slept in bounded steps.
       if (delay === Number.POSITIVE_INFINITY) await this.#nextRelease(signal);
-      else await sleep(delay, undefined, { signal });
+      else await wait(delay, signal);
     }
     this.#inFlight += 1;
-    let released = false;
+    let settled = false;
+    const settle = (completed: boolean) => {
+      if (settled) return;
+      settled = true;
+      this.#inFlight -= 1;
+      if (completed) this.#completed.push(this.#now());
+      this.#released.resolve();
+      this.#released = Promise.withResolvers<void>();
+    };
     return {
       waitedMs: this.#now() - started,
-      release: () => {
-        if (released) return;
-        released = true;
-        this.#inFlight -= 1;
-        this.#completed.push(this.#now());
-        this.#released.resolve();
-        this.#released = Promise.withResolvers<void>();
-      },
+      release: () => settle(true),
+      giveBack: () => settle(false),
     };
   }
 

@@ -1,26 +1,25 @@
-import {
-  BrokenCircuitError,
-  ConsecutiveBreaker,
-  TaskCancelledError,
-  TimeoutStrategy,
-  circuitBreaker,
-  handleWhen,
-  retry,
-  timeout,
-  type CircuitBreakerPolicy,
-  type RetryPolicy,
-  type TimeoutPolicy,
-} from 'cockatiel';
+import { BrokenCircuitError, TaskCancelledError, TimeoutStrategy, timeout, type IRetryBackoffContext, type TimeoutPolicy } from 'cockatiel';
 import { policyDefaults, rateDefaults } from '../config/defaults.js';
 import type { ConnectionConfig } from '../config/connection-config.js';
-import { ConnectorError, TransientError } from '../errors/connector-error.js';
+import { ConnectorError, RateLimitError, TransientError } from '../errors/connector-error.js';
 import { isTransientNetworkError } from '../errors/http-status.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { ConnectorMetrics } from '../metrics/connector-metrics.js';
 import { Redactor } from '../secrets/redactor.js';
 import { JitteredBackoff } from './backoff.js';
+import { callScope, type CallScope } from './call-scope.js';
+import { CircuitGate } from './circuit-gate.js';
 import { SlidingWindowRateLimiter } from './rate-limiter.js';
-import { sharedLimiter } from './shared-limiters.js';
+import { judgeServerQuota, type ServerQuota } from './server-quota.js';
+import { leaseSharedLimiter } from './shared-limiters.js';
+import { maxTimerDelayMs, wait } from './wait.js';
+
+/**
+ * The longest wait a server may ask for (Retry-After, a vendor reset header) that core honours when
+ * the config says nothing: a few minutes covers every published per-window quota; past it, the call
+ * fails with a RateLimitError that says how long the server asked, instead of hanging.
+ */
+export const defaultMaxRetryAfterSeconds = 300;
 
 /** Turns whatever the SDK threw into a typed error; connectors supply one, core applies it. */
 export type ErrorClassifier = (error: unknown, operation: string) => ConnectorError;
@@ -36,6 +35,12 @@ export interface PolicySettings {
   requestTimeoutSeconds: number;
   circuitBreakerThreshold: number;
   circuitBreakerHalfOpenSeconds: number;
+  /**
+   * The longest server-requested wait (Retry-After, a vendor reset header) the policy honours;
+   * past it the call fails with a RateLimitError naming the asked delay. `defaultMaxRetryAfterSeconds`
+   * when omitted.
+   */
+  maxRetryAfterSeconds?: number;
 }
 
 export interface PolicyDependencies {
@@ -69,6 +74,13 @@ export interface CallOptions {
    * the per-attempt timeout is for requests, not for a job whose length grows with its input.
    */
   timeout?: boolean;
+  /**
+   * A Date.now() timestamp by which the whole call, waits and retries included, must end. A retry,
+   * a wait for the server's Retry-After or for an open circuit that would end later is not started
+   * (the call fails with the error that asked for the wait); a wait for a rate-limit slot or an
+   * attempt still running at the deadline ends with a TimeoutError, as `AbortSignal.timeout` would.
+   */
+  deadline?: number;
 }
 
 /** The settings of a config, with the specification's and the vendors' defaults filled in. */
@@ -85,7 +97,26 @@ export function policySettingsFrom(config: ConnectionConfig): PolicySettings {
     requestTimeoutSeconds: config.requestTimeoutSeconds ?? policyDefaults.requestTimeoutSeconds,
     circuitBreakerThreshold: policyDefaults.circuitBreakerThreshold,
     circuitBreakerHalfOpenSeconds: policyDefaults.circuitBreakerHalfOpenSeconds,
+    maxRetryAfterSeconds: positiveNumber((config as { maxRetryAfterSeconds?: unknown }).maxRetryAfterSeconds) ?? defaultMaxRetryAfterSeconds,
   };
+}
+
+/** A config value read defensively: the key may not be in every config schema yet. */
+function positiveNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/** Seconds of a setting as timer milliseconds: a huge setting must not overflow a timer. */
+function timerMs(seconds: number): number {
+  return Math.min(maxTimerDelayMs, Math.max(0, seconds * 1000));
+}
+
+function describeSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  if (seconds < 120) return `${Math.round(seconds * 10) / 10} s`;
+  if (seconds < 7_200) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3_600)} h`;
+  return `${Math.round(seconds / 86_400).toLocaleString('en')} days`;
 }
 
 function defaultClassify(connector: string): ErrorClassifier {
@@ -99,16 +130,25 @@ function defaultClassify(connector: string): ErrorClassifier {
 }
 
 /**
- * The one resilience policy every remote call of every connector goes through:
+ * The one resilience policy every remote call of every connector goes through, wrapped in this order
+ * (outermost first):
  *
- *   metrics( retry( breaker( rateLimit( timeout( call )))))
+ *   metrics( breaker( retry( rateLimit( timeout( call )))))
  *
- * - retry is outermost so each retry goes back through the breaker and takes a fresh rate-limit slot:
- *   retries count against the quota like any request;
- * - the breaker sits outside the limiter, so an open circuit fails fast without spending a slot;
+ * - the breaker is outside the retry: it sees one outcome per call, after the call's retries are
+ *   spent, so the retries of one call never open the circuit (a 2 s outage under four batches in
+ *   flight is ridden out by their retries instead of failing every batch at once). A call refused by
+ *   an open circuit waits for it to half-open, within its deadline and signal (see circuit-gate.ts);
+ * - each retry takes a fresh rate-limit slot: retries count against the quota like any request;
  * - the timeout covers one attempt (the SDK call), not the wait for a slot.
  * Retries happen only for failures the connector classified as retryable (429, 5xx, resets,
- * timeouts), only for idempotent calls, and never sooner than the server's Retry-After.
+ * timeouts), only for idempotent calls, and never sooner than the server's Retry-After, honoured in
+ * full up to `maxRetryAfterSeconds`; a server asking for longer fails the call with a RateLimitError
+ * saying how long it asked. Every wait (backoff, Retry-After, slot, circuit) ends when the caller's
+ * signal aborts or its deadline passes, and no timer is handed more than 2^31 - 1 ms.
+ *
+ * The retry loop is written here rather than taken from cockatiel: cockatiel's retry sleeps through
+ * its backoff even when the caller's signal aborts, and cannot give up early at a deadline.
  */
 export class ResiliencePolicy {
   readonly settings: PolicySettings;
@@ -117,9 +157,11 @@ export class ResiliencePolicy {
   readonly logger: Logger;
   readonly redactor: Redactor;
   readonly #classify: ErrorClassifier;
-  readonly #retry: RetryPolicy;
-  readonly #breaker: CircuitBreakerPolicy;
+  readonly #backoff: JitteredBackoff;
+  readonly #breaker: CircuitGate;
   readonly #timeout: TimeoutPolicy;
+  readonly #maxServerWaitMs: number;
+  readonly #release: () => void;
 
   constructor(settings: PolicySettings, dependencies: PolicyDependencies = {}) {
     this.settings = settings;
@@ -127,103 +169,159 @@ export class ResiliencePolicy {
     this.logger = dependencies.logger ?? silentLogger;
     this.redactor = dependencies.redactor ?? new Redactor();
     this.#classify = dependencies.classify ?? defaultClassify(settings.connector);
+    this.#maxServerWaitMs = timerMs(settings.maxRetryAfterSeconds ?? defaultMaxRetryAfterSeconds);
     const windowMs = settings.rateLimitWindowSeconds * 1000;
-    const limit = Math.floor((settings.requestsPerMinute * settings.rateLimitWindowSeconds) / 60);
-    this.limiter =
-      settings.requestsPerMinute <= 0
-        ? undefined
-        : dependencies.quotaKey
-          ? sharedLimiter(dependencies.quotaKey, Math.max(1, limit), windowMs)
-          : new SlidingWindowRateLimiter({ limit: Math.max(1, limit), windowMs });
+    const limit = Math.max(1, Math.floor((settings.requestsPerMinute * settings.rateLimitWindowSeconds) / 60));
+    if (settings.requestsPerMinute <= 0) {
+      this.limiter = undefined;
+      this.#release = () => undefined;
+    } else if (dependencies.quotaKey) {
+      const lease = leaseSharedLimiter(dependencies.quotaKey, limit, windowMs);
+      this.limiter = lease.limiter;
+      this.#release = lease.release;
+      // A policy dropped without dispose() still gives its reference back when it is collected.
+      releaseOnCollect.register(this, lease.release, this);
+    } else {
+      this.limiter = new SlidingWindowRateLimiter({ limit, windowMs });
+      this.#release = () => undefined;
+    }
 
-    this.#retry = retry(
-      handleWhen((error) => ConnectorError.isInstance(error) && error.retryable),
-      {
-        maxAttempts: settings.maxRetries,
-        backoff: new JitteredBackoff({
-          initialDelayMs: settings.retryBackoffSeconds * 1000,
-          factor: settings.retryBackoffFactor,
-          maxDelayMs: settings.maxBackoffSeconds * 1000,
-        }),
-      },
-    );
+    this.#backoff = new JitteredBackoff({
+      initialDelayMs: settings.retryBackoffSeconds * 1000,
+      factor: settings.retryBackoffFactor,
+      maxDelayMs: timerMs(settings.maxBackoffSeconds),
+      maxRetryAfterMs: this.#maxServerWaitMs,
+    });
     // Only failures that say "the system is unwell" open the circuit: a 429 is the system working.
-    this.#breaker = circuitBreaker(
-      handleWhen((error) => TransientError.isInstance(error)),
-      {
-        halfOpenAfter: settings.circuitBreakerHalfOpenSeconds * 1000,
-        breaker: new ConsecutiveBreaker(settings.circuitBreakerThreshold),
-      },
-    );
+    this.#breaker = new CircuitGate({
+      threshold: settings.circuitBreakerThreshold,
+      halfOpenAfterMs: timerMs(settings.circuitBreakerHalfOpenSeconds),
+      isFailure: (error) => TransientError.isInstance(error),
+    });
     // Aggressive: a hung SDK call is abandoned at the deadline even if it ignores the signal.
     // abortOnReturn false: a call that completed has nothing to cancel, and aborting its signal
     // anyway costs an AbortError (with a stack trace) per request on the hot path of every read.
-    this.#timeout = timeout(settings.requestTimeoutSeconds * 1000, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
+    this.#timeout = timeout(timerMs(settings.requestTimeoutSeconds), { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
   }
 
   static fromConfig(config: ConnectionConfig, dependencies: PolicyDependencies = {}): ResiliencePolicy {
     return new ResiliencePolicy(policySettingsFrom(config), dependencies);
   }
 
+  /**
+   * Gives back this policy's reference to the shared rate limiter of its quota, so the registry stays
+   * bounded (see shared-limiters.ts). Call it once the connector is closed; idempotent. The limiter
+   * keeps working for calls still in flight.
+   */
+  dispose(): void {
+    releaseOnCollect.unregister(this);
+    this.#release();
+  }
+
   /** Runs one remote call under the policy. `operation` labels metrics and errors (`read`, `write`...). */
   async execute<T>(operation: string, call: (context: CallContext) => Promise<T>, options: CallOptions = {}): Promise<T> {
     const { connector } = this.settings;
-    const idempotent = options.idempotent ?? true;
     const started = performance.now();
-    let attempt = 0;
-
-    const once = async (): Promise<T> => {
-      attempt += 1;
-      if (attempt > 1) {
-        this.metrics.recordRetry(connector, operation);
-        this.logger.warn({ connector, operation, attempt }, 'retrying after a retryable failure');
-      }
-      return this.#breaker.execute(async () => {
-        const slot = await this.limiter?.acquire(options.signal);
-        if (slot) this.metrics.recordRateLimitWait(connector, slot.waitedMs);
-        try {
-          if (options.timeout === false) return await call({ signal: options.signal ?? new AbortController().signal, attempt });
-          return await this.#timeout.execute(({ signal }) => call({ signal, attempt }), options.signal);
-        } catch (error) {
-          // Cancelled by the caller: never retried, ends with the caller's reason.
-          if (options.signal?.aborted) throw options.signal.reason;
-          const classified = this.#toConnectorError(error, operation);
-          if (classified.kind === 'rate-limited' && classified.retryAfterMs && this.limiter) {
-            this.limiter.pauseUntil(Date.now() + classified.retryAfterMs);
-          }
-          throw classified;
-        } finally {
-          slot?.release();
-        }
-      });
-    };
-
+    const scope = callScope(options.signal, options.deadline);
+    const progress = { attempts: 0 };
     try {
-      const result = idempotent && this.settings.maxRetries > 0 ? await this.#retry.execute(once, options.signal) : await once();
+      const result = await this.#breaker.execute(() => this.#withRetries(operation, call, options, scope, progress), scope);
       this.metrics.recordRequest(connector, operation, 'success', (performance.now() - started) / 1000);
       return result;
     } catch (error) {
       this.metrics.recordRequest(connector, operation, 'error', (performance.now() - started) / 1000);
-      throw this.failure(operation, options.signal?.aborted ? options.signal.reason : error, attempt);
+      throw this.failure(operation, scope.signal.aborted ? scope.signal.reason : error, Math.max(1, progress.attempts));
+    } finally {
+      scope.dispose();
     }
+  }
+
+  async #withRetries<T>(
+    operation: string,
+    call: (context: CallContext) => Promise<T>,
+    options: CallOptions,
+    scope: CallScope,
+    progress: { attempts: number },
+  ): Promise<T> {
+    const { connector, maxRetries } = this.settings;
+    const retries = (options.idempotent ?? true) ? Math.max(0, maxRetries) : 0;
+    for (let attempt = 1; ; attempt += 1) {
+      progress.attempts = attempt;
+      if (attempt > 1) {
+        this.metrics.recordRetry(connector, operation);
+        this.logger.warn({ connector, operation, attempt }, 'retrying after a retryable failure');
+      }
+      try {
+        return await this.#attempt(operation, call, options, scope, attempt);
+      } catch (error) {
+        if (!ConnectorError.isInstance(error) || !error.retryable || attempt > retries) throw error;
+        const context = { attempt, result: { error }, signal: scope.signal } as IRetryBackoffContext<unknown>;
+        const delay = this.#backoff.next(context).duration;
+        // A retry that could only start after the caller's deadline is not worth the wait.
+        if (scope.deadline !== undefined && Date.now() + delay > scope.deadline) throw error;
+        await wait(delay, scope.signal);
+      }
+    }
+  }
+
+  async #attempt<T>(operation: string, call: (context: CallContext) => Promise<T>, options: CallOptions, scope: CallScope, attempt: number): Promise<T> {
+    const slot = await this.limiter?.acquire(scope.signal);
+    if (slot) this.metrics.recordRateLimitWait(this.settings.connector, slot.waitedMs);
+    try {
+      if (options.timeout === false) return await call({ signal: scope.signal, attempt });
+      return await this.#timeout.execute(({ signal }) => call({ signal, attempt }), scope.signal);
+    } catch (error) {
+      // Cancelled by the caller (or past its deadline): never retried, ends with the caller's reason.
+      if (scope.signal.aborted) throw scope.signal.reason;
+      const classified = this.#toConnectorError(error, operation);
+      const asked = classified.retryAfterMs;
+      if (asked !== undefined && asked > this.#maxServerWaitMs && (classified.retryable || classified.kind === 'rate-limited')) {
+        throw this.#serverWaitTooLong(classified, operation, asked);
+      }
+      if (classified.kind === 'rate-limited' && asked && this.limiter) this.limiter.pauseUntil(Date.now() + asked);
+      throw classified;
+    } finally {
+      slot?.release();
+    }
+  }
+
+  /** A server asking for a longer wait than `maxRetryAfterSeconds`: fail now and say how long it asked. */
+  #serverWaitTooLong(error: ConnectorError, operation: string, askedMs: number): RateLimitError {
+    const { connector } = this.settings;
+    const limit = describeSeconds(this.#maxServerWaitMs);
+    return new RateLimitError({
+      message: `${connector} asked to wait ${describeSeconds(askedMs)} before the next request, more than maxRetryAfterSeconds (${limit}); not waiting`,
+      connector,
+      operation,
+      retryable: false,
+      retryAfterMs: askedMs,
+      ...(error.status === undefined ? {} : { status: error.status }),
+      ...(error.code === undefined ? {} : { code: error.code }),
+      hint: 'The quota is exhausted for longer than the connector waits (often a daily limit). Retry after the delay, or raise maxRetryAfterSeconds.',
+      cause: error,
+    });
   }
 
   /**
    * What the server said of its quota on a successful response (vendor rate-limit headers): a
    * stricter quota than configured is adopted, and an exhausted budget that our own accounting does
    * not explain (another client of the same account spends it) pauses every caller until it refills.
+   * Only plausible values are adopted (see server-quota.ts); what is refused is logged.
    */
-  observeServerQuota(quota: { limit?: number; windowMs?: number; remaining?: number; resetInMs?: number }): void {
+  observeServerQuota(quota: ServerQuota): void {
     const limiter = this.limiter;
     if (!limiter) return;
-    if (quota.limit !== undefined && quota.windowMs !== undefined && limiter.tightenTo(quota.limit, quota.windowMs)) {
-      this.logger.warn(
-        { connector: this.settings.connector, limit: quota.limit, windowMs: quota.windowMs },
-        'the server announces a stricter rate limit than configured; using it',
-      );
+    const { connector } = this.settings;
+    const verdict = judgeServerQuota(quota, this.#maxServerWaitMs);
+    if (verdict.refused.length > 0) {
+      this.logger.warn({ connector, refused: verdict.refused }, 'ignoring implausible rate-limit values announced by the server');
     }
-    if (quota.remaining !== undefined && quota.remaining <= 0 && limiter.delayNow() === 0) {
-      limiter.pauseUntil(Date.now() + (quota.resetInMs ?? quota.windowMs ?? limiter.windowMs));
+    if (verdict.rate && limiter.tightenTo(verdict.rate.limit, verdict.rate.windowMs)) {
+      this.logger.warn({ connector, limit: verdict.rate.limit, windowMs: verdict.rate.windowMs }, 'the server announces a stricter rate limit than configured; using it');
+    }
+    if (verdict.remaining !== undefined && verdict.remaining <= 0 && limiter.delayNow() === 0) {
+      const refill = verdict.resetInMs ?? verdict.rate?.windowMs ?? limiter.windowMs;
+      limiter.pauseUntil(Date.now() + Math.min(refill, this.#maxServerWaitMs));
     }
   }
 
@@ -234,9 +332,10 @@ export class ResiliencePolicy {
    */
   failure(operation: string, error: unknown, attempts = 1): Error {
     const { connector } = this.settings;
-    // The caller cancelled: end with the caller's AbortError, as fetch and streams do; not a failure
-    // of the system, so it is counted apart and not logged as an error.
-    if ((error as { name?: string } | null)?.name === 'AbortError') {
+    // The caller cancelled (or its deadline passed): end with the caller's AbortError (TimeoutError),
+    // as fetch and streams do; not a failure of the system, so it is counted apart and not logged.
+    const name = (error as { name?: string } | null)?.name;
+    if (name === 'AbortError' || (name === 'TimeoutError' && !ConnectorError.isInstance(error))) {
       this.metrics.recordError(connector, operation, 'aborted');
       return error as Error;
     }
@@ -296,3 +395,6 @@ export class ResiliencePolicy {
     return error;
   }
 }
+
+/** Gives back the limiter reference of a policy collected without dispose(). */
+const releaseOnCollect = new FinalizationRegistry<() => void>((release) => release());
