@@ -19,7 +19,7 @@ import { maxTimerDelayMs, wait } from './wait.js';
  * the config says nothing: a few minutes covers every published per-window quota; past it, the call
  * fails with a RateLimitError that says how long the server asked, instead of hanging.
  */
-export const defaultMaxRetryAfterSeconds = 300;
+export const defaultMaxRetryAfterSeconds: number = policyDefaults.maxRetryAfterSeconds ?? 300;
 
 /** Turns whatever the SDK threw into a typed error; connectors supply one, core applies it. */
 export type ErrorClassifier = (error: unknown, operation: string) => ConnectorError;
