@@ -1,0 +1,176 @@
+import { type BatchOutcome, type ConnectorContext, DataError, type PreparedRow, type Row, type WriteSession } from '@automl/connector-core';
+import type { PipedriveClient } from './pipedrive-client.js';
+import type { PipedriveFieldCatalog } from './pipedrive-field-catalog.js';
+import { createPersonOnce } from './pipedrive-person-create.js';
+import type { MissingFieldCreator } from './pipedrive-person-fields.js';
+import type { PersonLookup, PersonMatch, V2Person } from './pipedrive-person-lookup.js';
+import { pipedriveRequest } from './pipedrive-remote.js';
+
+export interface PersonWriteOptions {
+  mode: 'upsert' | 'append';
+  /** `email` (matched against every email of a person, ignoring case) or `id` (the Pipedrive person id). */
+  keyColumn: 'email' | 'id';
+  /** Create the custom fields a row names that the account lacks, instead of failing those rows. */
+  createMissingFields: boolean;
+}
+
+interface PersonWriteDependencies {
+  client: PipedriveClient;
+  catalog: () => PipedriveFieldCatalog;
+  lookup: PersonLookup;
+  fields: MissingFieldCreator;
+}
+
+/** Columns a read gives that a write leaves alone: computed or owned by Pipedrive. */
+const readOnlyColumns = new Set(['id', 'email', 'emails', 'phones', 'first_name', 'last_name', 'add_time', 'update_time', 'label_ids']);
+const integerColumns = new Set(['org_id', 'owner_id', 'visible_to']);
+const textColumns = new Set(['name', 'job_title']);
+
+/** A row's key email, trimmed; undefined when it has none that looks like one. */
+export function rowEmail(row: Row): string | undefined {
+  const value = row.email;
+  if (typeof value !== 'string') return undefined;
+  const email = value.trim();
+  return /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
+}
+
+interface PersonBody {
+  standard: Record<string, unknown>;
+  custom: Record<string, unknown>;
+  phone?: string;
+}
+
+/**
+ * The write session of persons: each row is matched by email (or id), then updated with only the
+ * fields it gives (PATCH: a person's other emails and fields are never touched; nothing is sent when
+ * the person already holds the values) or created once (see createPersonOnce). One row per batch:
+ * Pipedrive has no bulk create or update for persons, and core runs `writeConcurrency` of them at
+ * once within the rate limit, one at a time per email.
+ */
+export function personWriteSession(dependencies: PersonWriteDependencies, options: PersonWriteOptions): WriteSession<Row> {
+  const { client, lookup } = dependencies;
+
+  const unknownColumns = (row: Row): string[] =>
+    Object.keys(row).filter((column) => row[column] !== undefined && !readOnlyColumns.has(column) && !integerColumns.has(column) && !textColumns.has(column) && column !== 'phone' && !dependencies.catalog().customField(column));
+
+  const bodyOf = async (row: Row, context: ConnectorContext): Promise<PersonBody> => {
+    const body: PersonBody = { standard: {}, custom: {} };
+    for (const [column, value] of Object.entries(row)) {
+      if (value === undefined || readOnlyColumns.has(column)) continue;
+      if (textColumns.has(column)) {
+        if (value !== null && value !== '') body.standard[column] = String(value);
+      } else if (integerColumns.has(column)) {
+        const number = value === null || value === '' ? null : Number(value);
+        if (number !== null && !Number.isInteger(number)) throw invalid(`Column "${column}" takes a Pipedrive id (an integer); got ${JSON.stringify(value)}`);
+        body.standard[column] = number;
+      } else if (column === 'phone') {
+        if (typeof value === 'string' && value.trim() !== '') body.phone = value.trim();
+      } else {
+        const catalog = dependencies.catalog();
+        const field = catalog.customField(column) ?? (options.createMissingFields ? await dependencies.fields.ensure(column, value, context) : undefined);
+        if (!field) throw unknownFieldError([column]);
+        body.custom[field.key] = dependencies.catalog().toApiValue(field, value);
+      }
+    }
+    return body;
+  };
+
+  const unchanged = (match: PersonMatch, body: PersonBody): boolean => {
+    if (!match.custom) return false;
+    if (body.standard.name !== undefined && body.standard.name !== match.name) return false;
+    if (Object.keys(body.standard).some((key) => key !== 'name')) return false;
+    return Object.entries(body.custom).every(([key, value]) => JSON.stringify(match.custom![key] ?? null) === JSON.stringify(value ?? null));
+  };
+
+  const update = async (id: number, body: PersonBody, context: ConnectorContext): Promise<'updated' | 'unchanged'> => {
+    if (Object.keys(body.standard).length === 0 && Object.keys(body.custom).length === 0) return 'unchanged';
+    const patch = { ...body.standard, ...(Object.keys(body.custom).length > 0 ? { custom_fields: body.custom } : {}) };
+    // PATCH sets the fields given: sending it twice leaves the same state, so core may retry it.
+    const reply = await pipedriveRequest<V2Person>(client, context, 'write', (apis) => apis.persons.updatePerson({ id, UpdatePersonRequest: patch }));
+    if (options.keyColumn === 'email') lookup.remember(reply.body.data);
+    return 'updated';
+  };
+
+  const create = async (email: string, body: PersonBody, context: ConnectorContext): Promise<'created' | 'updated' | 'unchanged'> => {
+    const request = {
+      name: (body.standard.name as string | undefined) ?? email,
+      ...body.standard,
+      emails: [{ value: email, primary: true, label: 'work' }],
+      ...(body.phone ? { phones: [{ value: body.phone, primary: true, label: 'work' }] } : {}),
+      ...(Object.keys(body.custom).length > 0 ? { custom_fields: body.custom } : {}),
+    };
+    if (options.mode === 'append') {
+      // A plain create: no key to check it against, so never retried.
+      const reply = await pipedriveRequest<V2Person>(client, context, 'write', (apis) => apis.persons.addPerson({ AddPersonRequest: request }), { idempotent: false });
+      lookup.remember(reply.body.data);
+      return 'created';
+    }
+    const result = await createPersonOnce(client, lookup, context, email, request);
+    if ('created' in result) {
+      lookup.remember(result.created);
+      return 'created';
+    }
+    // The create had landed after all (or someone created the person meanwhile): make sure it holds this row's values.
+    return unchanged(result.adopted, body) ? 'unchanged' : update(result.adopted.id, body, context);
+  };
+
+  const writeRow = async (row: Row, context: ConnectorContext): Promise<'created' | 'updated' | 'unchanged'> => {
+    const body = await bodyOf(row, context);
+    if (options.keyColumn === 'id') return update(Number(row.id), body, context);
+    const email = rowEmail(row)!;
+    if (options.mode === 'upsert') {
+      const match = await lookup.find(email, context);
+      if (match) return unchanged(match, body) ? 'unchanged' : update(match.id, body, context);
+    }
+    return create(email, body, context);
+  };
+
+  return {
+    destination: 'persons',
+    prepare(row: Row): PreparedRow<Row> {
+      if (options.keyColumn === 'id') {
+        const id = Number(row.id);
+        if (!Number.isInteger(id) || id <= 0) return { failure: { reason: 'The row has no Pipedrive person id in column "id"', code: 'MISSING_KEY' } };
+        return { payload: row, key: String(id) };
+      }
+      const email = rowEmail(row);
+      if (!email) return { failure: { reason: `The row has no valid email in column "email" (got ${JSON.stringify(row.email ?? null)})`, code: 'MISSING_KEY' } };
+      if (!options.createMissingFields) {
+        const unknown = unknownColumns(row);
+        if (unknown.length > 0) return { failure: { reason: unknownFieldError(unknown).message, code: 'UNKNOWN_FIELD' } };
+      }
+      return { payload: row, key: email.toLowerCase() };
+    },
+    async writeBatch(batch, context): Promise<BatchOutcome> {
+      const outcome: Required<BatchOutcome> = { failed: [], created: 0, updated: 0 };
+      for (const entry of batch) {
+        try {
+          const done = await writeRow(entry.payload, context);
+          if (done === 'created') outcome.created += 1;
+          else if (done === 'updated') outcome.updated += 1;
+        } catch (error) {
+          // A row's own problem (a value that does not fit, an unknown outcome) fails that row; the rest stops or fails the batch in core.
+          if (!DataError.isInstance(error) && !(isNotFound(error) && options.keyColumn === 'id')) throw error;
+          const typed = error as DataError;
+          outcome.failed.push({ index: entry.index, reason: typed.message, code: typed.code ?? typed.kind });
+        }
+      }
+      return outcome;
+    },
+  };
+}
+
+const isNotFound = (error: unknown): boolean => (error as { kind?: string })?.kind === 'not-found';
+
+const invalid = (message: string) => new DataError({ connector: 'pipedrive', operation: 'write', code: 'INVALID_VALUE', message });
+
+function unknownFieldError(columns: string[]): DataError {
+  return new DataError({
+    connector: 'pipedrive',
+    operation: 'write',
+    code: 'UNKNOWN_FIELD',
+    message: `Pipedrive has no person field named ${columns.map((column) => `"${column}"`).join(', ')}`,
+    hint: 'Create the fields in Pipedrive (Settings -> Data fields -> Person), or pass createMissingProperties: true to let the connector create them (numbers as numeric fields, the rest as text).',
+  });
+}
+
