@@ -1,0 +1,330 @@
+import { inspect } from 'node:util';
+import { ConnectorError, type Row, writeResultOf } from '@automl/connector-core';
+import { LeakProbe, runConnectorConformance } from '@automl/connector-core/testing';
+import { bigQueryFault, type BigQueryEmulator, createBigQueryEmulator, type ServiceAccountKey } from '@automl/sandbox/bigquery';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BigQueryConnector } from './bigquery-connector.js';
+
+process.env.METADATA_SERVER_DETECTION = 'none';
+
+const PROJECT = 'automl-tests';
+let emulator: BigQueryEmulator;
+let key: ServiceAccountKey;
+
+/** A connector on the emulator with a fast test policy (tiny backoff, no client-side rate limit). */
+function connector(overrides: Record<string, unknown> = {}, options: ConstructorParameters<typeof BigQueryConnector>[1] = {}): BigQueryConnector {
+  return new BigQueryConnector(
+    {
+      connectionType: 'bigquery',
+      projectId: PROJECT,
+      datasetId: 'shop',
+      credentialsJson: key,
+      baseUrl: emulator.url,
+      maxRetries: 3,
+      retryBackoffSeconds: 0.001,
+      maxBackoffSeconds: 0.01,
+      requestsPerMinute: 0,
+      ...overrides,
+    },
+    { environment: {}, ...options },
+  );
+}
+
+const customerFields = [
+  { name: 'id', type: 'INT64', mode: 'REQUIRED' as const },
+  { name: 'name', type: 'STRING' },
+  { name: 'score', type: 'FLOAT64' },
+];
+const customers = [
+  { id: 1, name: 'Ada', score: 12.5 },
+  { id: 2, name: 'Bob', score: null },
+  { id: 3, name: 'Cy', score: 3 },
+];
+
+/** Every BigQuery type, one row of values and one of NULLs. */
+const allTypeFields = [
+  { name: 'i', type: 'INT64' },
+  { name: 'big', type: 'INT64' },
+  { name: 'n', type: 'NUMERIC' },
+  { name: 'bn', type: 'BIGNUMERIC' },
+  { name: 'f', type: 'FLOAT64' },
+  { name: 'b', type: 'BOOL' },
+  { name: 's', type: 'STRING' },
+  { name: 'by', type: 'BYTES' },
+  { name: 'd', type: 'DATE' },
+  { name: 'dt', type: 'DATETIME' },
+  { name: 't', type: 'TIME' },
+  { name: 'ts', type: 'TIMESTAMP' },
+  { name: 'g', type: 'GEOGRAPHY' },
+  { name: 'j', type: 'JSON' },
+  { name: 'st', type: 'STRUCT', fields: [{ name: 'a', type: 'INT64' }, { name: 'tags', type: 'STRING', mode: 'REPEATED' as const }] },
+  { name: 'arr', type: 'INT64', mode: 'REPEATED' as const },
+];
+const expectedAllTypes: Row = {
+  i: 42,
+  big: '9007199254740993',
+  n: 12.5,
+  bn: '123456789012345678901234567890.123456789',
+  f: 0.25,
+  b: true,
+  s: 'héllo',
+  by: 'AQID',
+  d: new Date('2024-01-02T00:00:00Z'),
+  dt: new Date('2024-01-02T03:04:05.500Z'),
+  t: '12:30:00',
+  ts: new Date('2024-01-02T03:04:05.123Z'),
+  g: 'POINT(1 2)',
+  j: { k: [1, 2] },
+  st: { a: 5, tags: ['x', 'y'] },
+  arr: [1, 2, 3],
+};
+const expectedNulls: Row = { i: null, big: null, n: null, bn: null, f: null, b: null, s: null, by: null, d: null, dt: null, t: null, ts: null, g: null, j: null, st: null, arr: [] };
+
+beforeAll(async () => {
+  emulator = createBigQueryEmulator();
+  await emulator.start();
+});
+afterAll(async () => {
+  await emulator.stop();
+});
+
+async function freshProject(): Promise<void> {
+  await emulator.reset();
+  key = emulator.createServiceAccount({ projectId: PROJECT });
+  await emulator.seed('shop.customers', customers, customerFields);
+}
+
+describe('BigQueryConnector', () => {
+  beforeEach(freshProject);
+
+  it('tests the connection: the service account, the project and the dataset location', async () => {
+    const bigquery = connector();
+    const result = await bigquery.testConnection();
+    expect(result).toMatchObject({ ok: true, identity: key.client_email, details: { projectId: PROJECT, datasetId: 'shop', location: 'US' } });
+    await bigquery.close();
+  });
+
+  it('names the email to grant roles to when access is denied, and the API to enable when it is off', async () => {
+    emulator.denyAccess(key.client_email);
+    const denied = await connector().testConnection();
+    expect(denied.ok).toBe(false);
+    expect(denied.error).toMatchObject({ name: 'PermissionError' });
+    expect(denied.error?.hint).toContain(key.client_email);
+    expect(denied.error?.hint).toContain('roles/bigquery.jobUser');
+    emulator.allowAccess(key.client_email);
+    emulator.disableApi(PROJECT);
+    const disabled = await connector().testConnection();
+    expect(disabled.error?.hint).toContain('Enable the BigQuery API');
+    emulator.enableApi(PROJECT);
+    const missing = await connector({ datasetId: 'nope' }).testConnection();
+    expect(missing.error).toMatchObject({ name: 'NotFoundError' });
+  });
+
+  it('reads every BigQuery type the same through a table and through a query', async () => {
+    await emulator.seed(
+      'shop.types',
+      [
+        {
+          i: 42,
+          big: '9007199254740993',
+          n: '12.5',
+          bn: '123456789012345678901234567890.123456789',
+          f: 0.25,
+          b: true,
+          s: 'héllo',
+          by: 'AQID',
+          d: '2024-01-02',
+          dt: '2024-01-02T03:04:05.5',
+          t: '12:30:00',
+          ts: '2024-01-02T03:04:05.123456Z',
+          g: 'POINT(1 2)',
+          j: { k: [1, 2] },
+          st: { a: 5, tags: ['x', 'y'] },
+          arr: [1, 2, 3],
+        },
+        {},
+      ],
+      allTypeFields,
+    );
+    const bigquery = connector();
+    const fromTable = await bigquery.readAll({ table: 'types' });
+    const fromQuery = await bigquery.readAll({ query: 'SELECT * FROM `automl-tests.shop.types`' });
+    expect(fromTable).toEqual([expectedAllTypes, expectedNulls]);
+    expect(fromQuery).toEqual([expectedAllTypes, expectedNulls]);
+    const schema = await bigquery.describe('types');
+    expect(schema.columns.map((column) => `${column.name}:${column.type}:${column.sourceType}`)).toEqual([
+      'i:integer:INTEGER',
+      'big:integer:INTEGER',
+      'n:number:NUMERIC',
+      'bn:number:BIGNUMERIC',
+      'f:number:FLOAT',
+      'b:boolean:BOOLEAN',
+      's:string:STRING',
+      'by:string:BYTES',
+      'd:date:DATE',
+      'dt:datetime:DATETIME',
+      't:string:TIME',
+      'ts:datetime:TIMESTAMP',
+      'g:string:GEOGRAPHY',
+      'j:json:JSON',
+      'st:json:RECORD',
+      'arr:json:ARRAY<INTEGER>',
+    ]);
+    expect(schema.rowCount).toBe(2);
+    await bigquery.close();
+  });
+
+  it('runs a query with named parameters and pages its results', async () => {
+    const bigquery = connector();
+    const pages: number[] = [];
+    for await (const page of bigquery.read({ query: 'SELECT id, name FROM customers WHERE id >= @min ORDER BY id', parameters: { min: 2 }, pageSize: 1 })) pages.push(page.length);
+    expect(pages).toEqual([1, 1]);
+    expect(await bigquery.readAll({ query: 'SELECT name FROM shop.customers WHERE name = @name', parameters: { name: 'Cy' } })).toEqual([{ name: 'Cy' }]);
+    await bigquery.close();
+  });
+
+  it('refuses a query over maximumBytesBilled before it runs, with the estimate and the cap', async () => {
+    const bigquery = connector({ maximumBytesBilled: 10 });
+    const error = await bigquery.readAll({ query: 'SELECT name FROM shop.customers' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'QuotaError', message: 'The query would process 14 bytes, over maximumBytesBilled (10 bytes): not run' });
+    expect(emulator.jobsIn(PROJECT)).toHaveLength(0);
+    expect(emulator.billedBytes.get(PROJECT) ?? 0).toBe(0);
+    await bigquery.close();
+  });
+
+  it('polls a running query job through the policy until it is complete', async () => {
+    emulator.setRunningChecks(2);
+    const bigquery = connector();
+    expect(await bigquery.readAll({ query: 'SELECT COUNT(*) AS n FROM shop.customers' })).toEqual([{ n: 3 }]);
+    await bigquery.close();
+  });
+
+  it('retries a 403 rateLimitExceeded (the SDK would not: it retries on status only)', async () => {
+    emulator.faults.inject({ route: 'tabledata.list', times: 2, fault: bigQueryFault('rateLimitExceeded') });
+    const bigquery = connector();
+    expect(await bigquery.readAll({ table: 'customers' })).toHaveLength(3);
+    expect(emulator.requestsTo('tabledata.list', 403)).toHaveLength(2);
+    await bigquery.close();
+  });
+
+  it('does not retry a 403 quotaExceeded', async () => {
+    emulator.faults.inject({ route: 'tabledata.list', fault: bigQueryFault('quotaExceeded') });
+    const bigquery = connector();
+    await expect(bigquery.readAll({ table: 'customers' })).rejects.toMatchObject({ name: 'QuotaError' });
+    expect(emulator.requestsTo('tabledata.list', 403)).toHaveLength(1);
+    await bigquery.close();
+  });
+
+  it('appends with a load job whose id is derived from the content', async () => {
+    const bigquery = connector();
+    const result = await bigquery.write([{ id: 4, name: 'Dee', score: 1 }, { id: 5, name: 'Eve', score: 2 }], { table: 'customers', mode: 'append' });
+    expect(result).toMatchObject({ received: 2, written: 2, failed: [] });
+    expect(await emulator.countRows('shop.customers')).toBe(5);
+    const jobs = emulator.jobsIn(PROJECT);
+    expect(jobs.map((job) => job.jobId)).toEqual([expect.stringMatching(/^automl_load_[0-9a-f]{40}$/)]);
+    await bigquery.close();
+  });
+
+  it('keeps exactly one copy when a load job is answered 503 after it was stored: the retry meets 409 and waits for that job', async () => {
+    emulator.lateFaults.inject({ route: 'jobs.upload', times: 1, fault: { kind: 'status', status: 503 } });
+    const bigquery = connector();
+    const result = await bigquery.write([{ id: 6, name: 'Fay' }], { table: 'customers', mode: 'append' });
+    expect(result).toMatchObject({ written: 1, failed: [] });
+    expect(emulator.requestsTo('jobs.upload').map((request) => request.status)).toEqual([503, 409]);
+    expect(await emulator.countRows('shop.customers')).toBe(4);
+    await bigquery.close();
+  });
+
+  it('splits a write above the load size bound, each part its own job', async () => {
+    const bigquery = connector({}, { maxLoadRows: 2 });
+    const rows = Array.from({ length: 5 }, (_, index) => ({ id: 100 + index, name: `n${index}`, score: index }));
+    expect(await bigquery.write(rows, { table: 'customers', mode: 'append' })).toMatchObject({ written: 5 });
+    expect(emulator.jobsIn(PROJECT)).toHaveLength(3);
+    expect(await emulator.countRows('shop.customers')).toBe(8);
+    await bigquery.close();
+  });
+
+  it('reports rows a load job rejects by their input index, and writes the others', async () => {
+    const bigquery = connector();
+    const rows = [{ id: 7, name: 'Gus' }, { id: 'eight', name: 'Hal' }, { id: 9, name: 'Ivy', extra: true }];
+    const result = await bigquery.write(rows, { table: 'customers', mode: 'append' });
+    expect(result.written).toBe(1);
+    // The file's lines are the rows as JSON: the second starts after the first and its newline.
+    const second = JSON.stringify(rows[0]).length + 1;
+    const third = second + JSON.stringify(rows[1]).length + 1;
+    expect(result.failed.map((failure) => [failure.index, failure.reason])).toEqual([
+      [1, `JSON parsing error in row starting at position ${second}: Could not convert value to integer. Field: id; Value: eight`],
+      [2, `JSON parsing error in row starting at position ${third}: No such field: extra.`],
+    ]);
+    expect(await emulator.countRows('shop.customers')).toBe(4);
+    await bigquery.close();
+  });
+
+  it('overwrites through a staging table and drops it', async () => {
+    const bigquery = connector();
+    expect(await bigquery.write([{ id: 10, name: 'Jo', score: 1 }], { table: 'customers', mode: 'overwrite' })).toMatchObject({ written: 1 });
+    expect(await emulator.rows('shop.customers')).toEqual([{ id: '10', name: 'Jo', score: 1 }]);
+    expect(await emulator.warehouse.listTables(PROJECT, 'shop')).toEqual(['customers']);
+    await bigquery.close();
+  });
+
+  it('upserts on a key with one MERGE: last value per key wins, others untouched', async () => {
+    const bigquery = connector({}, { maxLoadRows: 2 });
+    const result = await bigquery.write(
+      [
+        { id: 2, name: 'Bobby', score: 1 },
+        { id: 11, name: 'Kim', score: 2 },
+        { id: 2, name: 'Robert', score: 3 },
+      ],
+      { table: 'customers', mode: 'upsert', keyColumn: 'id' },
+    );
+    expect(result).toMatchObject({ received: 3, written: 3, failed: [] });
+    const rows = await emulator.rows('shop.customers');
+    expect(rows.map((row) => `${row.id}:${row.name}`)).toEqual(['1:Ada', '2:Robert', '3:Cy', '11:Kim']);
+    expect(await emulator.warehouse.listTables(PROJECT, 'shop')).toEqual(['customers']);
+    await bigquery.close();
+  });
+
+  it('creates a missing table from the rows on append', async () => {
+    const bigquery = connector();
+    await bigquery.write([{ sku: 'a', qty: 2, at: new Date('2024-05-01T00:00:00Z') }], { table: 'orders', mode: 'append' });
+    expect(await bigquery.readAll({ table: 'orders' })).toEqual([{ sku: 'a', qty: 2, at: new Date('2024-05-01T00:00:00Z') }]);
+    await bigquery.close();
+  });
+
+  it('stops a write on a revoked key with an AuthenticationError and accounts for every row', async () => {
+    const bigquery = connector();
+    emulator.revokeKey(key.private_key_id);
+    const error = await bigquery.write([{ id: 12 }, { id: 13 }], { table: 'customers', mode: 'append' }).catch((caught: unknown) => caught);
+    expect(ConnectorError.isInstance(error) && error.kind).toBe('authentication');
+    const partial = writeResultOf(error);
+    expect(partial ? partial.written + partial.failed.length : 2).toBe(2);
+    expect(await emulator.countRows('shop.customers')).toBe(3);
+    await bigquery.close();
+  });
+
+  it('never shows the private key: not in JSON, inspect, errors or logs', async () => {
+    const probe = new LeakProbe();
+    const bigquery = connector({}, { logger: probe.logger });
+    await probe.run(() => bigquery.readAll({ table: 'customers' }));
+    probe.capture(bigquery);
+    probe.capture(JSON.stringify(bigquery));
+    probe.capture(inspect(bigquery, { depth: 8 }));
+    emulator.revokeKey(key.private_key_id);
+    await probe.run(() => bigquery.readAll({ table: 'customers' }));
+    await probe.run(() => connector({ credentialsJson: '{"type":"service_account","private_key":"-----BEGIN PRIVATE KEY-----x"' }).testConnection());
+    const secrets = [key.private_key, key.private_key.split('\n')[1]!];
+    expect(probe.leaks(secrets)).toEqual([]);
+    await bigquery.close();
+  });
+});
+
+runConnectorConformance('bigquery', {
+  table: 'customers',
+  rows: customers,
+  writable: true,
+  create: async () => {
+    await freshProject();
+    return connector();
+  },
+});

@@ -1,0 +1,93 @@
+import {
+  AuthenticationError,
+  type ConnectorError,
+  DataError,
+  hints,
+  httpErrorClassifier,
+  NotFoundError,
+  PermissionError,
+  QuotaError,
+  RateLimitError,
+  TransientError,
+} from '@automl/connector-core';
+
+/** A job that is not DONE yet: retried by core's policy (the poll), never a failure of its own. */
+export class JobStillRunningError extends Error {
+  constructor(readonly jobId: string) {
+    super(`BigQuery job ${jobId} is still running`);
+  }
+}
+
+/** What the SDK's ApiError carries: the HTTP status and BigQuery's `errors[].reason`. */
+interface ApiErrorLike {
+  code?: number | string;
+  message?: string;
+  errors?: Array<{ reason?: string; message?: string }>;
+  response?: { headers?: Record<string, string | undefined> };
+}
+
+/** The reason of a BigQuery failure (`rateLimitExceeded`, `duplicate`...), or undefined. */
+export function reasonOf(error: unknown): string | undefined {
+  const errors = (error as ApiErrorLike | undefined)?.errors;
+  return Array.isArray(errors) ? errors.find((entry) => entry?.reason)?.reason : undefined;
+}
+
+export interface ErrorContext {
+  clientEmail?: string;
+  projectId?: string;
+  datasetId?: string;
+}
+
+/**
+ * Classifies by BigQuery's reason, not by HTTP status: BigQuery answers its short-term rate limit
+ * with 403 `rateLimitExceeded` (retryable, and not retried by the SDK, which looks at the status
+ * only), its long-term quota with 403 `quotaExceeded` (not retryable) and a permission problem with
+ * 403 `accessDenied`.
+ */
+export function bigQueryErrorClassifier(context: () => ErrorContext): (error: unknown, operation: string) => ConnectorError {
+  return httpErrorClassifier({
+    connector: 'bigquery',
+    inspect: (error) => {
+      if (error instanceof JobStillRunningError) return { status: 503, message: error.message, code: 'jobRunning' };
+      const api = error as ApiErrorLike | undefined;
+      const status = typeof api?.code === 'number' ? api.code : undefined;
+      if (status === undefined || status < 100) return undefined;
+      const reason = reasonOf(error);
+      const message = api?.errors?.find((entry) => entry?.message)?.message ?? api?.message;
+      return { status, headers: api?.response?.headers, message: message ? `BigQuery: ${message}` : undefined, code: reason };
+    },
+    refine: (failure, base) => {
+      const { clientEmail, projectId, datasetId } = context();
+      switch (failure.code) {
+        case 'jobRunning':
+          return new TransientError({ ...base, retryAfterMs: base.retryAfterMs ?? 500, hint: 'The job had not finished; it was polled again.' });
+        case 'rateLimitExceeded':
+          return new RateLimitError({ ...base, hint: hints.rateLimited });
+        case 'backendError':
+        case 'internalError':
+          return new TransientError({ ...base, hint: hints.transient });
+        case 'quotaExceeded':
+          return new QuotaError({ ...base, hint: 'A BigQuery quota is exhausted (e.g. 1,500 load jobs per table per day): wait for it to refill or ask for more quota.' });
+        case 'bytesBilledLimitExceeded':
+          return new QuotaError({ ...base, hint: 'The query would bill more bytes than maximumBytesBilled: select fewer columns, filter on the partitioning column, or raise the cap.' });
+        case 'accessNotConfigured':
+          return new PermissionError({ ...base, hint: hints.googleApiNotEnabled('BigQuery API', projectId) });
+        case 'accessDenied':
+          return new PermissionError({
+            ...base,
+            hint: `Grant ${clientEmail ?? 'the service account'} roles/bigquery.dataViewer (read) or roles/bigquery.dataEditor (write) on the dataset, and roles/bigquery.jobUser on project ${projectId ?? '(the project)'} to run jobs.`,
+          });
+        case 'notFound':
+          return new NotFoundError({ ...base, hint: `Check projectId (${projectId ?? 'unset'}), datasetId (${datasetId ?? 'unset'}), the table name and the dataset's location.` });
+        case 'invalid':
+        case 'invalidQuery':
+        case 'badRequest':
+          return new DataError({ ...base });
+        case 'authError':
+          return new AuthenticationError({ ...base, hint: hints.googleInvalidCredentials });
+        default:
+          return undefined;
+      }
+    },
+  });
+}
