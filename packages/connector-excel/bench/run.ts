@@ -56,15 +56,24 @@ async function* generateRows(count: number): AsyncGenerator<Row> {
   }
 }
 
-async function ensureData(): Promise<void> {
+/**
+ * Writes the data files, each in a process of its own: Linux keeps a process's peak RSS across
+ * exec, so children spawned from a parent that had just written 1M rows all reported its peak.
+ */
+function ensureData(): void {
   mkdirSync(dataDir, { recursive: true });
   for (const [path, count] of [[wide, 100_000], [tall, 1_000_000]] as const) {
     if (existsSync(path)) continue;
     const started = performance.now();
     process.stdout.write(`generating ${path} (${count} rows)... `);
-    await new ExcelConnector({ connectionType: 'excel' }).writeExcel(generateRows(count), { path, sheetName: 'Data' });
+    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--generate', path, String(count)], { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (child.status !== 0) throw new Error(`generating ${path} failed`);
     console.log(`${((performance.now() - started) / 1000).toFixed(1)} s, ${(statSync(path).size / 1e6).toFixed(1)} MB`);
   }
+}
+
+async function generate(path: string, count: number): Promise<void> {
+  await new ExcelConnector({ connectionType: 'excel' }).writeExcel(generateRows(count), { path, sheetName: 'Data' });
 }
 
 /** The measured tasks; each runs in a child process. Returns rows handled. */
@@ -154,7 +163,7 @@ async function child(task: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  await ensureData();
+  ensureData();
   const only = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
   const names = only.length > 0 ? only : Object.keys(tasks);
   const results = new Map<string, Measure>();
@@ -177,5 +186,7 @@ async function main(): Promise<void> {
 }
 
 const childIndex = process.argv.indexOf('--child');
+const generateIndex = process.argv.indexOf('--generate');
 if (childIndex !== -1) await child(process.argv[childIndex + 1] ?? '');
+else if (generateIndex !== -1) await generate(process.argv[generateIndex + 1]!, Number(process.argv[generateIndex + 2]));
 else await main();

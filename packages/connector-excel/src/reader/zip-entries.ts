@@ -90,6 +90,9 @@ export async function readZipDirectory(source: ByteSource): Promise<Map<string, 
     const extraLength = directory.readUInt16LE(at + 30);
     const commentLength = directory.readUInt16LE(at + 32);
     let localHeaderOffset = directory.readUInt32LE(at + 42);
+    if (at + 46 + nameLength + extraLength + commentLength > directory.length) {
+      throw new ZipFormatError('the workbook is corrupt (a zip directory entry runs past the directory)', 'corrupt');
+    }
     const nameBytes = directory.subarray(at + 46, at + 46 + nameLength);
     const name = nameBytes.toString(flags & 0x800 ? 'utf8' : 'latin1');
     // Zip64 sizes live in extra field 0x0001, only for the fields saturated in the fixed header.
@@ -100,15 +103,16 @@ export async function readZipDirectory(source: ByteSource): Promise<Map<string, 
       const size = directory.readUInt16LE(extra + 2);
       if (id === 0x0001) {
         let field = extra + 4;
-        if (uncompressedSize === 0xffffffff) {
-          uncompressedSize = u64(directory, field);
+        const fieldEnd = Math.min(extraEnd, field + size);
+        const next = () => {
+          if (field + 8 > fieldEnd) throw new ZipFormatError('the workbook is corrupt (a zip64 size field is cut short)', 'corrupt');
+          const value = u64(directory, field);
           field += 8;
-        }
-        if (compressedSize === 0xffffffff) {
-          compressedSize = u64(directory, field);
-          field += 8;
-        }
-        if (localHeaderOffset === 0xffffffff) localHeaderOffset = u64(directory, field);
+          return value;
+        };
+        if (uncompressedSize === 0xffffffff) uncompressedSize = next();
+        if (compressedSize === 0xffffffff) compressedSize = next();
+        if (localHeaderOffset === 0xffffffff) localHeaderOffset = next();
       }
       extra += 4 + size;
     }
