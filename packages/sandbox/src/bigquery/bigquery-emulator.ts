@@ -7,6 +7,7 @@ import { bigQueryError, decodeFaultMessage } from './bigquery-errors.js';
 import { jobRoutes } from './bigquery-job-routes.js';
 import { loadRoutes } from './bigquery-load-routes.js';
 import type { TableFieldSchema } from './bigquery-schema.js';
+import { BigQueryStorageServer } from './bigquery-storage-server.js';
 import { tableRoutes } from './bigquery-table-routes.js';
 import { coerceRecord } from './bigquery-values.js';
 import { BigQueryWarehouse, type TableRef } from './bigquery-warehouse.js';
@@ -19,6 +20,10 @@ export interface BigQueryEmulatorOptions {
   location?: string;
   /** Largest upload a load job accepts (bytes). Default 100 MB (BigQuery's limit for a multipart request is far higher; lower it to test splitting). */
   maxUploadBytes?: number;
+  /** Serve the Storage Read API over gRPC too (a second loopback port). Default true. */
+  storage?: boolean;
+  /** Rows per Arrow record batch in a ReadRows response. Default 10,000. */
+  storageRowsPerBatch?: number;
   verbose?: boolean;
 }
 
@@ -117,6 +122,8 @@ export function createBigQueryEmulator(options: BigQueryEmulatorOptions = {}) {
     routes: [...tableRoutes(context), ...jobRoutes(context), ...loadRoutes(context, options.maxUploadBytes ?? 100 * 1024 * 1024)],
   });
 
+  const storage = options.storage === false ? undefined : new BigQueryStorageServer({ warehouse: () => context.warehouse, faults: server.faults, rowsPerBatch: options.storageRowsPerBatch });
+
   const emulator = {
     faults: server.faults,
     /** Faults that answer after the write was done (the job exists, the client sees an error): routes `jobs.insert`, `jobs.upload`, `jobs.query`, `tabledata.insertAll`. */
@@ -141,13 +148,29 @@ export function createBigQueryEmulator(options: BigQueryEmulatorOptions = {}) {
     /** Bytes billed per project since start (the sum of each query's totalBytesBilled). */
     billedBytes: context.billedBytes,
 
+    /**
+     * The Storage Read API's gRPC endpoint: `new BigQueryReadClient({ apiEndpoint: host, port,
+     * sslCreds: grpc.credentials.createInsecure() })`. Faults on `storage.createReadSession` and
+     * `storage.readRows` answer with the gRPC code of their status.
+     */
+    get storageEndpoint(): { host: string; port: number } {
+      if (!storage) throw new Error('the Storage Read API is off (storage: false)');
+      return storage.endpoint;
+    },
+    /** CreateReadSession and ReadRows calls the Storage server answered. */
+    get storageRequests() {
+      return storage?.requests ?? [];
+    },
+
     async start(startOptions: StartOptions = {}): Promise<string> {
       warehouse ??= await BigQueryWarehouse.create();
+      await storage?.start();
       return server.start(startOptions);
     },
 
     async stop(): Promise<void> {
       await server.stop();
+      await storage?.stop();
       warehouse?.close();
       warehouse = undefined;
     },
@@ -155,6 +178,7 @@ export function createBigQueryEmulator(options: BigQueryEmulatorOptions = {}) {
     /** Back to empty: datasets, tables, jobs, faults and the request log (service accounts stay). */
     async reset(): Promise<void> {
       await warehouse?.reset();
+      storage?.reset();
       context.jobs.clear();
       context.requestIds.clear();
       context.uploads.clear();
