@@ -21,6 +21,8 @@ export const databricksSystem = defineSystem({
     caCert: z.string().min(1).optional(),
     /** Rows per page of a read (the driver's fetch size). */
     pageSize: z.number().int().positive().optional(),
+    /** Rows per staging INSERT of a write (1,000 by default; each statement stays under ~1 MB). */
+    writeBatchSize: z.number().int().min(1).max(10_000).optional(),
   },
   rate: { requestsPerMinute: 120, windowSeconds: 60, source: 'the specification: 120 requests per minute' },
   environment: [

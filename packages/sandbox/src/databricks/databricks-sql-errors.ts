@@ -30,7 +30,7 @@ export function toDatabricksError(error: unknown): DatabricksSqlError {
   }
   match = /^Catalog Error: Table with name (.+?) already exists/.exec(text);
   if (match) return new DatabricksSqlError('TABLE_OR_VIEW_ALREADY_EXISTS', '42P07', `Cannot create table or view \`${match[1]}\` because it already exists.`);
-  match = /^Catalog Error: (?:Schema|Catalog) with name (.+?) does not exist/.exec(text);
+  match = /^Catalog Error: (?:Schema|Catalog) with name (.+?) does not exist/.exec(text) ?? /^Binder Error: Catalog "(.+?)" does not exist/.exec(text);
   if (match) return new DatabricksSqlError('SCHEMA_NOT_FOUND', '42704', `The schema \`${match[1]}\` cannot be found.`);
   match = /^Binder Error: Referenced column "?(.+?)"? not found/.exec(text) ?? /^Binder Error: Table .* does not have a column named "(.+?)"/.exec(text);
   if (match) return new DatabricksSqlError('UNRESOLVED_COLUMN.WITHOUT_SUGGESTION', '42703', `A column, variable, or function parameter with name \`${match[1]}\` cannot be resolved.`);

@@ -46,20 +46,32 @@ export class SqlRewriteError extends Error {
   }
 }
 
+const spacePattern = /\s+/y;
+const wordPattern = /[A-Za-z_][A-Za-z0-9_$]*/y;
+const numberPattern = /(?:[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?[LlDdSsYy]?|[0-9]+\.)/y;
+const parameterPattern = /:([A-Za-z_][A-Za-z0-9_]*)/y;
+const operatorPattern = /::|<=>|<>|!=|>=|<=|\|\|/y;
+
+/** Matches `pattern` (sticky) at `index`, or undefined. Sticky patterns keep tokenizing linear in the statement size. */
+function matchAt(pattern: RegExp, sql: string, index: number): RegExpExecArray | undefined {
+  pattern.lastIndex = index;
+  return pattern.exec(sql) ?? undefined;
+}
+
 export function tokenizeDatabricksSql(sql: string): SqlToken[] {
   const tokens: SqlToken[] = [];
   let index = 0;
   while (index < sql.length) {
     const char = sql[index] as string;
-    const rest = sql.slice(index);
-    if (/\s/.test(char)) {
-      const match = /^\s+/.exec(rest)?.[0] ?? char;
+    const next = sql[index + 1];
+    if (char === ' ' || char === '\n' || char === '\t' || char === '\r') {
+      const match = matchAt(spacePattern, sql, index)?.[0] ?? char;
       tokens.push({ kind: 'space', text: ' ', value: match });
       index += match.length;
-    } else if (rest.startsWith('--')) {
+    } else if (char === '-' && next === '-') {
       const end = sql.indexOf('\n', index);
       index = end < 0 ? sql.length : end;
-    } else if (rest.startsWith('/*')) {
+    } else if (char === '/' && next === '*') {
       const end = sql.indexOf('*/', index + 2);
       index = end < 0 ? sql.length : end + 2;
     } else if (char === '`') {
@@ -73,21 +85,21 @@ export function tokenizeDatabricksSql(sql: string): SqlToken[] {
       const value = unescapeDatabricksString(sql.slice(index + 1, end - 1), char);
       tokens.push({ kind: 'string', text: `'${value.replaceAll("'", "''")}'`, value });
       index = end;
-    } else if (char === ':' && /^:[A-Za-z_]/.test(rest) && sql[index - 1] !== ':') {
-      const name = /^:([A-Za-z_][A-Za-z0-9_]*)/.exec(rest)?.[1] ?? '';
+    } else if (char === ':' && next !== ':' && sql[index - 1] !== ':' && matchAt(parameterPattern, sql, index)) {
+      const name = matchAt(parameterPattern, sql, index)?.[1] ?? '';
       tokens.push({ kind: 'parameter', text: `$${name}`, value: name });
       index += name.length + 1;
     } else if (/[A-Za-z_]/.test(char)) {
-      const word = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(rest)?.[0] ?? char;
+      const word = matchAt(wordPattern, sql, index)?.[0] ?? char;
       tokens.push({ kind: 'word', text: word, value: word });
       index += word.length;
-    } else if (/[0-9]/.test(char) || (char === '.' && /^\.[0-9]/.test(rest))) {
-      const number = /^(?:[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?[LlDdSsYy]?|[0-9]+\.)/.exec(rest)?.[0] ?? char;
+    } else if ((char >= '0' && char <= '9') || (char === '.' && next !== undefined && next >= '0' && next <= '9')) {
+      const number = matchAt(numberPattern, sql, index)?.[0] ?? char;
       // Databricks' typed suffixes (10L, 1.5D) have no DuckDB spelling: the plain number keeps the value.
       tokens.push({ kind: 'number', text: number.replace(/[LlDdSsYy]$/, ''), value: number });
       index += number.length;
     } else {
-      const punct = /^(?:::|<=>|<>|!=|>=|<=|\|\|)/.exec(rest)?.[0] ?? char;
+      const punct = matchAt(operatorPattern, sql, index)?.[0] ?? char;
       tokens.push({ kind: 'punct', text: punct, value: punct });
       index += punct.length;
     }
@@ -138,17 +150,17 @@ export function rewriteDatabricksSql(sql: string, typeOf: (parameter: string) =>
       out.push(`CAST($${token.value} AS ${duckDbType(type)})`);
       continue;
     }
+    const nextToken = next === undefined ? undefined : tokens[next];
+    // A catalog named main (`main.schema.table`, quoted or not): DuckDB reserves the name.
+    if ((token.kind === 'word' || token.kind === 'identifier') && token.value.toLowerCase() === 'main' && nextToken?.text === '.' && after !== undefined) {
+      const third = nextWord(tokens, after);
+      if (tokens[after]?.kind !== 'punct' && third !== undefined && tokens[third]?.text === '.') {
+        out.push(duckDbMainCatalog);
+        continue;
+      }
+    }
     if (token.kind === 'word') {
       const word = token.value.toUpperCase();
-      const nextToken = next === undefined ? undefined : tokens[next];
-      // A catalog named main: `main.schema.table`.
-      if (word === 'MAIN' && nextToken?.text === '.' && after !== undefined && tokens[after]?.kind !== 'punct') {
-        const third = nextWord(tokens, after);
-        if (third !== undefined && tokens[third]?.text === '.') {
-          out.push(duckDbMainCatalog);
-          continue;
-        }
-      }
       // CREATE TABLE ... USING DELTA: every table is a table here.
       if (word === 'USING' && nextToken?.kind === 'word' && /^(DELTA|PARQUET|CSV|JSON|ORC)$/i.test(nextToken.value)) {
         position = next as number;

@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fault, FaultInjector } from '../harness/faults.js';
 import { DatabricksOperation, OperationState } from './databricks-operation.js';
 import { DatabricksSqlError, toDatabricksError } from './databricks-sql-errors.js';
-import { tokenizeDatabricksSql } from './databricks-sql-rewrite.js';
 import type { BoundParameter, DuckDbWarehouse, WarehouseSession } from './duckdb-warehouse.js';
 import { currentExchange } from './thrift-https-front.js';
 
@@ -102,7 +101,7 @@ export class TcliService {
     const route = method === 'ExecuteStatement' ? `ExecuteStatement:${verbOf(String(request.statement ?? ''))}` : method;
     if (exchange) {
       exchange.route = route;
-      if (method === 'ExecuteStatement') exchange.body = { statement: request.statement, parameters: describeParameters(request.parameters) };
+      if (method === 'ExecuteStatement') exchange.body = { statement: clip(String(request.statement ?? '')), parameters: describeParameters(request.parameters) };
     }
     const faults = this.#options.faults.take(route);
     let latency = method === 'ExecuteStatement' ? this.#options.statementLatencyMs() : 0;
@@ -176,10 +175,10 @@ export class TcliService {
         }
         const outcome = await this.#options.warehouse.execute(session.warehouse, statement, parameters);
         if (injected) throw injected.error;
-        this.statements.push({ sql: statement, sessionId: session.id, ok: true });
+        this.statements.push({ sql: clip(statement), sessionId: session.id, ok: true });
         return new DatabricksOperation(session.id, { result: outcome.result, modifiedRows: outcome.modifiedRows, arrow });
       } catch (error) {
-        this.statements.push({ sql: statement, sessionId: session.id, ok: false });
+        this.statements.push({ sql: clip(statement), sessionId: session.id, ok: false });
         return new DatabricksOperation(session.id, { error: toDatabricksError(error), arrow });
       }
     };
@@ -287,8 +286,14 @@ export class TcliService {
 
 /** The statement's first keyword, upper-case: SELECT, INSERT, MERGE, CREATE... */
 export function verbOf(statement: string): string {
-  const first = tokenizeDatabricksSql(statement.slice(0, 200)).find((token) => token.kind === 'word');
-  return first?.value.toUpperCase() ?? '';
+  // Comments and opening parentheses aside, the first word; the statement itself may be any size.
+  const head = statement.slice(0, 400).replace(/--[^\n]*\n|\/\*[\s\S]*?\*\//g, ' ');
+  return /^[\s(]*([A-Za-z_]+)/.exec(head)?.[1]?.toUpperCase() ?? '';
+}
+
+/** Statements as logged: long loads are cut, so that the log stays small whatever was sent. */
+function clip(statement: string): string {
+  return statement.length > 4000 ? `${statement.slice(0, 4000)}... (${statement.length} characters)` : statement;
 }
 
 function boundParameters(raw: unknown): Map<string, BoundParameter> {

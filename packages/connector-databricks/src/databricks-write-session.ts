@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { type ConnectorContext, DataError, inferColumns, type PreparedRow, type Row, type WriteMode, type WriteSession } from '@automl/connector-core';
+import { errorClassOf } from './databricks-errors.js';
+import { quoteName, sqlLiteral } from './databricks-sql-text.js';
+import type { DatabricksStatements } from './databricks-statements.js';
+import { invalidValueReason } from './validate-databricks-value.js';
+
+export type TableColumns = Array<{ name: string; type: string; nullable: boolean }>;
+
+export interface WriteTarget {
+  statements: DatabricksStatements;
+  context: ConnectorContext;
+  /** The target table, fully quoted. */
+  target: string;
+  /** The staging table's quoted name for a suffix (same catalog and schema as the target). */
+  stagingName: (suffix: string) => string;
+  /** The target's columns; undefined when the table does not exist yet (created from the first batch). */
+  columns: TableColumns | undefined;
+  mode: WriteMode;
+  keyColumn: string | undefined;
+}
+
+/** The input position of each staged row: the order "last row wins" follows, and what makes re-sent batches harmless. */
+const sequenceColumn = '__automl_seq';
+
+/**
+ * One write, staged: batches land in a staging table named for this write, then one statement
+ * applies them to the target inside an explicit transaction (BEGIN, MERGE / INSERT / INSERT
+ * OVERWRITE, COMMIT), and the staging table is dropped.
+ *
+ * Why it is safe to retry every step: a staged row carries its input index, so a batch sent twice
+ * (an answer lost after the INSERT landed) only repeats identical rows, which the final statement
+ * collapses (one row per index; for upserts, the last index per key). The final statement runs in
+ * a transaction: a retry rolls back what a lost attempt may have done and starts over, and a COMMIT
+ * whose retry finds no transaction had committed. Nothing reaches the target before COMMIT.
+ */
+export async function beginDatabricksWrite(target: WriteTarget): Promise<WriteSession<Row>> {
+  const { statements, context, mode, keyColumn } = target;
+  const staging = target.stagingName(randomUUID().replaceAll('-', '').slice(0, 16));
+  let columns = target.columns;
+  const types = new Map(columns?.map((column) => [column.name.toLowerCase(), column]) ?? []);
+  const written = new Set<string>();
+  let ready: Promise<void> | undefined = columns ? createStaging() : undefined;
+
+  async function run(operation: string, sql: string, idempotent = true) {
+    return context.call(operation, ({ signal }) => statements.run(sql, signal), { idempotent });
+  }
+
+  async function createStaging(): Promise<void> {
+    await run('write.stage', `CREATE OR REPLACE TABLE ${staging} AS SELECT *, CAST(NULL AS BIGINT) AS ${sequenceColumn} FROM ${target.target} WHERE 1 = 0`);
+  }
+
+  /** A target that does not exist yet is created from the first batch's values (append and overwrite). */
+  async function createTarget(rows: Row[]): Promise<void> {
+    const inferred = inferColumns(rows);
+    columns = inferred.map((column) => ({ name: column.name, type: databricksType(column.type), nullable: true }));
+    for (const column of columns) types.set(column.name.toLowerCase(), column);
+    await run('write.create', `CREATE TABLE IF NOT EXISTS ${target.target} (${columns.map((column) => `${quoteName(column.name)} ${column.type}`).join(', ')})`);
+    await createStaging();
+  }
+
+  const session: WriteSession<Row> = {
+    destination: target.target,
+    prepare(row): PreparedRow<Row> {
+      if (keyColumn !== undefined && (row[keyColumn] === undefined || row[keyColumn] === null || row[keyColumn] === '')) {
+        return { failure: { reason: `The key column ${keyColumn} is empty`, code: 'MISSING_KEY' } };
+      }
+      if (columns) {
+        for (const [name, value] of Object.entries(row)) {
+          const column = types.get(name.toLowerCase());
+          if (!column) return { failure: { reason: `The table has no column ${name}`, code: 'UNKNOWN_COLUMN' } };
+          const reason = invalidValueReason(value, column.type);
+          if (reason) return { failure: { reason: `Column ${name}: ${reason}`, code: 'INVALID_VALUE' } };
+        }
+      }
+      for (const name of Object.keys(row)) written.add(name);
+      return { payload: row, ...(keyColumn !== undefined ? { key: String(row[keyColumn]) } : {}) };
+    },
+
+    async writeBatch(batch) {
+      if (!columns) ready ??= createTarget(batch.map((entry) => entry.row));
+      await ready;
+      const names = [...new Set(batch.flatMap((entry) => Object.keys(entry.row)))];
+      const resolved = names.map((name) => types.get(name.toLowerCase())?.name ?? name);
+      const values = batch
+        .map((entry) => `(${names.map((name) => sqlLiteral(entry.row[name], types.get(name.toLowerCase())?.type)).join(', ')}, ${entry.index})`)
+        .join(',\n');
+      // A value the checks let through but the warehouse refused is a DataError: core fails this
+      // batch's rows and the write goes on; credentials or permission stop it.
+      await run('write.stage', `INSERT INTO ${staging} (${[...resolved, sequenceColumn].map(quoteName).join(', ')}) VALUES\n${values}`);
+      return {};
+    },
+
+    async commit(summary) {
+      try {
+        if (summary.written > 0 || (mode === 'overwrite' && summary.failed === 0)) {
+          if (!columns) throw new DataError({ connector: 'databricks', operation: 'write.commit', message: 'Nothing to write and the table does not exist' });
+          await ready;
+          await transaction(finalStatement());
+        }
+      } finally {
+        if (ready) await run('write.cleanup', `DROP TABLE IF EXISTS ${staging}`).catch(() => undefined);
+      }
+    },
+
+    async abort() {
+      if (ready) await run('write.cleanup', `DROP TABLE IF EXISTS ${staging}`).catch(() => undefined);
+    },
+  };
+
+  /** The statement that moves the staged rows into the target. */
+  function finalStatement(): string {
+    const known = (columns ?? []).map((column) => column.name);
+    const chosen = known.filter((name) => [...written].some((key) => key.toLowerCase() === name.toLowerCase()));
+    const list = chosen.map(quoteName).join(', ');
+    const onePerRow = `SELECT * FROM ${staging} QUALIFY ROW_NUMBER() OVER (PARTITION BY ${sequenceColumn} ORDER BY ${sequenceColumn}) = 1`;
+    if (mode === 'upsert') {
+      const key = quoteName((columns ?? []).find((column) => column.name.toLowerCase() === (keyColumn ?? '').toLowerCase())?.name ?? (keyColumn as string));
+      const lastPerKey = `SELECT * FROM ${staging} QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${sequenceColumn} DESC) = 1`;
+      const updates = chosen.filter((name) => quoteName(name) !== key);
+      return [
+        `MERGE INTO ${target.target} AS t USING (${lastPerKey}) AS s ON t.${key} = s.${key}`,
+        updates.length > 0 ? `WHEN MATCHED THEN UPDATE SET ${updates.map((name) => `${quoteName(name)} = s.${quoteName(name)}`).join(', ')}` : '',
+        `WHEN NOT MATCHED THEN INSERT (${list}) VALUES (${chosen.map((name) => `s.${quoteName(name)}`).join(', ')})`,
+      ]
+        .filter(Boolean)
+        .join(' ');
+    }
+    if (mode === 'overwrite') {
+      return `INSERT OVERWRITE ${target.target} SELECT ${known.map(quoteName).join(', ')} FROM (${onePerRow}) AS s`;
+    }
+    return `INSERT INTO ${target.target} (${list}) SELECT ${list} FROM (${onePerRow}) AS s`;
+  }
+
+  /** BEGIN; statement; COMMIT, each step safe to retry (see above). */
+  async function transaction(statement: string): Promise<void> {
+    try {
+      await context.call('write.commit', async ({ signal, attempt }) => {
+        if (attempt > 1) await statements.run('ROLLBACK', signal).catch(ignore('NO_ACTIVE_TRANSACTION'));
+        await statements.run('BEGIN TRANSACTION', signal);
+        await statements.run(statement, signal);
+      });
+      await context.call('write.commit', async ({ signal, attempt }) => {
+        // A COMMIT whose answer was lost has committed: its retry finds no transaction.
+        await statements.run('COMMIT', signal).catch(attempt > 1 ? ignore('NO_ACTIVE_TRANSACTION') : rethrow);
+      });
+    } catch (error) {
+      await context.call('write.rollback', ({ signal }) => statements.run('ROLLBACK', signal), { idempotent: true }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  return session;
+}
+
+function ignore(errorClass: string) {
+  return (error: unknown) => {
+    const text = (error as { response?: { displayMessage?: string; errorMessage?: string } })?.response;
+    if (errorClassOf(text?.displayMessage ?? text?.errorMessage) === errorClass) return [];
+    throw error;
+  };
+}
+
+function rethrow(error: unknown): never {
+  throw error;
+}
+
+function databricksType(type: string): string {
+  switch (type) {
+    case 'integer':
+      return 'BIGINT';
+    case 'number':
+      return 'DOUBLE';
+    case 'boolean':
+      return 'BOOLEAN';
+    case 'date':
+      return 'DATE';
+    case 'datetime':
+      return 'TIMESTAMP';
+    default:
+      return 'STRING';
+  }
+}
