@@ -18,6 +18,8 @@ interface ObjectStore {
   definition: SalesforceObjectDefinition;
   fieldsByLowerName: Map<string, SalesforceField>;
   records: Map<string, SalesforceRecord>;
+  /** Live record ids by lower-cased value, per field, built on first lookup and kept up to date by #put. */
+  indexes: Map<string, Map<string, Set<string>>>;
 }
 
 export interface OrgState {
@@ -78,6 +80,7 @@ export class SalesforceOrg {
       definition: { ...definition, fields: [...definition.fields] },
       fieldsByLowerName: new Map(definition.fields.map((field) => [field.name.toLowerCase(), field])),
       records: existing?.records ?? new Map(),
+      indexes: new Map(),
     });
   }
 
@@ -109,9 +112,10 @@ export class SalesforceOrg {
   /** The live records whose `fieldName` equals `value` (text compared case-insensitively). */
   findBy(objectName: string, fieldName: string, value: StoredValue): SalesforceRecord[] {
     const field = this.field(objectName, fieldName);
-    if (!field) return [];
-    const wanted = keyOf(value);
-    return this.records(objectName).filter((record) => record[field.name] !== null && record[field.name] !== undefined && keyOf(record[field.name]) === wanted);
+    if (!field || value === null) return [];
+    const store = this.#store(objectName);
+    const ids = this.#index(store, field.name).get(keyOf(value)) ?? new Set();
+    return [...ids].map((id) => store.records.get(id)!);
   }
 
   /** Inserts rows directly (fixtures), with the same validation as an API create; throws on the first invalid row. */
@@ -158,7 +162,7 @@ export class SalesforceOrg {
     const stamp = this.#stamp();
     Object.assign(record, { Id: id, IsDeleted: false, CreatedDate: stamp, LastModifiedDate: stamp, SystemModstamp: stamp });
     this.#computeName(store, record);
-    store.records.set(id, record);
+    this.#put(store, record);
     return { id, created: true };
   }
 
@@ -187,7 +191,7 @@ export class SalesforceOrg {
     const stamp = this.#stamp();
     Object.assign(record, { LastModifiedDate: stamp, SystemModstamp: stamp });
     this.#computeName(store, record);
-    store.records.set(normalised, record);
+    this.#put(store, record);
     return { id: normalised, created: false };
   }
 
@@ -244,7 +248,7 @@ export class SalesforceOrg {
     if (!current) return recordError('MALFORMED_ID', `malformed id ${id}`);
     if (current.IsDeleted === true) return recordError('ENTITY_IS_DELETED', 'entity is deleted');
     const stamp = this.#stamp();
-    store.records.set(normalised!, { ...current, IsDeleted: true, LastModifiedDate: stamp, SystemModstamp: stamp });
+    this.#put(store, { ...current, IsDeleted: true, LastModifiedDate: stamp, SystemModstamp: stamp });
     return { id: normalised!, created: false };
   }
 
@@ -256,6 +260,7 @@ export class SalesforceOrg {
     const result = work();
     if (shouldRollback(result)) {
       store.records = snapshot;
+      store.indexes.clear();
       this.#counter = counter;
     }
     return result;
@@ -282,6 +287,38 @@ export class SalesforceOrg {
       for (const record of list) store.records.set(String(record.Id), record);
     }
     this.#counter = data.counter;
+  }
+
+  /** Stores a record (new or changed), keeping the built indexes in step; deleted records leave them. */
+  #put(store: ObjectStore, record: SalesforceRecord): void {
+    const id = String(record.Id);
+    const previous = store.records.get(id);
+    store.records.set(id, record);
+    for (const [fieldName, index] of store.indexes) {
+      if (previous && previous.IsDeleted !== true && previous[fieldName] !== null && previous[fieldName] !== undefined) index.get(keyOf(previous[fieldName]))?.delete(id);
+      if (record.IsDeleted !== true && record[fieldName] !== null && record[fieldName] !== undefined) {
+        const key = keyOf(record[fieldName]);
+        const ids = index.get(key) ?? new Set<string>();
+        ids.add(id);
+        index.set(key, ids);
+      }
+    }
+  }
+
+  #index(store: ObjectStore, fieldName: string): Map<string, Set<string>> {
+    let index = store.indexes.get(fieldName);
+    if (!index) {
+      index = new Map();
+      for (const record of store.records.values()) {
+        if (record.IsDeleted === true || record[fieldName] === null || record[fieldName] === undefined) continue;
+        const key = keyOf(record[fieldName]);
+        const ids = index.get(key) ?? new Set<string>();
+        ids.add(String(record.Id));
+        index.set(key, ids);
+      }
+      store.indexes.set(fieldName, index);
+    }
+    return index;
   }
 
   #store(objectName: string): ObjectStore {
