@@ -1,6 +1,7 @@
 // The harness every emulator is built on
 export { EmulatorServer, type EmulatorOptions, type StartOptions } from './harness/emulator-server.js';
 export { FaultInjector, type Fault, type FaultRule } from './harness/faults.js';
+export { conformanceFaults, type ConformanceFaultRequest } from './harness/conformance-faults.js';
 export { RateWindow } from './harness/rate-window.js';
 export { RouteMatcher } from './harness/route-matcher.js';
 export type { EmulatorRequest, EmulatorResponse, RecordedRequest, Route, RouteHandler } from './harness/types.js';

@@ -1,4 +1,4 @@
-import { createRecordsApiEmulator } from '@automl/sandbox';
+import { conformanceFaults, createRecordsApiEmulator } from '@automl/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordsConnector } from '../test-support/records-connector.js';
 import { runConnectorConformance } from '../testing/conformance.js';
@@ -13,11 +13,33 @@ afterAll(async () => {
   await emulator.stop();
 });
 
-runConnectorConformance('records (core test connector)', {
-  create: () => new RecordsConnector({ apiKey: 'records-test-token', baseUrl, maxRetries: 0 }, { metricsRegistry: null }),
-  table: 'records',
-  rows: ['a', 'b', 'c', 'd', 'e'].map((key) => ({ key, score: key.charCodeAt(0) })),
-});
+const seedRows = ['a', 'b', 'c', 'd', 'e'].map((key) => ({ key, score: key.charCodeAt(0) }));
+const probeConnector = new RecordsConnector({ apiKey: 'records-test-token', baseUrl: 'http://127.0.0.1:9' }, { metricsRegistry: null });
+
+runConnectorConformance(
+  'records (core test connector)',
+  {
+    table: 'records',
+    rows: seedRows,
+    keyColumn: 'key',
+    makeRow: (index, version) => ({ key: `k${index}`, score: version * 100_000 + index }),
+    create: (overrides = {}) =>
+      new RecordsConnector({ apiKey: 'records-test-token', baseUrl, requestsPerMinute: 0, maxRetries: 2, retryBackoffSeconds: 0.001, ...overrides }, { metricsRegistry: null }),
+    reset: async () => {
+      emulator.records.clear();
+      emulator.faults.clear();
+      emulator.clearLog();
+    },
+    seed: async (_table, rows) => {
+      for (const row of rows) emulator.records.set(String(row.key), { ...row });
+    },
+    records: async () => [...emulator.records.values()] as never,
+    faults: conformanceFaults(emulator.faults, { read: 'list', write: ['put', 'create'] }),
+    arrivals: () => emulator.requests.map((request) => request.arrivedAt ?? request.at),
+    secrets: ['records-test-token'],
+  },
+  { capabilities: probeConnector.capabilities },
+);
 
 describe('BaseConnector', () => {
   it('forgets a failed connect so the next call can succeed', async () => {

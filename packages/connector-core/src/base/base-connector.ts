@@ -163,6 +163,8 @@ export abstract class BaseConnector<T extends ConnectionType> implements Connect
   }
 
   async readAll(request: ReadRequest = {}): Promise<Row[]> {
+    this.#assertOpen('read');
+    checkReadRequest(this.id, this.capabilities, request);
     const maxRows = request.maxRows ?? this.config.maxRows;
     return collectPages(this.read({ ...request, ...(maxRows !== undefined ? { maxRows } : {}) }), maxRows);
   }

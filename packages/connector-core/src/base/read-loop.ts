@@ -37,4 +37,6 @@ export async function* runReadLoop(pages: AsyncIterable<Row[]>, options: ReadLoo
     }
     yield kept;
   }
+  // Cancelled after the last page arrived: still the caller's AbortError, never a quiet end.
+  options.signal.throwIfAborted();
 }

@@ -76,7 +76,8 @@ export class RecordsConnector extends BaseConnector<'pipedrive'> {
         results: Row[];
         paging?: { next?: { after: string } };
       };
-      yield page.results;
+      const columns = request.columns;
+      yield columns ? page.results.map((row) => Object.fromEntries(columns.map((column) => [column, row[column] ?? null]))) : page.results;
       after = page.paging?.next?.after;
     }
   }

@@ -1,79 +1,46 @@
-import { describe, expect, it } from 'vitest';
-import type { Connector } from '../contract/connector.js';
-import type { Row } from '../contract/row.js';
+import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
+import type { WriteMode } from '../contract/requests.js';
+import type { ConformanceFixture } from './fixture.js';
+import { runLegacyConformance, type ConformanceSubject } from './conformance-legacy.js';
+import { readCases } from './conformance-read.js';
+import { safetyCases } from './conformance-safety.js';
+import { writeCases } from './conformance-write.js';
 
-export interface ConformanceSubject {
-  /** A new connector over a source that holds `rows` in `table` (at least 3 rows). */
-  create(): Promise<Connector> | Connector;
-  table: string;
-  /** The rows the source holds, as the connector should read them. */
-  rows: Row[];
-  /** Whether `write` is expected to work (and read back through `readAll`). */
-  writable?: boolean;
+export interface ConformanceOptions {
+  /** What the connector declares (read off a connector: `connector.capabilities`). */
+  capabilities: { write: boolean; writeModes: readonly WriteMode[] };
 }
 
 /**
- * The behaviour every connector shares, as one suite each connector package runs with its own
- * fixture (`runConnectorConformance('excel', {...})`): lazy connect, idempotent close, listing,
- * describing, paging with maxRows, and what a closed connector does.
+ * The behaviour every connector shares, as one suite each connector package runs over its own
+ * emulator or server (as unstorage's `testDriver`): reads, writes in each declared mode, faults
+ * (429, 5xx, resets, late landings, expired credentials), cancels, the rate limit and secrets,
+ * each asserted on the system's state, gated by the connector's capabilities.
  */
-export function runConnectorConformance(name: string, subject: ConformanceSubject): void {
+export function runConnectorConformance(name: string, fixture: ConformanceFixture, options: ConformanceOptions): void;
+/** @deprecated the first, read-only suite. */
+export function runConnectorConformance(name: string, subject: ConformanceSubject): void;
+export function runConnectorConformance(name: string, fixture: ConformanceFixture | ConformanceSubject, options?: ConformanceOptions): void {
+  if (!options || !('reset' in fixture)) {
+    runLegacyConformance(name, fixture as ConformanceSubject);
+    return;
+  }
   describe(`${name}: connector conformance`, () => {
-    it('connects lazily: reading works without an explicit connect()', async () => {
-      const connector = await subject.create();
-      try {
-        const rows = await connector.readAll({ table: subject.table });
-        expect(rows.length).toBe(subject.rows.length);
-      } finally {
-        await connector.close();
-      }
+    beforeAll(async () => {
+      await fixture.start?.();
     });
-
-    it('connect() twice is one connection and close() twice is a no-op', async () => {
-      const connector = await subject.create();
-      await Promise.all([connector.connect(), connector.connect()]);
-      await connector.close();
-      await expect(connector.close()).resolves.toBeUndefined();
-      await expect(connector.listTables()).rejects.toThrow(/closed/);
+    afterAll(async () => {
+      await fixture.stop?.();
     });
-
-    it('lists the table and describes its columns', async () => {
-      const connector = await subject.create();
-      try {
-        expect(await connector.listTables()).toContain(subject.table);
-        const schema = await connector.describe(subject.table);
-        const firstRow = subject.rows[0]!;
-        expect(schema.columns.map((column) => column.name)).toEqual(expect.arrayContaining(Object.keys(firstRow)));
-      } finally {
-        await connector[Symbol.asyncDispose]();
-      }
+    beforeEach(async () => {
+      await fixture.reset();
+      await fixture.seed(fixture.table, fixture.rows);
     });
-
-    it('honours maxRows and yields pages of rows', async () => {
-      const connector = await subject.create();
-      try {
-        const limited = await connector.readAll({ table: subject.table, maxRows: 2 });
-        expect(limited).toHaveLength(2);
-        let seen = 0;
-        for await (const page of connector.read({ table: subject.table })) {
-          expect(Array.isArray(page)).toBe(true);
-          seen += page.length;
-        }
-        expect(seen).toBe(subject.rows.length);
-      } finally {
-        await connector.close();
-      }
-    });
-
-    it('reports a healthy connection with its latency', async () => {
-      const connector = await subject.create();
-      try {
-        const result = await connector.testConnection();
-        expect(result).toMatchObject({ ok: true, connector: connector.id });
-        expect(result.latencyMs).toBeGreaterThanOrEqual(0);
-      } finally {
-        await connector.close();
-      }
-    });
+    readCases(fixture);
+    writeCases(fixture, options.capabilities);
+    safetyCases(fixture);
   });
 }
+
+export type { ConformanceFault, ConformanceFixture } from './fixture.js';
+export type { ConformanceSubject } from './conformance-legacy.js';

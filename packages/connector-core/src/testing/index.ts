@@ -1,2 +1,3 @@
 export { LeakProbe } from './leak-probe.js';
-export { runConnectorConformance, type ConformanceSubject } from './conformance.js';
+export { runConnectorConformance, type ConformanceFault, type ConformanceFixture, type ConformanceOptions, type ConformanceSubject } from './conformance.js';
+export { expectAccounted } from './conformance-write.js';

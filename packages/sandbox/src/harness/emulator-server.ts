@@ -151,12 +151,18 @@ export class EmulatorServer {
   }
 
   async #handle(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
+    const arrivedAt = Date.now();
     const rawBody = await readBody(incoming);
     const url = new URL(incoming.url ?? '/', 'http://emulator');
     const method = (incoming.method ?? 'GET').toUpperCase();
     const found = this.#matcher.match(method, url.pathname);
+    // The client hung up before its answer (a cancelled or timed-out request that really stopped).
+    let abandoned = false;
+    outgoing.once('close', () => {
+      if (!outgoing.writableEnded) abandoned = true;
+    });
     const record = (route: string, status: number, faulted: boolean, body: unknown, principal?: string) => {
-      this.requests.push({ at: Date.now(), method, path: url.pathname, query: url.search, route, status, body, principal, faulted });
+      this.requests.push({ at: Date.now(), arrivedAt, method, path: url.pathname, query: url.search, route, status, body, principal, faulted, ...(abandoned ? { abandoned } : {}) });
       if (this.#options.verbose) process.stderr.write(`[${this.name}] ${method} ${url.pathname}${url.search} -> ${status}\n`);
     };
     if (!('route' in found)) {

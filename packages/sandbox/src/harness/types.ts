@@ -40,7 +40,10 @@ export interface Route {
 
 /** One request as the emulator received and answered it. */
 export interface RecordedRequest {
+  /** When the answer was recorded (after faults and the handler). */
   at: number;
+  /** When the request arrived, before its body was read: what a vendor's rate window counts. */
+  arrivedAt?: number;
   method: string;
   path: string;
   query: string;
@@ -50,4 +53,6 @@ export interface RecordedRequest {
   principal?: string;
   /** Whether an injected fault produced the answer. */
   faulted: boolean;
+  /** Set when the client closed the connection before the answer was sent (it stopped waiting). */
+  abandoned?: boolean;
 }
