@@ -10,8 +10,14 @@ export const createOutcomeUnknown = 'CREATE_OUTCOME_UNKNOWN';
 /** How far before a create the check for it looks: room for the clock difference between us and Pipedrive. */
 const clockSkewMs = 5 * 60_000;
 
-/** An answer from the application itself (it finished handling the request) rather than from a gateway. */
-const answeredByApplication = (error: unknown): boolean => error instanceof PipedriveHttpError && [500, 501, 503].includes(error.status);
+/**
+ * A failure after which the exchange is over on Pipedrive's side: the application answered 500/501/503
+ * (it finished the request), or the server closed the connection. Then the list shows whether the
+ * person was created, and its absence is proof. Not so after our own timeout or a gateway's 502/504:
+ * the request may still be at work behind them.
+ */
+const exchangeEnded = (error: unknown): boolean =>
+  (error instanceof PipedriveHttpError && [500, 501, 503].includes(error.status)) || (error instanceof PipedriveNetworkError && ['ECONNRESET', 'EPIPE', 'ERR_BAD_RESPONSE'].includes(error.code ?? ''));
 
 /** A failure that proves the create was not applied: refused before handling (429, 4xx) or never connected. */
 function certainlyNotApplied(error: unknown): boolean {
@@ -30,10 +36,11 @@ export type CreateResult = { created: V2Person } | { adopted: PersonMatch };
  *   sends the create;
  * - after an unknown outcome, the next attempt looks for the person in the list of persons updated
  *   since just before the create (the list, unlike search, does not lag): found, it is adopted;
- *   absent after a 500/503 (the application finished the request and created nothing), the next
- *   attempt creates again; absent after a timeout, a reset or a gateway error, the request may
- *   still land, so the row fails with CREATE_OUTCOME_UNKNOWN rather than risk a duplicate. A
- *   second run of the same write finds the person if it landed.
+ *   absent after a 500/503 or a reset (the exchange is over and created nothing), the next attempt
+ *   creates again; absent after a client timeout or a gateway's 502/504, the request may still land,
+ *   so the row fails with CREATE_OUTCOME_UNKNOWN rather than risk a duplicate (and so do later rows
+ *   of the write with the same email, until the person shows up). A second run of the same write
+ *   finds the person if it landed.
  * Retries, backoff and their limits are core's; the create is declared idempotent to core only
  * because of this check.
  */
@@ -74,7 +81,7 @@ export async function createPersonOnce(
         } catch (error) {
           if (scope.signal.aborted) throw error;
           if (certainlyNotApplied(error)) unknown = undefined;
-          else if (answeredByApplication(error)) unknown = { ...unknown!, absenceIsProof: true };
+          else if (exchangeEnded(error)) unknown = { ...unknown!, absenceIsProof: true };
           throw error;
         }
       },

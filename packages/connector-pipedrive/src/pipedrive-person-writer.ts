@@ -1,7 +1,7 @@
 import { type BatchOutcome, type ConnectorContext, DataError, type PreparedRow, type Row, type WriteSession } from '@automl/connector-core';
 import type { PipedriveClient } from './pipedrive-client.js';
 import type { PipedriveFieldCatalog } from './pipedrive-field-catalog.js';
-import { createPersonOnce } from './pipedrive-person-create.js';
+import { createOutcomeUnknown, createPersonOnce } from './pipedrive-person-create.js';
 import type { MissingFieldCreator } from './pipedrive-person-fields.js';
 import type { PersonLookup, PersonMatch, V2Person } from './pipedrive-person-lookup.js';
 import { pipedriveRequest } from './pipedrive-remote.js';
@@ -49,6 +49,8 @@ interface PersonBody {
  */
 export function personWriteSession(dependencies: PersonWriteDependencies, options: PersonWriteOptions): WriteSession<Row> {
   const { client, lookup } = dependencies;
+  /** Emails whose create may still land, with when it was sent: no other create for them in this write. */
+  const pendingCreates = new Map<string, number>();
 
   const unknownColumns = (row: Row): string[] =>
     Object.keys(row).filter((column) => row[column] !== undefined && !readOnlyColumns.has(column) && !integerColumns.has(column) && !textColumns.has(column) && column !== 'phone' && !dependencies.catalog().customField(column));
@@ -105,7 +107,14 @@ export function personWriteSession(dependencies: PersonWriteDependencies, option
       lookup.remember(reply.body.data);
       return 'created';
     }
-    const result = await createPersonOnce(client, lookup, context, email, request);
+    const sentAt = Date.now();
+    let result: Awaited<ReturnType<typeof createPersonOnce>>;
+    try {
+      result = await createPersonOnce(client, lookup, context, email, request);
+    } catch (error) {
+      if (DataError.isInstance(error) && error.code === createOutcomeUnknown) pendingCreates.set(email.toLowerCase(), sentAt - 5 * 60_000);
+      throw error;
+    }
     if ('created' in result) {
       lookup.remember(result.created);
       return 'created';
@@ -118,6 +127,14 @@ export function personWriteSession(dependencies: PersonWriteDependencies, option
     const body = await bodyOf(row, context);
     if (options.keyColumn === 'id') return update(Number(row.id), body, context);
     const email = rowEmail(row)!;
+    const pendingSince = pendingCreates.get(email.toLowerCase());
+    if (pendingSince !== undefined) {
+      // An earlier row's create for this email may still land: only a person now visible may be written.
+      const landed = await lookup.findUpdatedSince(email, pendingSince, context);
+      if (!landed) throw outcomeStillUnknown();
+      pendingCreates.delete(email.toLowerCase());
+      return update(landed.id, body, context);
+    }
     if (options.mode === 'upsert') {
       const match = await lookup.find(email, context);
       if (match) return unchanged(match, body) ? 'unchanged' : update(match.id, body, context);
@@ -161,6 +178,15 @@ export function personWriteSession(dependencies: PersonWriteDependencies, option
 }
 
 const isNotFound = (error: unknown): boolean => (error as { kind?: string })?.kind === 'not-found';
+
+const outcomeStillUnknown = () =>
+  new DataError({
+    connector: 'pipedrive',
+    operation: 'write',
+    code: createOutcomeUnknown,
+    message: 'An earlier row of this write created this person without an answer, and the person is not in Pipedrive yet: not created a second time.',
+    hint: 'Run the write again later: it finds the person if the create landed and creates it otherwise.',
+  });
 
 const invalid = (message: string) => new DataError({ connector: 'pipedrive', operation: 'write', code: 'INVALID_VALUE', message });
 

@@ -51,18 +51,31 @@ describe('Pipedrive writes under faults', () => {
     expect(emulator.count('persons')).toBe(2);
   });
 
-  it('after a reset or a 502 with no person behind, the row fails as unknown rather than risk a duplicate', async () => {
+  it('after a reset the person is looked for and created once; after a 502 (a gateway) the row fails as unknown', async () => {
     const { emulator, connector, another } = await start();
     emulator.faults.inject({ route: 'persons.create', times: 1, fault: { kind: 'reset' } });
-    emulator.faults.inject({ route: 'persons.create', after: 1, times: 1, fault: { kind: 'status', status: 502 } });
+    emulator.faults.inject({ route: 'persons.create', after: 2, times: 1, fault: { kind: 'status', status: 502 } });
     const rows = scoredRows(4);
     const result = await connector.writeCrmData(rows, { destination: 'persons' });
-    expect(result.failed.map((failure) => failure.code)).toEqual([createOutcomeUnknown, createOutcomeUnknown]);
-    expect(result.written + result.failed.length).toBe(4);
-    expect(emulator.count('persons')).toBe(2);
+    expect(result.failed.map((failure) => failure.code)).toEqual([createOutcomeUnknown]);
+    expect(result.written).toBe(3);
+    expect(emulator.count('persons')).toBe(3);
     const again = await another().writeCrmData(rows, { destination: 'persons' });
-    expect(again).toMatchObject({ written: 4, created: 2, failed: [] });
+    expect(again).toMatchObject({ written: 4, created: 1, failed: [] });
     expect(emulator.count('persons')).toBe(4);
+  });
+
+  it('a later row with the email of a create still in doubt is not created either', async () => {
+    const { emulator, connector } = await start({}, { requestTimeoutSeconds: 1 });
+    emulator.faults.inject({ route: 'persons.create', times: 1, fault: { kind: 'latency', ms: 1500 } });
+    const rows = [...scoredRows(1, 0, 1), ...scoredRows(1, 0, 2)];
+    const result = await connector.writeCrmData(rows, { destination: 'persons' });
+    expect(result.failed.map((failure) => [failure.index, failure.code])).toEqual([
+      [0, createOutcomeUnknown],
+      [1, createOutcomeUnknown],
+    ]);
+    await vi.waitFor(() => expect(emulator.count('persons')).toBe(1), { timeout: 5000 });
+    expect(emulator.requestsTo('persons.create')).toHaveLength(1);
   });
 
   it('a 429 on a create is retried (nothing was created) and on updates too', async () => {

@@ -1,4 +1,5 @@
 import { crmTypeField, secretField } from '../config/config-fields.js';
+import { hints } from '../errors/hints.js';
 import { defineSystem } from './system-descriptor.js';
 
 export const pipedriveSystem = defineSystem({
@@ -6,7 +7,7 @@ export const pipedriveSystem = defineSystem({
   displayName: 'Pipedrive',
   packageName: '@automl/connector-pipedrive',
   crm: true,
-  summary: 'Pipedrive persons, organizations and deals; upserts by email',
+  summary: 'Pipedrive persons, organizations and deals (v2, named custom fields); person upserts by email without duplicates',
   fields: {
     crmType: crmTypeField('pipedrive'),
     apiKey: secretField().optional(),
@@ -15,5 +16,11 @@ export const pipedriveSystem = defineSystem({
   rate: { requestsPerMinute: 600, windowSeconds: 2, source: 'Pipedrive api_token: 20 requests per 2 s on the lowest plan' },
   environment: [{ key: 'apiKey', variable: 'PIPEDRIVE_API_KEY' }],
   quotaIdentity: ['baseUrl'],
-  hints: {},
+  hints: {
+    invalidApiKey:
+      'Copy the token again from Pipedrive (profile -> Personal preferences -> API -> "Personal API token") and set PIPEDRIVE_API_KEY (or apiKey); a token stops working when it is regenerated or its user is deactivated.',
+    rateLimitExceeded: hints.rateLimited,
+    dailyBudgetExhausted:
+      "The company's daily API token budget is shared by every integration of the account and resets at the start of the next day: spread the job over days or buy more tokens.",
+  },
 });

@@ -36,7 +36,9 @@ export interface PipedriveEmulator extends EmulatorServer {
   seed(table: PipedriveEntity, rows: Array<Record<string, unknown>>): void;
   /** How many records `table` holds now. */
   count(table: PipedriveEntity): number;
-  /** Empties the company, the budget, the rate windows, the faults and the request log. */
+  /** When each authenticated request arrived (before faults and handling), since the start or the last reset. */
+  arrivals: number[];
+  /** Empties the company, the budget, the rate windows, the faults, the request log and the arrivals. */
   reset(): void;
 }
 
@@ -55,6 +57,9 @@ export function createPipedriveEmulator(options: PipedriveEmulatorOptions = {}):
   const tokens = options.tokens ?? [pipedriveSandboxToken];
   const principals = new Map(tokens.map((token, index) => [token, `token-${index + 1}`]));
   const rateLimit = options.rateLimit === false ? undefined : (options.rateLimit ?? { limit: 20, windowMs: 2000 });
+  // The request log dates a request when it is answered; a slow one from an earlier test could land in
+  // a later test's log. Arrivals are dated when the request comes in, and emptied by reset().
+  const arrivals: number[] = [];
 
   // x-daily-requests-left: Pipedrive documents it on POST and PUT responses only.
   const withBudgetHeader = (route: Route): Route => ({
@@ -76,6 +81,7 @@ export function createPipedriveEmulator(options: PipedriveEmulatorOptions = {}):
       const token = (Array.isArray(header) ? header[0] : header) ?? request.url.searchParams.get('api_token') ?? undefined;
       const principal = token === undefined ? undefined : principals.get(token);
       if (!principal) return pipedriveError(401, 'unauthorized access');
+      arrivals.push(Date.now());
       if (!budget.charge(request.route)) {
         const response = pipedriveError(429, 'Daily token budget exceeded', { code: 'daily_token_budget_exceeded' });
         response.headers = { 'x-daily-requests-left': '0', 'retry-after': String(budget.secondsUntilReset()) };
@@ -107,7 +113,9 @@ export function createPipedriveEmulator(options: PipedriveEmulatorOptions = {}):
       company.seed(table, rows);
     },
     count: (table: PipedriveEntity) => company.count(table),
+    arrivals,
     reset: () => {
+      arrivals.length = 0;
       company.reset();
       budget.reset();
       server.rateWindow?.reset();
