@@ -61,6 +61,8 @@ export async function beginDatabricksWrite(target: WriteTarget): Promise<WriteSe
 
   const session: WriteSession<Row> = {
     destination: target.target,
+    // Nothing reaches the target before the commit: a stopped write has stored none of its rows.
+    stagesRows: true,
     prepare(row): PreparedRow<Row> {
       if (keyColumn !== undefined && (row[keyColumn] === undefined || row[keyColumn] === null || row[keyColumn] === '')) {
         return { failure: { reason: `The key column ${keyColumn} is empty`, code: 'MISSING_KEY' } };

@@ -200,6 +200,7 @@ export async function runWriteLoop<P>(session: WriteSession<P>, rows: RowsInput,
   const stopping = signal.aborted ? signal.reason : (stop?.error ?? inputError?.error);
   if (stopping !== undefined || signal.aborted) {
     await session.abort?.(stopping, context).catch(() => undefined);
+    if (session.stagesRows) uncommitted(result, 'Not stored: the write stopped before its commit.', 'NOT_COMMITTED');
     if (signal.aborted) throw attachResult(signal.reason, result);
     const final = options.failure(stopping);
     result.stoppedBy = summary(final);
@@ -211,19 +212,24 @@ export async function runWriteLoop<P>(session: WriteSession<P>, rows: RowsInput,
   } catch (error) {
     await session.abort?.(error, context).catch(() => undefined);
     const final = options.failure(error);
-    const committed: RowFailure[] = [];
-    const failedIndexes = new Set(result.failed.map((failure) => failure.index));
-    for (let index = 0; index < result.received; index += 1) {
-      if (!failedIndexes.has(index)) committed.push({ index, row: {}, reason: `Not stored: the write's final step failed (${final.message}).`, code: 'COMMIT_FAILED' });
-    }
-    result.failed = [...result.failed, ...committed].sort((left, right) => left.index - right.index);
-    result.written = 0;
-    result.created = 0;
-    result.updated = 0;
+    uncommitted(result, `Not stored: the write's final step failed (${final.message}).`, 'COMMIT_FAILED');
     result.stoppedBy = summary(final);
     throw attachResult(final, result);
   }
   return result;
+}
+
+/** Every row counted as written becomes a failure: the final step that stores them did not happen. */
+function uncommitted(result: WriteResult, reason: string, code: string): void {
+  const failedIndexes = new Set(result.failed.map((failure) => failure.index));
+  const failures: RowFailure[] = [];
+  for (let index = 0; index < result.received; index += 1) {
+    if (!failedIndexes.has(index)) failures.push({ index, row: {}, reason, code });
+  }
+  result.failed = [...result.failed, ...failures].sort((left, right) => left.index - right.index);
+  result.written = 0;
+  result.created = 0;
+  result.updated = 0;
 }
 
 function summary(error: Error): NonNullable<WriteResult['stoppedBy']> {

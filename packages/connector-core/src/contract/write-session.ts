@@ -56,4 +56,10 @@ export interface WriteSession<P = Row> {
   abort?(error: unknown, context: ConnectorContext): Promise<void>;
   /** Where the rows landed, for `WriteResult.destination`. */
   destination?: string;
+  /**
+   * Batches only stage rows; `commit` is what stores them (a staging table merged at the end).
+   * When the write stops or is cancelled before its commit, the rows of accepted batches are then
+   * reported failed (`NOT_COMMITTED`) instead of written: the system holds none of them.
+   */
+  stagesRows?: boolean;
 }
