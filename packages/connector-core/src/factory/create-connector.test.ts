@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/connector-error.js';
 import { CRMConnector } from '../crm/crm-connector.js';
-import { ConnectorFactory } from './create-connector.js';
+import { checkSpecificationVersion, ConnectorFactory } from './create-connector.js';
 import { isModuleNotFound, loadConnectorPackage } from './load-connector-package.js';
 
 describe('createConnector', () => {
@@ -30,6 +30,13 @@ describe('createConnector', () => {
 
   it('CRMConnector refuses an unknown crmType and names the field', () => {
     expect(() => new CRMConnector({ connection_type: 'hubspot', crm_type: 'zoho' })).toThrow(/crmType: must be one of hubspot, salesforce, pipedrive/);
+  });
+
+  it('refuses a connector built for another contract version, naming both', () => {
+    expect(() => checkSpecificationVersion({ id: 'hubspot' }, '@automl/connector-hubspot', 'hubspot')).toThrow(
+      /@automl\/connector-hubspot implements connector contract 1, this @automl\/connector-core implements 2/,
+    );
+    expect(() => checkSpecificationVersion({ specificationVersion: 2 }, '@automl/connector-hubspot', 'hubspot')).not.toThrow();
   });
 
   it('CRMConnector refuses a connectionType that contradicts crmType', () => {

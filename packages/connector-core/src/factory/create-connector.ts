@@ -35,17 +35,25 @@ export async function createConnector(config: ConnectionConfigInput | Record<str
   }
   const { resolveFrom: _ignored, ...connectorOptions } = options;
   const connector = factory(normaliseConfigKeys(config as Record<string, unknown>), connectorOptions);
-  const version = (connector as Partial<Connector>).specificationVersion;
-  if (version !== connectorSpecificationVersion) {
+  try {
+    checkSpecificationVersion(connector, packageName, parsed.connectionType);
+  } catch (error) {
     await connector.close?.().catch(() => undefined);
-    throw new ConfigError({
-      message: `${packageName} implements connector contract ${String(version ?? 1)}, this @automl/connector-core implements ${connectorSpecificationVersion}`,
-      connector: parsed.connectionType,
-      operation: 'createConnector',
-      hint: `Install versions of ${packageName} and @automl/connector-core released together (npm ls @automl/connector-core shows the copies installed).`,
-    });
+    throw error;
   }
   return connector;
+}
+
+/** Refuses a connector built for another version of the contract, naming both versions. */
+export function checkSpecificationVersion(connector: unknown, packageName: string, connectionType: string): void {
+  const version = (connector as Partial<Connector> | null)?.specificationVersion;
+  if (version === connectorSpecificationVersion) return;
+  throw new ConfigError({
+    message: `${packageName} implements connector contract ${String(version ?? 1)}, this @automl/connector-core implements ${connectorSpecificationVersion}`,
+    connector: connectionType,
+    operation: 'createConnector',
+    hint: `Install versions of ${packageName} and @automl/connector-core released together (npm ls @automl/connector-core shows the copies installed).`,
+  });
 }
 
 /** The factory under the name of the specification (`ConnectorFactory.create(config)`). */
