@@ -4,7 +4,7 @@
 // once for both layouts.
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHubSpotEmulator } from '@automl/sandbox';
@@ -78,6 +78,8 @@ describe('published packages, installed alone', () => {
   }, 180_000);
   afterAll(async () => {
     await emulator.stop();
+    // Two installs of the packages and their dependencies: over 100 MB a run if left behind.
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   const expectWorking = (result: ApplicationOutput) => {
