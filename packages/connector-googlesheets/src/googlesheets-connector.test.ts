@@ -110,10 +110,10 @@ describe('GoogleSheetsConnector against the emulator, through the real @googleap
       { id: 2, when: null, at: null, score: -3, ok: false, label: 'x' },
     ];
     const written = await connector.writeGoogleSheet(first, { sheetName: 'Predictions' });
-    expect(written).toMatchObject({ received: 2, written: 2, failed: [], destination: "'Predictions'!A2:F3" });
+    expect(written).toMatchObject({ received: 2, written: 2, failed: [], destination: "'Predictions'" });
     expect(await connector.listTables()).toContain('Predictions');
     const appended = await connector.write([{ id: 3, score: 9, extra: 'new column' }], { table: 'Predictions', mode: 'append' });
-    expect(appended).toMatchObject({ received: 1, written: 1, created: 1, destination: "'Predictions'!A4:G4" });
+    expect(appended).toMatchObject({ received: 1, written: 1, destination: "'Predictions'" });
     const back = await connector.readGoogleSheet({ sheetName: 'Predictions' });
     expect(back).toEqual([
       { ...first[0], extra: null },
@@ -156,7 +156,7 @@ describe('GoogleSheetsConnector against the emulator, through the real @googleap
     expect(warnings).toContainEqual(expect.objectContaining({ timeZone: 'Mars/Olympus_Mons' }));
   });
 
-  it('appends under the last row without downloading the tab, even below a long blank tail', async () => {
+  it('appends under the last row without looking for it: the server places the rows, even below a long blank tail', async () => {
     fixture = await startFixture();
     const { emulator, key } = fixture;
     const data = [['id', 'label'], ...Array.from({ length: 3000 }, (_, index) => [index + 1, `row ${index + 1}`])];
@@ -164,13 +164,12 @@ describe('GoogleSheetsConnector against the emulator, through the real @googleap
     const spreadsheetId = emulator.createSpreadsheet({ sheets: [{ title: 'Log', rows: data, rowCount: 20_000, columnCount: 2 }], shareWith: [key.client_email] });
     const connector = fixture.connector({ spreadsheetId });
     const result = await connector.write([{ id: 3001, label: 'appended' }], { table: 'Log', mode: 'append' });
-    expect(result).toMatchObject({ written: 1, destination: "'Log'!A3002:B3002" });
+    expect(result).toMatchObject({ written: 1, destination: "'Log'" });
     expect(emulator.getValues(spreadsheetId, "'Log'!A3001:B3003")).toEqual([[3000, 'row 3000'], [3001, 'appended']]);
-    // The header row and the grid's tail, then backwards in doubling steps: rows 19,001-20,000,
-    // 17,001-19,000, 13,001-17,000, then 5,001-13,000 and 1-5,000 (where the data ends). Never the whole tab at once.
-    const looked = [...emulator.requestsTo('values.batchGet'), ...emulator.requestsTo('values.get')];
-    expect(looked).toHaveLength(5);
-    expect(emulator.requestsTo('values.batchGet')).toHaveLength(1);
+    // Only the header row is read (to map columns); appendCells puts the rows after the last one.
+    expect(emulator.requestsTo('values.get')).toHaveLength(1);
+    expect(emulator.requestsTo('values.batchGet')).toHaveLength(0);
+    expect(emulator.sheets(spreadsheetId)[0]).toMatchObject({ rowCount: 20_000 });
   });
 
   it("fits an overwritten tab's columns to the data, so the spreadsheet's cell limit holds as many rows as it can", async () => {
@@ -199,7 +198,8 @@ describe('GoogleSheetsConnector against the emulator, through the real @googleap
     const rows = Array.from({ length: 1500 }, (_, index) => ({ id: index, name: `row ${index}` }));
     const result = await connector.write(rows, { table: 'Big' });
     expect(result).toMatchObject({ received: 1500, written: 1500, failed: [] });
-    expect(fixture.emulator.requestsTo('spreadsheets.batchUpdate', 200)).toHaveLength(1 + 4); // addSheet + 4 batches
+    expect(fixture.emulator.requestsTo('spreadsheets.batchUpdate', 200)).toHaveLength(1 + 4 + 1); // addSheet, 4 batches, the markers' removal
+    expect(fixture.emulator.developerMetadata(fixture.spreadsheetId)).toEqual([]);
     expect(fixture.emulator.countRows(fixture.spreadsheetId, 'Big')).toBe(1501);
     expect(fixture.emulator.sheets(fixture.spreadsheetId).find((sheet) => sheet.title === 'Big')?.rowCount).toBe(1501);
   });
@@ -262,7 +262,7 @@ describe('credentials', () => {
       expect((error as AuthenticationError).hint).toContain('service_account');
     }
     process.env.GOOGLE_SHEETS_CREDENTIALS = '/path/to/key.json';
-    await expect(new GoogleSheetsConnector(base).connect()).rejects.toThrow(/set GOOGLE_APPLICATION_CREDENTIALS instead/);
+    await expect(new GoogleSheetsConnector(base).connect()).rejects.toThrow(/set credentialsPath or GOOGLE_APPLICATION_CREDENTIALS instead/);
     delete process.env.GOOGLE_SHEETS_CREDENTIALS;
     const none = await new GoogleSheetsConnector(base).connect().catch((caught: unknown) => caught);
     expect(ConfigError.isInstance(none)).toBe(true);

@@ -1,20 +1,23 @@
 import {
   BaseConnector,
   ConfigError,
-  UnsupportedOperationError,
   type ConnectionTestResult,
+  type ConnectorContext,
   type ConnectorError,
   type ReadRequest,
+  type ResolvedWriteRequest,
   type Row,
   type RowsInput,
   type TableSchema,
   type WriteRequest,
   type WriteResult,
+  type WriteSession,
 } from '@automl/connector-core';
 import { sheets, type sheets_v4 } from '@googleapis/sheets';
 import { JWT } from 'google-auth-library';
-import { resolveServiceAccount, type ServiceAccountCredentials } from './googlesheets-credentials.js';
-import { classifyGoogleSheetsError } from './googlesheets-errors.js';
+import { looksLikeKeyJson, resolveServiceAccount, type ServiceAccountCredentials } from './googlesheets-credentials.js';
+import { googleSheetsErrorClassifier } from './googlesheets-errors.js';
+import { fetchSpreadsheetLayout, type SheetsCalls, type SheetsTarget } from './googlesheets-layout.js';
 import {
   defaultPageSize,
   defaultWriteBatchBytes,
@@ -24,29 +27,45 @@ import {
   type WriteGoogleSheetOptions,
 } from './googlesheets-options.js';
 import { describeSheet, readSheetPages } from './googlesheets-reader.js';
-import { fetchSpreadsheetLayout, type SheetsSession } from './googlesheets-session.js';
-import { writeSheetRows } from './googlesheets-writer.js';
+import { beginSheetsWrite } from './googlesheets-write-session.js';
 
 /** Read and write access to spreadsheets; the scope the service-account JWT carries. */
 export const SHEETS_SCOPE = 'https://www.googleapis.com/auth/spreadsheets';
 
+/** A read with the specification's A1 range and header switch, which readGoogleSheet passes through core's read. */
+interface SheetsReadRequest extends ReadRequest {
+  range?: string;
+  headerRow?: boolean;
+}
+
 /**
  * Google Sheets through the official Sheets v4 client, authenticated as a service account with a
  * self-signed JWT (Google's documented flow for service accounts: no token endpoint round trip).
- * Every request goes through core's policy; the client's own retries are switched off.
+ * Core owns the read and write loops; this class says how to talk to Sheets. Every request goes
+ * through core's policy; the client's own retries are switched off.
  */
 export class GoogleSheetsConnector extends BaseConnector<'googlesheets'> {
   readonly #pageSize: number;
-  readonly #writeBatchRows: number;
-  readonly #writeBatchBytes: number;
   #api: sheets_v4.Sheets | undefined;
   #credentials: ServiceAccountCredentials | undefined;
+  readonly #classify = googleSheetsErrorClassifier(() => ({
+    clientEmail: this.#credentials?.clientEmail,
+    projectId: this.config.projectId ?? this.#credentials?.projectId,
+    spreadsheetId: this.config.spreadsheetId,
+  }));
 
   constructor(config: unknown, options: GoogleSheetsConnectorOptions = {}) {
-    super('googlesheets', config, options, { read: true, write: true, supportsUpsert: false, maxRecordsPerWrite: options.writeBatchRows ?? defaultWriteBatchRows });
+    super('googlesheets', config, options, {
+      write: true,
+      writeModes: ['overwrite', 'append'],
+      maxRecordsPerWrite: positiveInteger(options.writeBatchRows, defaultWriteBatchRows, 'writeBatchRows'),
+      maxBytesPerWrite: positiveInteger(options.writeBatchBytes, defaultWriteBatchBytes, 'writeBatchBytes'),
+      // One batch at a time: rows land in input order, each batch after the one before.
+      writeConcurrency: 1,
+      incrementalRead: false,
+      readAhead: 1,
+    });
     this.#pageSize = positiveInteger(options.pageSize, defaultPageSize, 'pageSize');
-    this.#writeBatchRows = positiveInteger(options.writeBatchRows, defaultWriteBatchRows, 'writeBatchRows');
-    this.#writeBatchBytes = positiveInteger(options.writeBatchBytes, defaultWriteBatchBytes, 'writeBatchBytes');
   }
 
   /** The service account's email once connected: the address sheets must be shared with. */
@@ -79,14 +98,14 @@ export class GoogleSheetsConnector extends BaseConnector<'googlesheets'> {
   }
 
   protected async probe(): Promise<Pick<ConnectionTestResult, 'identity' | 'details'>> {
-    const session = await this.#session();
+    const target = this.#target();
     const response = await this.call('testConnection', ({ signal }) =>
-      session.api.spreadsheets.get({ spreadsheetId: session.spreadsheetId, fields: 'spreadsheetId,properties/title,sheets/properties/title' }, { signal }),
+      target.api.spreadsheets.get({ spreadsheetId: target.spreadsheetId, fields: 'spreadsheetId,properties/title,sheets/properties/title' }, { signal }),
     );
     return {
       identity: this.#credentials?.clientEmail,
       details: {
-        spreadsheetId: session.spreadsheetId,
+        spreadsheetId: target.spreadsheetId,
         title: response.data.properties?.title ?? '',
         sheets: response.data.sheets?.length ?? 0,
         ...(this.#credentials?.projectId ? { projectId: this.#credentials.projectId } : {}),
@@ -95,83 +114,76 @@ export class GoogleSheetsConnector extends BaseConnector<'googlesheets'> {
   }
 
   protected classifyError(error: unknown, operation: string): ConnectorError {
-    return classifyGoogleSheetsError(error, operation, {
-      clientEmail: this.#credentials?.clientEmail,
-      projectId: this.config.projectId ?? this.#credentials?.projectId,
-      spreadsheetId: this.config.spreadsheetId,
-    });
+    return this.#classify(error, operation);
   }
 
   /** Tab names, in order. */
   async listTables(): Promise<string[]> {
-    const session = await this.#session();
-    return (await fetchSpreadsheetLayout(session, 'listTables')).sheets.map((sheet) => sheet.title);
+    await this.connect();
+    return (await fetchSpreadsheetLayout(this.#target(), this.#calls(), 'listTables')).sheets.map((sheet) => sheet.title);
   }
 
   async describe(table?: string): Promise<TableSchema> {
-    const session = await this.#session();
-    return describeSheet(session, table ?? this.config.sheetName);
+    await this.connect();
+    return describeSheet(this.#target(), this.#calls(), table ?? this.config.sheetName);
   }
 
   /** Pages of typed rows from a tab (`table`, else the config's sheetName, else the first visible tab). */
-  read(request: ReadRequest = {}): AsyncIterable<Row[]> {
-    return this.#read({ sheetName: request.table, maxRows: request.maxRows, pageSize: request.pageSize, columns: request.columns, signal: request.signal });
+  protected override readPages(request: SheetsReadRequest, context: ConnectorContext): AsyncIterable<Row[]> {
+    return readSheetPages(this.#target(), context, {
+      sheetName: request.table ?? this.config.sheetName,
+      range: request.range,
+      headerRow: request.headerRow ?? true,
+      pageSize: positiveInteger(request.pageSize, this.#pageSize, 'pageSize'),
+      maxRows: request.maxRows ?? Number.POSITIVE_INFINITY,
+      columns: request.columns,
+    });
   }
 
   /** The specification's read: a tab and an optional A1 range, the first row as header unless told otherwise. */
-  async readGoogleSheet(options: ReadGoogleSheetOptions = {}): Promise<Row[]> {
-    const rows: Row[] = [];
-    // One push per row: spreading a page into push() passes each row as an argument, and a page of
-    // ~150,000 rows overflows the call stack ("Maximum call stack size exceeded").
-    for await (const page of this.#read({ ...options, maxRows: options.maxRows ?? this.config.maxRows })) for (const row of page) rows.push(row);
-    return rows;
+  readGoogleSheet(options: ReadGoogleSheetOptions = {}): Promise<Row[]> {
+    const request: SheetsReadRequest = {
+      ...(options.sheetName !== undefined ? { table: options.sheetName } : {}),
+      ...(options.range !== undefined ? { range: options.range } : {}),
+      ...(options.headerRow !== undefined ? { headerRow: options.headerRow } : {}),
+      ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}),
+      ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+      ...(options.columns !== undefined ? { columns: options.columns } : {}),
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    };
+    return this.readAll(request);
   }
 
-  async *#read(options: ReadGoogleSheetOptions): AsyncGenerator<Row[]> {
-    const session = await this.#session();
-    yield* readSheetPages(session, {
-      sheetName: options.sheetName ?? this.config.sheetName,
-      range: options.range,
-      headerRow: options.headerRow ?? true,
-      pageSize: positiveInteger(options.pageSize, this.#pageSize, 'pageSize'),
-      maxRows: options.maxRows ?? Number.POSITIVE_INFINITY,
-      columns: options.columns,
-      signal: options.signal,
-    });
+  /** `overwrite` (default) replaces the tab's content, `append` adds after the last row; the tab is created when missing. */
+  protected override resolveWriteRequest(request: WriteRequest): ResolvedWriteRequest {
+    return { table: request.table ?? this.config.sheetName ?? 'Sheet1', mode: request.mode ?? 'overwrite', keyColumn: undefined };
   }
 
-  /** Writes rows to a tab: `overwrite` (default) replaces its content, `append` adds after the last row. */
-  override async write(rows: RowsInput, request: WriteRequest = {}): Promise<WriteResult> {
-    if (request.mode === 'upsert') {
-      throw new UnsupportedOperationError({ message: 'Google Sheets has no keys to upsert on', connector: this.id, operation: 'write', hint: 'Use mode "overwrite" or "append".' });
-    }
-    const session = await this.#session();
-    return writeSheetRows(session, rows, {
-      sheetName: request.table ?? this.config.sheetName ?? 'Sheet1',
-      mode: request.mode ?? 'overwrite',
-      batchRows: this.#writeBatchRows,
-      batchBytes: this.#writeBatchBytes,
-      signal: request.signal,
-    });
+  protected override beginWrite(request: ResolvedWriteRequest, context: ConnectorContext): Promise<WriteSession> {
+    return beginSheetsWrite(this.#target(), context, { sheetName: request.table ?? 'Sheet1', mode: request.mode === 'append' ? 'append' : 'overwrite' }, this.#calls());
   }
 
-  /** The specification-style name for write(): returns the WriteResult (counts and the range written). */
+  /** The specification-style name for write(): returns the WriteResult (counts and the tab written). */
   writeGoogleSheet(rows: RowsInput, options: WriteGoogleSheetOptions = {}): Promise<WriteResult> {
     return this.write(rows, { table: options.sheetName, mode: options.mode, signal: options.signal });
   }
 
-  async #session(): Promise<SheetsSession> {
-    await this.connect();
-    const api = this.#api;
-    if (!api) throw new ConfigError({ message: 'The connector is closed', connector: this.id, operation: 'connect' });
-    return {
-      api,
-      spreadsheetId: this.config.spreadsheetId!,
-      call: (operation, fn, options) => this.call(operation, fn, options),
-      recordRows: (operation, rows) => this.metrics.recordRows(this.id, operation, rows),
-      recordBytes: (operation, bytes) => this.metrics.recordBytes(this.id, operation, bytes),
-      logger: this.logger,
-    };
+  /** A key JSON given as `credentialsPath` is not printed with the config. */
+  override toJSON(): Record<string, unknown> {
+    const json = super.toJSON();
+    const config = json.config as Record<string, unknown>;
+    if (typeof config.credentialsPath === 'string' && looksLikeKeyJson(config.credentialsPath)) config.credentialsPath = '(not a path: the key JSON itself, hidden)';
+    return json;
+  }
+
+  #target(): SheetsTarget {
+    if (!this.#api) throw new ConfigError({ message: 'The connector is closed', connector: this.id, operation: 'connect' });
+    return { api: this.#api, spreadsheetId: this.config.spreadsheetId! };
+  }
+
+  /** The connector's own calls, for what runs outside a read or a write (listing, describing, cleanup after a cancel). */
+  #calls(): SheetsCalls {
+    return { call: (operation, fn, options) => this.call(operation, fn, options), logger: this.logger };
   }
 }
 

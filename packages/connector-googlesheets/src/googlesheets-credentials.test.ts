@@ -36,7 +36,8 @@ describe('a service-account key given where a path is expected', () => {
       const tested = await create().testConnection();
       expect(tested.ok).toBe(false);
       expect(tested.error?.message).toContain('this looks like the JSON itself');
-      const everything = [(error as Error).message, (error as Error).stack, inspect(error, { depth: 8 }), JSON.stringify(error), JSON.stringify(tested)].join('\n');
+      const connector = create();
+      const everything = [(error as Error).message, (error as Error).stack, inspect(error, { depth: 8 }), JSON.stringify(error), JSON.stringify(tested), inspect(connector, { depth: 8 }), JSON.stringify(connector)].join('\n');
       for (const secret of [key.private_key_id, ...keyBody]) expect(everything).not.toContain(secret);
       expect(everything).not.toContain('PRIVATE KEY');
     }

@@ -1,6 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { AuthenticationError, ConfigError, hints, loadDotEnv, readEnvironment, Secret, type ConfigOf } from '@automl/connector-core';
+import { AuthenticationError, ConfigError, hints, Secret, type ConfigOf } from '@automl/connector-core';
 
 /** The fields of a service-account JSON key the connector uses. */
 export interface ServiceAccountCredentials {
@@ -27,24 +27,22 @@ function invalid(source: string, problem: string): AuthenticationError {
 }
 
 /**
- * Finds the service-account key the way the specification lists the options, first match wins:
- * `credentialsJson` (object or string, e.g. from a secret manager), `credentialsPath`, env
- * GOOGLE_SHEETS_CREDENTIALS (the JSON itself), env GOOGLE_APPLICATION_CREDENTIALS (a path).
- * Files are read into memory only; nothing is written anywhere.
+ * Finds the service-account key, first match wins: `credentialsJson` (object or string, e.g. from a
+ * secret manager), then `credentialsPath`. Core fills them from GOOGLE_SHEETS_CREDENTIALS (the JSON
+ * itself) and GOOGLE_APPLICATION_CREDENTIALS (a path) when the config leaves them unset; the
+ * connector never reads the environment. Files are read into memory only; nothing is written.
  */
-export async function resolveServiceAccount(config: ConfigOf<'googlesheets'>, environment: NodeJS.ProcessEnv = process.env): Promise<ServiceAccountCredentials> {
-  if (config.credentialsJson) return parseServiceAccount(config.credentialsJson, 'credentialsJson');
-  if (config.credentialsPath) return parseServiceAccount(await readKeyFile(config.credentialsPath, 'credentialsPath'), 'credentialsPath');
-  if (environment === process.env) loadDotEnv();
-  const inline = readEnvironment('GOOGLE_SHEETS_CREDENTIALS', environment);
-  if (inline !== undefined) {
-    if (!inline.trimStart().startsWith('{')) {
-      throw invalid('GOOGLE_SHEETS_CREDENTIALS', 'it must hold the JSON key itself (starting with "{"); to give a file path, set GOOGLE_APPLICATION_CREDENTIALS instead');
+export async function resolveServiceAccount(config: ConfigOf<'googlesheets'>): Promise<ServiceAccountCredentials> {
+  if (config.credentialsJson) {
+    if (!config.credentialsJson.reveal().trimStart().startsWith('{')) {
+      throw invalid(
+        'credentialsJson (GOOGLE_SHEETS_CREDENTIALS)',
+        'it must hold the JSON key itself (starting with "{"); to give a file path, set credentialsPath or GOOGLE_APPLICATION_CREDENTIALS instead',
+      );
     }
-    return parseServiceAccount(new Secret(inline), 'GOOGLE_SHEETS_CREDENTIALS');
+    return parseServiceAccount(config.credentialsJson, 'credentialsJson');
   }
-  const path = readEnvironment('GOOGLE_APPLICATION_CREDENTIALS', environment);
-  if (path !== undefined) return parseServiceAccount(await readKeyFile(path, 'GOOGLE_APPLICATION_CREDENTIALS'), 'GOOGLE_APPLICATION_CREDENTIALS');
+  if (config.credentialsPath) return parseServiceAccount(await readKeyFile(config.credentialsPath, 'credentialsPath'), 'credentialsPath');
   throw new ConfigError({
     message: 'No Google service-account credentials: set credentialsJson or credentialsPath, or the environment variable GOOGLE_SHEETS_CREDENTIALS (the JSON key) or GOOGLE_APPLICATION_CREDENTIALS (its path)',
     connector,
@@ -58,7 +56,7 @@ export async function resolveServiceAccount(config: ConfigOf<'googlesheets'>, en
  * GOOGLE_APPLICATION_CREDENTIALS="$(cat key.json)"` is a common slip, and echoing that "path" in an
  * error would print the private key.
  */
-function looksLikeKeyJson(path: string): boolean {
+export function looksLikeKeyJson(path: string): boolean {
   return path.trimStart().startsWith('{') || path.includes('private_key');
 }
 
@@ -69,13 +67,12 @@ function printablePath(path: string): string {
 
 async function readKeyFile(path: string, source: string): Promise<Secret> {
   if (looksLikeKeyJson(path)) {
-    const alternative = source === 'credentialsPath' ? 'credentialsJson' : 'GOOGLE_SHEETS_CREDENTIALS';
     throw new ConfigError({
-      message: `${source} must be the path of the service-account key file, but this looks like the JSON itself: use GOOGLE_SHEETS_CREDENTIALS or credentialsJson`,
+      message: `${source} (GOOGLE_APPLICATION_CREDENTIALS) must be the path of the service-account key file, but this looks like the JSON itself: use GOOGLE_SHEETS_CREDENTIALS or credentialsJson`,
       connector,
       operation: 'connect',
       code: 'KEY_JSON_GIVEN_AS_PATH',
-      hint: `Pass the JSON text in ${alternative}, or keep ${source} for the path of the file (e.g. /secrets/key.json).`,
+      hint: `Pass the JSON text in credentialsJson (or GOOGLE_SHEETS_CREDENTIALS), and keep ${source} for the path of a key file (e.g. /secrets/key.json).`,
     });
   }
   try {

@@ -1,8 +1,8 @@
-import { ConfigError, NotFoundError, estimateBytes, type ColumnSchema, type ColumnType, type Row } from '@automl/connector-core';
+import { ConfigError, NotFoundError, estimateBytes, type ColumnSchema, type ColumnType, type ConnectorContext, type Row } from '@automl/connector-core';
 import { columnLetters, parseUserRange, rangeOf } from './googlesheets-a1-range.js';
 import { columnTypeOf, type DateKind, dateKindOf, fromSheetValue, mergeColumnTypes, type NumberFormatType } from './convert-googlesheets-value.js';
 import { formatSampleRows } from './googlesheets-options.js';
-import { fetchSpreadsheetLayout, pickSheet, type SheetProperties, type SheetsSession } from './googlesheets-session.js';
+import { fetchSpreadsheetLayout, pickSheet, type SheetProperties, type SheetsCalls, type SheetsTarget } from './googlesheets-layout.js';
 import type { SpreadsheetTimeZone } from './spreadsheet-time-zone.js';
 
 export interface SheetReadRequest {
@@ -10,9 +10,9 @@ export interface SheetReadRequest {
   range?: string;
   headerRow: boolean;
   pageSize: number;
+  /** A hint from core (which cuts the stream anyway): no chunk is asked for past it. */
   maxRows: number;
   columns?: string[];
-  signal?: AbortSignal;
 }
 
 /** A tab's readable rectangle: the user's range clipped to the grid (reads past it are a 400). */
@@ -33,13 +33,13 @@ export interface ColumnSample {
   columns: ColumnSchema[];
 }
 
-async function resolveTarget(session: SheetsSession, request: Pick<SheetReadRequest, 'sheetName' | 'range' | 'signal'>, operation: string): Promise<Target> {
+async function resolveTarget(target: SheetsTarget, calls: SheetsCalls, request: Pick<SheetReadRequest, 'sheetName' | 'range'>, operation: string): Promise<Target> {
   const parsed = request.range === undefined ? undefined : parseUserRange(request.range);
   if (request.range !== undefined && !parsed) {
     throw new ConfigError({ message: `Cannot read the range "${request.range}"`, connector: 'googlesheets', operation, hint: 'Use A1 notation: A1:E500, B:D, 2:100 or Data!A1:C.' });
   }
-  const { sheets, timeZone } = await fetchSpreadsheetLayout(session, operation, request.signal);
-  const sheet = pickSheet(sheets, parsed?.sheetTitle ?? request.sheetName, session.spreadsheetId, operation);
+  const { sheets, timeZone } = await fetchSpreadsheetLayout(target, calls, operation);
+  const sheet = pickSheet(sheets, parsed?.sheetTitle ?? request.sheetName, target.spreadsheetId, operation);
   const bounds = parsed?.bounds ?? { startRow: 0, startColumn: 0 };
   return {
     sheet,
@@ -66,20 +66,17 @@ function columnNames(header: unknown[], startColumn: number, headerRow: boolean)
  * Reads the header and the first data rows with their number formats (one spreadsheets.get with
  * a field mask): a date is a number in the values API, only its column's format says it is a date.
  */
-async function sampleColumns(session: SheetsSession, target: Target, headerRow: boolean, operation: string, signal?: AbortSignal): Promise<ColumnSample> {
+async function sampleColumns(client: SheetsTarget, calls: SheetsCalls, target: Target, headerRow: boolean, operation: string): Promise<ColumnSample> {
   const sampleEnd = Math.min(target.startRow + (headerRow ? 1 : 0) + formatSampleRows, target.endRow);
-  const response = await session.call(
-    operation,
-    ({ signal: attemptSignal }) =>
-      session.api.spreadsheets.get(
-        {
-          spreadsheetId: session.spreadsheetId,
-          ranges: [rangeOf(target.sheet.title, target.startRow, sampleEnd, target.startColumn, target.endColumn)],
-          fields: 'sheets(data(rowData(values(effectiveValue,effectiveFormat/numberFormat/type))))',
-        },
-        { signal: attemptSignal },
-      ),
-    { signal },
+  const response = await calls.call(operation, ({ signal }) =>
+    client.api.spreadsheets.get(
+      {
+        spreadsheetId: client.spreadsheetId,
+        ranges: [rangeOf(target.sheet.title, target.startRow, sampleEnd, target.startColumn, target.endColumn)],
+        fields: 'sheets(data(rowData(values(effectiveValue,effectiveFormat/numberFormat/type))))',
+      },
+      { signal },
+    ),
   );
   const rowData = response.data.sheets?.[0]?.data?.[0]?.rowData ?? [];
   const effectiveValueOf = (cell: { effectiveValue?: Record<string, unknown> | null } | undefined) => {
@@ -116,10 +113,10 @@ async function sampleColumns(session: SheetsSession, target: Target, headerRow: 
 }
 
 /** describe(): the columns of a tab from its header and first rows. */
-export async function describeSheet(session: SheetsSession, sheetName: string | undefined, signal?: AbortSignal): Promise<{ table: string; columns: ColumnSchema[] }> {
-  const target = await resolveTarget(session, { sheetName, signal }, 'describe');
+export async function describeSheet(client: SheetsTarget, calls: SheetsCalls, sheetName: string | undefined): Promise<{ table: string; columns: ColumnSchema[] }> {
+  const target = await resolveTarget(client, calls, { sheetName }, 'describe');
   if (target.startRow >= target.endRow) return { table: target.sheet.title, columns: [] };
-  const sample = await sampleColumns(session, target, true, 'describe', signal);
+  const sample = await sampleColumns(client, calls, target, true, 'describe');
   return { table: target.sheet.title, columns: sample.columns };
 }
 
@@ -128,36 +125,30 @@ export async function describeSheet(session: SheetsSession, sheetName: string | 
  * SERIAL_NUMBER, so numbers, booleans and dates come back typed), each chunk a page. The Values API
  * has no cursor: reading stops at the grid's last row or at the first chunk that comes back short
  * (the API drops trailing empty rows), so a run of a whole page of empty rows ends the read.
- * Entirely empty rows inside the data are skipped.
+ * Entirely empty rows inside the data are skipped (and counted in the read report).
  *
- * Requests overlap where they do not depend on each other: the first chunk leaves together with the
- * header sample, and the next chunk while a page is typed and handed to the consumer, when it is
- * sure to be needed (the tab goes on and more rows are wanted). Memory holds at most two chunks.
+ * The first chunk leaves together with the header sample (they do not depend on each other); core
+ * reads the following pages one ahead of the consumer.
  */
-export async function* readSheetPages(session: SheetsSession, request: SheetReadRequest): AsyncGenerator<Row[]> {
-  const target = await resolveTarget(session, request, 'read');
+export async function* readSheetPages(client: SheetsTarget, context: ConnectorContext, request: SheetReadRequest): AsyncGenerator<Row[]> {
+  const target = await resolveTarget(client, context, request, 'read');
   if (target.startRow >= target.endRow || target.startColumn >= target.endColumn) return;
-  const fetchChunk = (start: number): Promise<{ start: number; end: number; values: unknown[][] }> => {
+  const fetchChunk = async (start: number): Promise<{ start: number; end: number; values: unknown[][] }> => {
     const end = Math.min(start + request.pageSize, target.endRow);
     const range = rangeOf(target.sheet.title, start, end, target.startColumn, target.endColumn);
-    const chunk = session
-      .call(
-        'read',
-        ({ signal }) =>
-          session.api.spreadsheets.values.get(
-            { spreadsheetId: session.spreadsheetId, range, valueRenderOption: 'UNFORMATTED_VALUE', dateTimeRenderOption: 'SERIAL_NUMBER', majorDimension: 'ROWS' },
-            { signal },
-          ),
-        { signal: request.signal },
-      )
-      .then((response) => ({ start, end, values: (response.data.values ?? []) as unknown[][] }));
-    // Marked handled at once: a chunk asked for ahead can fail before the loop awaits it (which then throws).
-    chunk.catch(() => {});
-    return chunk;
+    const response = await context.call('read', ({ signal }) =>
+      client.api.spreadsheets.values.get(
+        { spreadsheetId: client.spreadsheetId, range, valueRenderOption: 'UNFORMATTED_VALUE', dateTimeRenderOption: 'SERIAL_NUMBER', majorDimension: 'ROWS' },
+        { signal },
+      ),
+    );
+    return { start, end, values: (response.data.values ?? []) as unknown[][] };
   };
   const firstRow = target.startRow + (request.headerRow ? 1 : 0);
-  let pending = firstRow < target.endRow && request.maxRows > 0 ? fetchChunk(firstRow) : undefined;
-  const sample = await sampleColumns(session, target, request.headerRow, 'read', request.signal);
+  let pending = firstRow < target.endRow ? fetchChunk(firstRow) : undefined;
+  // Marked handled at once: the chunk can fail while the sample is awaited (the loop rethrows it).
+  pending?.catch(() => {});
+  const sample = await sampleColumns(client, context, target, request.headerRow, 'read');
   const names = [...sample.names];
   const wanted = request.columns ? new Set(request.columns) : undefined;
   if (wanted) {
@@ -167,20 +158,16 @@ export async function* readSheetPages(session: SheetsSession, request: SheetRead
     }
   }
   let delivered = 0;
+  let skipped = 0;
   while (pending) {
     const { start, end, values } = await pending;
     pending = undefined;
-    // A short chunk is the end of the data; a full one may be followed by more rows.
-    const more = values.length >= end - start && end < target.endRow;
-    if (more && delivered + values.length < request.maxRows) {
-      pending = fetchChunk(end);
-      // Let the request leave before this page is typed: typing is synchronous and would hold it.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
     const page: Row[] = [];
     for (const cells of values) {
-      if (delivered + page.length >= request.maxRows) break;
-      if (cells.every((cell) => cell === '' || cell === null || cell === undefined)) continue;
+      if (cells.every((cell) => cell === '' || cell === null || cell === undefined)) {
+        skipped += 1;
+        continue;
+      }
       const record: Row = {};
       const width = Math.max(names.length, cells.length);
       for (let index = 0; index < width; index += 1) {
@@ -191,11 +178,12 @@ export async function* readSheetPages(session: SheetsSession, request: SheetRead
       }
       page.push(record);
     }
-    session.recordRows('read', page.length);
-    session.recordBytes('read', estimateBytes(page));
+    context.recordBytes('read', estimateBytes(page));
     delivered += page.length;
     if (page.length > 0) yield page;
-    // Empty rows skipped in this chunk can leave rows wanted that the read-ahead did not count on.
-    if (!pending && more && delivered < request.maxRows) pending = fetchChunk(end);
+    // A short chunk is the end of the data; a full one may be followed by more rows. Asked for only
+    // when core pulls the next page (it reads one ahead of the consumer).
+    if (values.length >= end - start && end < target.endRow && delivered < request.maxRows) pending = fetchChunk(end);
   }
+  if (skipped > 0) context.warn('EMPTY_ROWS_SKIPPED', `${skipped} empty row(s) inside the data of tab "${target.sheet.title}" were skipped`);
 }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startFixture, type Fixture } from './test-support/googlesheets-fixture.js';
 
 let fixture: Fixture | undefined;
@@ -21,5 +21,50 @@ describe('Google Sheets writes leave the tab right whatever fails', () => {
     expect(result).toMatchObject({ received: 3, written: 0 });
     expect(result.failed.map((failure) => failure.index)).toEqual([0, 1, 2]);
     expect(emulator.getValues(spreadsheetId, 'Sales')).toEqual(before);
+  });
+
+  it('a batch that timed out on the client and lands late never shrinks the grid under later batches', async () => {
+    fixture = await startFixture();
+    const { emulator, spreadsheetId } = fixture;
+    const connector = fixture.connector({ requestTimeoutSeconds: 0.3 }, { writeBatchRows: 1500 });
+    // After the addSheet, the first batch (rows 0-1499) is held 1.5 s: the client times out, retries,
+    // sends the second batch, and only then does the first attempt reach the sheet.
+    emulator.faults.inject({ route: 'spreadsheets.batchUpdate', after: 1, times: 1, fault: { kind: 'latency', ms: 1500 } });
+    const result = await connector.write(rows(0, 3000), { table: 'Out' });
+    expect(result).toMatchObject({ received: 3000, written: 3000, failed: [] });
+    const firstBatch = () => emulator.requestsTo('spreadsheets.batchUpdate').filter((request) => JSON.stringify(request.body).includes('"row 0"'));
+    await vi.waitFor(() => expect(firstBatch()).toHaveLength(2), { timeout: 10_000 });
+    expect(emulator.countRows(spreadsheetId, 'Out')).toBe(3001);
+    const ids = emulator.getValues(spreadsheetId, 'Out').slice(1).map((row) => row[0]);
+    expect(ids).toEqual(Array.from({ length: 3000 }, (_, index) => index));
+    expect(emulator.sheets(spreadsheetId).find((sheet) => sheet.title === 'Out')!.rowCount).toBeGreaterThanOrEqual(3001);
+  });
+
+  it('two writers appending to one tab at once both land whole, each row once', async () => {
+    fixture = await startFixture();
+    const { emulator, key } = fixture;
+    const spreadsheetId = emulator.createSpreadsheet({ sheets: [{ title: 'Log', rows: [['id', 'label'], [-1, 'before']] }], shareWith: [key.client_email] });
+    // Two connectors with their own clients and policies, as two worker processes of one job would be.
+    const first = fixture.connector({ spreadsheetId }, { writeBatchRows: 10 });
+    const second = fixture.connector({ spreadsheetId }, { writeBatchRows: 10 });
+    const [one, two] = await Promise.all([first.write(rows(0, 50), { table: 'Log', mode: 'append' }), second.write(rows(1000, 50), { table: 'Log', mode: 'append' })]);
+    expect(one).toMatchObject({ received: 50, written: 50, failed: [] });
+    expect(two).toMatchObject({ received: 50, written: 50, failed: [] });
+    const ids = emulator.getValues(spreadsheetId, 'Log').slice(1).map((row) => row[0] as number);
+    expect(ids).toHaveLength(101);
+    expect(new Set(ids).size).toBe(101);
+    expect([...ids].sort((left, right) => left - right)).toEqual([-1, ...rows(0, 50).map((row) => row.id), ...rows(1000, 50).map((row) => row.id)]);
+    // Each writer's rows keep their order, batch by batch.
+    expect(ids.filter((id) => id >= 0 && id < 1000)).toEqual(rows(0, 50).map((row) => row.id));
+    expect(emulator.developerMetadata(spreadsheetId)).toEqual([]);
+  });
+
+  it('an append whose rows bring new columns adds them to the header, never over existing cells', async () => {
+    fixture = await startFixture();
+    const { emulator, key } = fixture;
+    const spreadsheetId = emulator.createSpreadsheet({ sheets: [{ title: 'Log', rows: [['id'], [1]], columnCount: 1 }], shareWith: [key.client_email] });
+    const result = await fixture.connector({ spreadsheetId }).write([{ id: 2, extra: 'x' }], { table: 'Log', mode: 'append' });
+    expect(result).toMatchObject({ written: 1, failed: [] });
+    expect(emulator.getValues(spreadsheetId, 'Log')).toEqual([['id', 'extra'], [1], [2, 'x']]);
   });
 });

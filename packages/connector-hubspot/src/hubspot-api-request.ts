@@ -2,47 +2,45 @@ import type { Client } from '@hubspot/api-client';
 import { createRequire } from 'node:module';
 
 /**
- * The SDK keeps its decorators (a Bottleneck limiter, a retrier) in a process-wide singleton that
- * the latest `new Client()` sets. The generated APIs take them when they are built (which the
- * connector does right after building its own client, with none), but `apiRequest` takes them at
- * every call: a Client the application builds later with `limiterOptions` would put its limiter in
- * front of the connector's requests, a second limiter fighting core's. So the singleton's
- * decorators are set aside for the one synchronous moment `apiRequest` reads them, then put back:
- * the application's own client keeps its decorators. The service is not in the SDK's public
- * exports; the version range of the dependency and a test (hubspot-resilience.test.ts) hold it.
+ * The SDK's request builder (`Request`: base path, auth header, user agent, JSON body), which its
+ * own `apiRequest` uses too. `apiRequest` itself cannot be cancelled (it hands fetch no signal) and
+ * runs the SDK's process-wide decorators (a Bottleneck limiter and a retrier another Client of the
+ * application may have installed), so the connector builds the request with the SDK and sends it
+ * with fetch and a signal: a cancelled read stops its HTTP request, and core's policy stays the only
+ * limiter and retrier. The class is not in the SDK's public exports; the dependency's version range
+ * and the tests hold it.
  */
-interface DecoratorService {
-  decorators: unknown[];
-  setDecorators(decorators: unknown[]): void;
+interface SdkRequest {
+  getUrl(): URL;
+  getSendData(): { method: string; headers: Record<string, string>; body?: string };
 }
+type SdkRequestClass = new (config: Client['config'], options: { method?: string; path?: string; body?: unknown }) => SdkRequest;
 
 const sdkRequire = createRequire(import.meta.url);
-const decoratorService = (sdkRequire('@hubspot/api-client/lib/src/services/ApiDecoratorService') as {
-  default: { getInstance(): DecoratorService };
-}).default;
+const { Request } = sdkRequire('@hubspot/api-client/lib/src/services/http/Request') as { Request: SdkRequestClass };
 
-type ApiRequestOptions = NonNullable<Parameters<Client['apiRequest']>[0]>;
+export interface HubSpotRequest {
+  method: 'GET' | 'POST';
+  /** Path and query, from the base path: `/crm/v3/objects/contacts?limit=100`. */
+  path: string;
+  /** A JSON body (serialised by the SDK's request builder). */
+  body?: unknown;
+}
 
-/** `client.apiRequest(options)` with no decorator but the connector's own client's (none). */
-function apiRequestWithoutSdkDecorators(client: Client, options: ApiRequestOptions): Promise<Response> {
-  const service = decoratorService.getInstance();
-  const current = service.decorators;
-  service.setDecorators([]);
-  try {
-    return client.apiRequest(options);
-  } finally {
-    service.setDecorators(current);
-  }
+/** An answer as parsed JSON with its headers (lower-case names). */
+export interface HubSpotAnswer<T> {
+  data: T;
+  headers: Record<string, string>;
 }
 
 /**
- * A request through the SDK's `apiRequest` (its auth, base path and transport, none of its
- * process-wide decorators), answered as parsed JSON and headers. A non-2xx answer throws the same
- * shape as the SDK's ApiException (`code`, parsed `body`, `headers`), so one classifier reads the
- * errors of every call.
+ * One request, answered as parsed JSON and headers. A non-2xx answer throws the shape of the SDK's
+ * ApiException (`code`, parsed `body`, `headers`), so one classifier reads the errors of every call.
+ * `signal` aborts the HTTP request itself.
  */
-export async function requestHubSpotJson<T>(client: Client, options: ApiRequestOptions): Promise<{ data: T; headers: Record<string, string> }> {
-  const response = await apiRequestWithoutSdkDecorators(client, options);
+export async function requestHubSpotJson<T>(client: Client, request: HubSpotRequest, signal?: AbortSignal): Promise<HubSpotAnswer<T>> {
+  const built = new Request(client.config, { method: request.method, path: request.path, ...(request.body !== undefined ? { body: request.body } : {}) });
+  const response = await fetch(built.getUrl(), { ...built.getSendData(), ...(signal ? { signal } : {}) });
   const text = await response.text();
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
@@ -57,7 +55,7 @@ export async function requestHubSpotJson<T>(client: Client, options: ApiRequestO
   if (!response.ok) throw Object.assign(new Error(`HTTP-Code: ${response.status}`), { code: response.status, body, headers });
   if (body === undefined || typeof body !== 'object') {
     // A 2xx that is not HubSpot's JSON (a proxy's page, say): a plain error, never retried.
-    throw new Error(`HubSpot answered ${options.path?.split('?')[0] ?? 'a request'} with ${response.status} and a body that is not JSON`);
+    throw new Error(`HubSpot answered ${request.path.split('?')[0]} with ${response.status} and a body that is not JSON`);
   }
   return { data: body as T, headers };
 }

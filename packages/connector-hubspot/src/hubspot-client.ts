@@ -1,5 +1,6 @@
 import { Client } from '@hubspot/api-client';
-import { requestHubSpotJson } from './hubspot-api-request.js';
+import { requestHubSpotJson, type HubSpotAnswer } from './hubspot-api-request.js';
+import type { BatchAnswer } from './hubspot-batch-result.js';
 
 /** One page of GET /crm/v3/objects/{objectType}, as HubSpot sends it, with the response headers (rate-limit budget). */
 export interface HubSpotListPage {
@@ -20,12 +21,27 @@ export interface HubSpotApis {
    * would first turn every record into model class instances with Date fields, a third of a plain
    * SDK read's CPU, only for the connector to turn them into rows again.
    */
-  listPage(objectType: string, limit: number, after: string | undefined, properties: readonly string[]): Promise<HubSpotListPage>;
-  batch: Client['crm']['objects']['batchApi'];
+  listPage(objectType: string, limit: number, after: string | undefined, properties: readonly string[], signal?: AbortSignal): Promise<HubSpotListPage>;
+  /**
+   * POST /crm/v3/objects/{objectType}/batch/upsert or /batch/create: up to 100 inputs, answered 200,
+   * or 207 with per-input errors. `signal` aborts the HTTP request.
+   */
+  batchWrite(objectType: string, kind: 'upsert' | 'create', inputs: readonly BatchInput[], signal?: AbortSignal): Promise<HubSpotAnswer<BatchAnswer>>;
   properties: Client['crm']['properties']['coreApi'];
   schemas: Client['crm']['schemas']['coreApi'];
   /** GET /account-info/v3/details (no typed API in the SDK): the portal id and hosting, for testConnection. */
-  accountDetails(): Promise<AccountDetails>;
+  accountDetails(signal?: AbortSignal): Promise<AccountDetails>;
+}
+
+/** One input of a batch write, as HubSpot's API takes it. */
+export interface BatchInput {
+  properties: Record<string, string>;
+  objectWriteTraceId: string;
+  /** Upserts: the unique property matched on, and its value. */
+  idProperty?: string;
+  id?: string;
+  /** Creates: none. */
+  associations?: never[];
 }
 
 export interface AccountDetails {
@@ -44,8 +60,9 @@ export interface AccountDetails {
  * The SDK keeps its decorators in a process-wide singleton that the latest `new Client()` sets and
  * that each API object picks up when it is first built. Every API object is therefore built here,
  * synchronously, right after the constructor, so another Client created later in the same process
- * (with retries, say) cannot slip its decorators into ours; the raw requests (list pages, account
- * details) set that singleton aside for their call (hubspot-api-request.ts).
+ * (with retries, say) cannot slip its decorators into ours. List pages, batch writes and account
+ * details are built by the SDK's request builder and sent with fetch and a signal, without the
+ * decorators (hubspot-api-request.ts).
  */
 export function createHubSpotApis(accessToken: string, baseUrl: string | undefined): HubSpotApis {
   const client = new Client({
@@ -54,17 +71,27 @@ export function createHubSpotApis(accessToken: string, baseUrl: string | undefin
     ...(baseUrl ? { basePath: baseUrl.replace(/\/+$/, '') } : {}),
   });
   return {
-    listPage: (objectType, limit, after, properties) => {
+    listPage: (objectType, limit, after, properties, signal) => {
       // `properties` as the comma-separated list HubSpot documents, commas left unencoded: the
       // shortest URL (the generated getPage repeats `properties=` per name, 12 more characters each).
       let query = `limit=${limit}&archived=false`;
       if (after) query += `&after=${encodeURIComponent(after)}`;
       if (properties.length > 0) query += `&properties=${properties.map(encodeURIComponent).join(',')}`;
-      return requestHubSpotJson<HubSpotListPage['data']>(client, { method: 'GET', path: `/crm/v3/objects/${encodeURIComponent(objectType)}?${query}` });
+      return requestHubSpotJson<HubSpotListPage['data']>(client, { method: 'GET', path: `/crm/v3/objects/${encodeURIComponent(objectType)}?${query}` }, signal);
     },
-    batch: client.crm.objects.batchApi,
+    batchWrite: async (objectType, kind, inputs, signal) => {
+      const answer = await requestHubSpotJson<BatchAnswer & { results: Array<{ new?: boolean }> }>(
+        client,
+        { method: 'POST', path: `/crm/v3/objects/${encodeURIComponent(objectType)}/batch/${kind}`, body: { inputs } },
+        signal,
+      );
+      // The JSON says `new`; the mapping reads the SDK's name for it, `_new`.
+      for (const result of answer.data.results ?? []) if (result.new !== undefined) (result as { _new?: boolean })._new = result.new;
+      answer.data.results ??= [];
+      return answer;
+    },
     properties: client.crm.properties.coreApi,
     schemas: client.crm.schemas.coreApi,
-    accountDetails: async () => (await requestHubSpotJson<AccountDetails>(client, { method: 'GET', path: '/account-info/v3/details' })).data,
+    accountDetails: async (signal) => (await requestHubSpotJson<AccountDetails>(client, { method: 'GET', path: '/account-info/v3/details' }, signal)).data,
   };
 }

@@ -2,35 +2,42 @@ import {
   BaseConnector,
   ConfigError,
   ConnectorError,
-  UnsupportedOperationError,
-  credentialEnvironmentVariables,
   hints,
-  resolveCredential,
   type ConfigInputOf,
   type ConnectionTestResult,
+  type ConnectorContext,
   type ConnectorOptions,
   type CrmCapableConnector,
   type CrmEntity,
   type FetchCrmDataOptions,
   type ReadRequest,
+  type ResolvedWriteRequest,
   type Row,
   type RowsInput,
   type TableSchema,
   type WriteCrmDataOptions,
   type WriteRequest,
   type WriteResult,
+  type WriteSession,
 } from '@automl/connector-core';
+import type { HubSpotCalls } from './hubspot-calls.js';
 import { createHubSpotApis, type HubSpotApis } from './hubspot-client.js';
 import { HubSpotCustomObjects } from './hubspot-custom-objects.js';
 import { classifyHubSpotError } from './hubspot-errors.js';
-import { hubSpotPageLimit } from './hubspot-limits.js';
+import { hubSpotPageLimit, hubSpotWriteConcurrency } from './hubspot-limits.js';
 import { readHubSpotList } from './hubspot-list-reader.js';
-import { defaultIdProperty, standardObjectTypes } from './hubspot-object-types.js';
+import { defaultIdProperty, resolveObjectType, standardObjectTypes } from './hubspot-object-types.js';
 import { HubSpotProperties } from './hubspot-properties.js';
-import type { HubSpotRemoteContext } from './hubspot-remote-context.js';
-import { quotaFromHeaders } from './hubspot-rate-limit-headers.js';
-import { writeHubSpotBatches, type HubSpotWriteResult } from './hubspot-write-batches.js';
+import { beginHubSpotWrite } from './hubspot-write-session.js';
 import { columnTypeOf } from './map-hubspot-property-type.js';
+
+/** A write with writeCrmData's `createMissingProperties`, which it passes through core's write. */
+interface HubSpotWriteRequest extends WriteRequest {
+  createMissingProperties?: boolean;
+}
+interface HubSpotResolvedWrite extends ResolvedWriteRequest {
+  createMissingProperties?: boolean;
+}
 
 /** The config the connector takes: `apiKey` (or HUBSPOT_API_KEY) plus core's shared keys. */
 export type HubSpotConnectorConfig = Omit<ConfigInputOf<'hubspot'>, 'connectionType'> & { connectionType?: 'hubspot' };
@@ -44,35 +51,31 @@ export type HubSpotConnectorConfig = Omit<ConfigInputOf<'hubspot'>, 'connectionT
 export class HubSpotConnector extends BaseConnector<'hubspot'> implements CrmCapableConnector {
   #apis: HubSpotApis | undefined;
   #tokenLooksLikePrivateApp = true;
-  /** How the modules below reach HubSpot: only through this connector's `call`, so through core's policy. */
-  readonly #remote: HubSpotRemoteContext = {
-    connectorId: this.id,
+  /** How the modules that describe the portal reach HubSpot: only through this connector's `call`, so through core's policy. */
+  readonly #calls: HubSpotCalls = {
     call: (operation, fn, options) => this.call(operation, fn, options),
     connected: () => this.#connected(),
-    metrics: this.metrics,
     logger: this.logger,
-    observeHeaders: (headers) => {
-      const quota = quotaFromHeaders(headers);
-      if (quota) this.observeServerQuota(quota);
-    },
   };
-  readonly #properties = new HubSpotProperties(this.#remote);
-  readonly #customObjects = new HubSpotCustomObjects(this.#remote);
+  readonly #properties = new HubSpotProperties(this.#calls);
+  readonly #customObjects = new HubSpotCustomObjects(this.#calls);
 
   constructor(config: HubSpotConnectorConfig | Record<string, unknown> = {}, options: ConnectorOptions = {}) {
     super('hubspot', config, options, {
-      read: true,
       write: true,
-      supportsUpsert: true,
+      writeModes: ['upsert', 'append'],
       maxRecordsPerWrite: hubSpotPageLimit,
-      supportsIncrementalRead: true,
+      writeConcurrency: hubSpotWriteConcurrency,
+      // The list endpoint has no modified-since filter: `since` is applied to what is listed.
+      incrementalRead: 'client-filter',
+      readAhead: 1,
     });
   }
 
-  /** Resolves the token and builds the SDK client. No request is made: the first call (or testConnection) checks the token. */
+  /** Builds the SDK client. No request is made: the first call (or testConnection) checks the token. */
   protected async openConnection(): Promise<void> {
-    const credential = resolveCredential(this.config.apiKey, credentialEnvironmentVariables.hubspot);
-    if (!credential) {
+    const secret = this.config.apiKey;
+    if (!secret) {
       throw new ConfigError({
         message: 'No HubSpot access token: set apiKey (api_key) in the config or HUBSPOT_API_KEY in the environment.',
         connector: this.id,
@@ -80,12 +83,10 @@ export class HubSpotConnector extends BaseConnector<'hubspot'> implements CrmCap
         hint: hints.hubspotTokenFormat,
       });
     }
-    // A token from the environment is not part of the config: register it for redaction too.
-    this.redactor.add(credential.secret);
-    const token = credential.secret.reveal();
+    const token = secret.reveal();
     this.#tokenLooksLikePrivateApp = token.startsWith('pat-');
     if (!this.#tokenLooksLikePrivateApp) {
-      this.logger.warn({ connector: this.id, source: credential.source }, `The HubSpot token does not start with "pat-". ${hints.hubspotTokenFormat}`);
+      this.logger.warn({ connector: this.id }, `The HubSpot token does not start with "pat-". ${hints.hubspotTokenFormat}`);
     }
     this.#apis = createHubSpotApis(token, this.config.baseUrl);
   }
@@ -98,7 +99,7 @@ export class HubSpotConnector extends BaseConnector<'hubspot'> implements CrmCap
 
   protected async probe(): Promise<Pick<ConnectionTestResult, 'identity' | 'details'>> {
     const apis = await this.#connected();
-    const account = await this.call('testConnection', () => apis.accountDetails());
+    const account = await this.call('testConnection', ({ signal }) => apis.accountDetails(signal));
     return {
       identity: `portal ${account.portalId}`,
       details: {
@@ -140,26 +141,21 @@ export class HubSpotConnector extends BaseConnector<'hubspot'> implements CrmCap
     };
   }
 
-  /**
-   * Pages through the object's list endpoint, 100 records a page, fetched only when the consumer
-   * asks (see readHubSpotList). All properties of the object by default; `since` keeps records
-   * updated at or after it.
-   */
-  override async *read(request: ReadRequest = {}): AsyncGenerator<Row[]> {
+  /** Pages of an object's list endpoint, 100 records a page, all properties unless `columns` names some; `since` filters on updatedAt. */
+  protected override async *readPages(request: ReadRequest, context: ConnectorContext): AsyncIterable<Row[]> {
     const apis = await this.#connected();
     const table = request.table ?? 'contacts';
     const objectType = await this.#customObjects.objectType(table);
     const known = await this.#properties.load(objectType);
-    yield* readHubSpotList(this.#remote, {
+    yield* readHubSpotList(context, {
       apis,
       table,
       objectType,
       known,
       columns: request.columns,
-      maxRows: request.maxRows ?? this.config.maxRows ?? Number.POSITIVE_INFINITY,
+      maxRows: request.maxRows ?? Number.POSITIVE_INFINITY,
       pageSize: request.pageSize,
       since: request.since,
-      signal: request.signal,
     });
   }
 
@@ -173,51 +169,51 @@ export class HubSpotConnector extends BaseConnector<'hubspot'> implements CrmCap
     });
   }
 
-  /** The generic contract: `upsert` (keyed on `keyColumn`, email by default for contacts) or `append` (create). */
-  override async write(rows: RowsInput, request: WriteRequest = {}): Promise<WriteResult> {
-    if (request.mode === 'overwrite') {
-      throw new UnsupportedOperationError({
-        message: 'HubSpot has no overwrite: use mode "upsert" (match on a unique property) or "append" (create records).',
+  /**
+   * `upsert` (the default) matches records on `keyColumn`, email for contacts: a retried batch never
+   * duplicates. `append` creates records and is never retried. Objects other than contacts need a
+   * keyColumn to upsert.
+   */
+  protected override resolveWriteRequest(request: HubSpotWriteRequest): HubSpotResolvedWrite {
+    const table = request.table ?? 'contacts';
+    const mode = request.mode ?? 'upsert';
+    const keyColumn = mode === 'upsert' ? (request.keyColumn ?? defaultIdProperty(resolveObjectType(table, []))) : undefined;
+    if (mode === 'upsert' && !keyColumn) {
+      throw new ConfigError({
+        message: `Upserting ${table} needs idProperty (keyColumn): a property with unique values to match records on.`,
         connector: this.id,
         operation: 'write',
-      });
-    }
-    return this.writeCrmData(rows, {
-      destination: request.table ?? 'contacts',
-      updateExisting: request.mode !== 'append',
-      ...(request.keyColumn ? { idProperty: request.keyColumn } : {}),
-    });
-  }
-
-  /**
-   * The spec's `write_crm_data`. `updateExisting` (default true) upserts in batches of 100 keyed on
-   * `idProperty` (email for contacts), retried safely by core's policy; `false` creates records,
-   * never retried (a retried create could duplicate): rows of a create that failed are reported as
-   * failed with the reason. Rows are streamed: memory holds one batch.
-   */
-  async writeCrmData(rows: RowsInput, options: WriteCrmDataOptions): Promise<WriteResult> {
-    const apis = await this.#connected();
-    const objectType = await this.#customObjects.objectType(options.destination);
-    const upsert = options.updateExisting ?? true;
-    const idProperty = upsert ? (options.idProperty ?? defaultIdProperty(objectType)) : undefined;
-    if (upsert && !idProperty) {
-      throw new ConfigError({
-        message: `Upserting ${options.destination} needs idProperty: a property with unique values to match records on.`,
-        connector: this.id,
-        operation: 'writeCrmData',
         hint: 'Pass idProperty (a property created with "Require unique values"), or updateExisting: false to create records.',
       });
     }
-    const result: HubSpotWriteResult = { received: 0, written: 0, created: 0, updated: 0, failed: [], destination: objectType };
-    if (options.createMissingProperties && Array.isArray(rows)) await this.#properties.ensure(objectType, rows as readonly Row[]);
-    await writeHubSpotBatches(this.#remote, rows, {
+    return { table, mode, keyColumn, createMissingProperties: request.createMissingProperties === true };
+  }
+
+  protected override async beginWrite(request: HubSpotResolvedWrite): Promise<WriteSession<unknown>> {
+    const apis = await this.#connected();
+    const objectType = await this.#customObjects.objectType(request.table ?? 'contacts');
+    return beginHubSpotWrite({
       apis,
       objectType,
-      idProperty,
-      ...(options.createMissingProperties ? { beforeBatch: (batchRows: Row[]) => this.#properties.ensure(objectType, batchRows) } : {}),
-    }, result);
-    this.metrics.recordRows(this.id, 'write', result.written);
-    return result;
+      idProperty: request.mode === 'upsert' ? request.keyColumn : undefined,
+      ...(request.createMissingProperties ? { beforeBatch: (rows: Row[]) => this.#properties.ensure(objectType, rows) } : {}),
+    }) as WriteSession<unknown>;
+  }
+
+  /**
+   * The spec's `write_crm_data`. `updateExisting` (default true) upserts on `idProperty` (email for
+   * contacts); `false` creates records. `createMissingProperties` creates, before each batch, the
+   * properties its rows use that the object lacks.
+   */
+  async writeCrmData(rows: RowsInput, options: WriteCrmDataOptions): Promise<WriteResult> {
+    const upsert = options.updateExisting ?? true;
+    const request: HubSpotWriteRequest = {
+      table: options.destination,
+      mode: upsert ? 'upsert' : 'append',
+      ...(upsert && options.idProperty ? { keyColumn: options.idProperty } : {}),
+      ...(options.createMissingProperties ? { createMissingProperties: true } : {}),
+    };
+    return this.write(rows, request);
   }
 }
 

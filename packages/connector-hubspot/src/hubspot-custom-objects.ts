@@ -1,13 +1,13 @@
 import { PermissionError } from '@automl/connector-core';
 import { resolveObjectType, standardObjectTypes, type CustomObjectType } from './hubspot-object-types.js';
-import type { HubSpotRemoteContext } from './hubspot-remote-context.js';
+import type { HubSpotCalls } from './hubspot-calls.js';
 
 /** The portal's custom object types, read once per connection, and the resolution of table names to object types. */
 export class HubSpotCustomObjects {
-  readonly #remote: HubSpotRemoteContext;
+  readonly #remote: HubSpotCalls;
   #customObjects: Promise<CustomObjectType[]> | undefined;
 
-  constructor(remote: HubSpotRemoteContext) {
+  constructor(remote: HubSpotCalls) {
     this.#remote = remote;
   }
 
@@ -28,7 +28,7 @@ export class HubSpotCustomObjects {
         }));
       } catch (error) {
         if (!PermissionError.isInstance(error)) throw error;
-        remote.logger.warn({ connector: remote.connectorId, operation: 'listTables' }, `Custom objects not listed: ${error.message}. ${error.hint ?? ''}`);
+        remote.logger.warn({ connector: 'hubspot', operation: 'listTables' }, `Custom objects not listed: ${error.message}. ${error.hint ?? ''}`);
         return [];
       }
     })();

@@ -1,6 +1,6 @@
 import {
   AuthenticationError,
-  ConnectorError,
+  type ConnectorError,
   DataError,
   NotFoundError,
   PermissionError,
@@ -8,7 +8,7 @@ import {
   RateLimitError,
   TransientError,
   hints,
-  isTransientNetworkError,
+  httpErrorClassifier,
   parseRetryAfter,
 } from '@automl/connector-core';
 import { dailyLimitReached, header, retryDelayFromHeaders, type HeaderBag } from './hubspot-rate-limit-headers.js';
@@ -50,19 +50,24 @@ export function missingPropertyNames(body: HubSpotApiException['body']): string[
 
 /**
  * Turns what the SDK threw into a typed error with HubSpot's own explanation and the hint of the
- * user's troubleshooting guide. Only the status, HubSpot's message and category are kept: the SDK
- * error (whose text embeds the response headers and body) travels only as the redacted cause.
+ * user's troubleshooting guide, on core's HTTP classifier (network failures are recognised there).
+ * Only the status, HubSpot's message and category are kept: the SDK error (whose text embeds the
+ * response headers and body) travels only as the redacted cause.
  */
 export function classifyHubSpotError(error: unknown, operation: string, context: ClassifyContext): ConnectorError {
-  const connector = 'hubspot';
-  if (ConnectorError.isInstance(error)) return error;
-  if (!isHubSpotApiException(error)) {
-    if (isTransientNetworkError(error)) {
-      return new TransientError({ message: `Network failure talking to HubSpot: ${(error as Error).message}`, connector, operation, hint: hints.transient, cause: error });
-    }
-    return new ConnectorError({ message: error instanceof Error ? error.message : String(error), connector, operation, cause: error });
-  }
+  return httpErrorClassifier({
+    connector: 'hubspot',
+    inspect: (candidate) =>
+      isHubSpotApiException(candidate)
+        ? { status: candidate.code, headers: candidate.headers ?? {}, message: candidate.body?.message ?? 'no message', ...(candidate.body?.category ? { code: candidate.body.category } : {}) }
+        : undefined,
+    refine: (_failure, _base, original) => refineHubSpotError(original as HubSpotApiException, operation, context),
+  })(error, operation);
+}
 
+/** HubSpot's meaning of each status: scopes on a 403, the daily allowance on a 429, locks, missing properties. */
+function refineHubSpotError(error: HubSpotApiException, operation: string, context: ClassifyContext): ConnectorError {
+  const connector = 'hubspot';
   const status = error.code;
   const category = error.body?.category;
   const detail = error.body?.message ?? 'no message';
@@ -110,7 +115,8 @@ export function classifyHubSpotError(error: unknown, operation: string, context:
     return new DataError({
       ...base,
       code: 'PROPERTY_DOESNT_EXIST',
-      message: `HubSpot has no such properties: ${missing.join(', ')}`,
+      // The way out is in the message too: a failed row carries the message as its reason.
+      message: `HubSpot has no such properties: ${missing.join(', ')} (create them in HubSpot, or pass createMissingProperties: true)`,
       hint: 'Create them in HubSpot (Settings -> Properties), or pass createMissingProperties: true to let the connector create them (needs the crm.schemas.<object>.write scope).',
     });
   }

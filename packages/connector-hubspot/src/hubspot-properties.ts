@@ -1,7 +1,7 @@
 import { ConnectorError, PermissionError, hints, type Row } from '@automl/connector-core';
 import { toHubSpotProperties } from './convert-hubspot-record.js';
 import { defaultPropertyGroup, scopeFamily } from './hubspot-object-types.js';
-import type { HubSpotRemoteContext } from './hubspot-remote-context.js';
+import type { HubSpotCalls } from './hubspot-calls.js';
 import { inferPropertyDefinition } from './map-hubspot-property-type.js';
 
 /** What the connector keeps of one HubSpot property. */
@@ -12,10 +12,10 @@ export interface PropertyInfo {
 
 /** The properties of each object type (name -> type and group), discovered once per connection, and the creation of missing ones. */
 export class HubSpotProperties {
-  readonly #remote: HubSpotRemoteContext;
+  readonly #remote: HubSpotCalls;
   readonly #properties = new Map<string, Promise<Map<string, PropertyInfo>>>();
 
-  constructor(remote: HubSpotRemoteContext) {
+  constructor(remote: HubSpotCalls) {
     this.#remote = remote;
   }
 
@@ -62,7 +62,7 @@ export class HubSpotProperties {
           if (PermissionError.isInstance(error) && !error.hint?.includes('crm.schemas')) {
             throw new PermissionError({
               message: error.message,
-              connector: remote.connectorId,
+              connector: 'hubspot',
               operation: 'createProperty',
               status: error.status,
               hint: hints.hubspotScopes([`crm.schemas.${scopeFamily(objectType)}.write`]),
@@ -72,7 +72,7 @@ export class HubSpotProperties {
         }
       }
       known.set(name, { type: definition.type, groupName });
-      remote.logger.info({ connector: remote.connectorId, objectType, property: name, type: definition.type }, 'created a missing HubSpot property');
+      remote.logger.info({ connector: 'hubspot', objectType, property: name, type: definition.type }, 'created a missing HubSpot property');
     }
   }
 

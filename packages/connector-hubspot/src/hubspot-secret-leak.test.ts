@@ -43,7 +43,10 @@ describe('HubSpotConnector never leaks its token', () => {
     await collect(connector.fetchCrmData('contacts'));
     portal.faults.inject({ route: 'objects.list', times: 3, fault: { kind: 'status', status: 500 } });
     await collect(connector.fetchCrmData('contacts'));
-    await collect(connector.writeCrmData([{ email: 'x@example.com', no_such_property: 1 }], { destination: 'contacts' }));
+    // A property the portal lacks fails the batch's rows (the write goes on), with HubSpot's reason.
+    const unknownProperty = await connector.writeCrmData([{ email: 'x@example.com', no_such_property: 1 }], { destination: 'contacts' });
+    expect(unknownProperty.failed[0]).toMatchObject({ code: 'PROPERTY_DOESNT_EXIST' });
+    lines.push(inspect(unknownProperty, { depth: 6 }), JSON.stringify(unknownProperty));
     const partial = await connector.writeCrmData([{ email: 'bad-email' }], { destination: 'contacts' });
     expect(partial.failed).toHaveLength(1);
 
@@ -64,7 +67,7 @@ describe('HubSpotConnector never leaks its token', () => {
       else process.env.HUBSPOT_API_KEY = saved;
     }
 
-    expect(errors.map((error) => (error as Error).name)).toEqual(['PermissionError', 'RateLimitError', 'TransientError', 'DataError', 'AuthenticationError']);
+    expect(errors.map((error) => (error as Error).name)).toEqual(['PermissionError', 'RateLimitError', 'TransientError', 'AuthenticationError']);
     const surfaces = [
       ...errors.flatMap((error) => [String((error as Error).message), String((error as Error).stack), inspect(error, { depth: 10 }), JSON.stringify(error)]),
       inspect(connector, { depth: 10 }),
