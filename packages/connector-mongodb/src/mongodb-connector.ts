@@ -6,6 +6,7 @@ import {
   type ConnectorContext,
   type ConnectorError,
   type ConnectorOptions,
+  policyDefaults,
   type ReadRequest,
   type ResolvedWriteRequest,
   type Row,
@@ -16,7 +17,7 @@ import { type Db, type Document, MongoClient } from 'mongodb';
 import { convertMongoDbDocument } from './convert-mongodb-record.js';
 import { describeMongoDbColumns } from './map-mongodb-field-type.js';
 import { mongoDbClientSettings } from './mongodb-client-settings.js';
-import { classifyMongoDbError } from './mongodb-errors.js';
+import { classifyMongoDbError, withMongoDbErrors } from './mongodb-errors.js';
 import { MongoDbPageReader } from './mongodb-page-reader.js';
 import { beginMongoDbWrite, stagingPrefix } from './mongodb-write-session.js';
 
@@ -39,6 +40,11 @@ const WRITE_BATCH_BYTES = 8 * 1024 * 1024;
  */
 export class MongoDbConnector extends BaseConnector<'mongodb'> {
   #client: MongoClient | undefined;
+  /** `this.call` with the driver's failures typed inside each attempt (see withMongoDbErrors). */
+  readonly #remote: Pick<ConnectorContext, 'call'> = withMongoDbErrors<Pick<ConnectorContext, 'call'>>(
+    { call: (operation, fn, options) => this.call(operation, fn, options) },
+    this.redactor,
+  );
   #db: Db | undefined;
   #identity = '';
 
@@ -67,7 +73,7 @@ export class MongoDbConnector extends BaseConnector<'mongodb'> {
     const client = new MongoClient(settings.uri, settings.options);
     this.#client = client;
     this.#identity = this.redactor.redact(settings.identity);
-    await this.call('connect', () => client.connect());
+    await this.#remote.call('connect', () => client.connect());
     this.#db = client.db(settings.database);
   }
 
@@ -80,7 +86,7 @@ export class MongoDbConnector extends BaseConnector<'mongodb'> {
 
   protected async probe(): Promise<Pick<ConnectionTestResult, 'identity' | 'details'>> {
     const db = this.#database();
-    const info = await this.call('testConnection', async () => {
+    const info = await this.#remote.call('testConnection', async () => {
       await db.command({ ping: 1 });
       return db.admin().command({ buildInfo: 1 });
     });
@@ -95,7 +101,7 @@ export class MongoDbConnector extends BaseConnector<'mongodb'> {
   async listTables(): Promise<string[]> {
     await this.connect();
     const db = this.#database();
-    const collections = await this.call('listTables', ({ signal }) =>
+    const collections = await this.#remote.call('listTables', ({ signal }) =>
       db.listCollections({}, { nameOnly: true, authorizedCollections: true, signal }).toArray(),
     );
     return collections
@@ -113,17 +119,18 @@ export class MongoDbConnector extends BaseConnector<'mongodb'> {
     const collectionName = this.#requireTable(table, 'describe');
     await this.connect();
     const collection = this.#database().collection(collectionName);
-    const documents = await this.call('describe', ({ signal }) =>
+    const documents = await this.#remote.call('describe', ({ signal }) =>
       collection.find({}, { limit: this.config.sampleSize ?? DEFAULT_SAMPLE_SIZE, signal }).toArray(),
     );
     const rows = documents.map((document) => convertMongoDbDocument(document, { decimal: this.config.decimalAs ?? 'number' }));
-    const rowCount = await this.call('describe.count', ({ signal }) => collection.aggregate<Document>([{ $collStats: { count: {} } }], { signal }).toArray())
+    const rowCount = await this.#remote.call('describe.count', ({ signal }) => collection.aggregate<Document>([{ $collStats: { count: {} } }], { signal }).toArray())
       .then((stats) => (typeof stats[0]?.count === 'number' ? stats[0].count : undefined))
       .catch(() => undefined);
     return { table: collectionName, columns: describeMongoDbColumns(documents, rows), ...(rowCount !== undefined ? { rowCount } : {}) };
   }
 
-  protected override async *readPages(request: ReadRequest, context: ConnectorContext): AsyncIterable<Row[]> {
+  protected override async *readPages(request: ReadRequest, coreContext: ConnectorContext): AsyncIterable<Row[]> {
+    const context = withMongoDbErrors(coreContext, this.redactor);
     const collectionName = this.#requireTable(request.table, 'read');
     const filters: Document[] = [];
     if (request.filter && Object.keys(request.filter).length > 0) filters.push(request.filter);
@@ -147,17 +154,26 @@ export class MongoDbConnector extends BaseConnector<'mongodb'> {
     }
   }
 
-  protected override beginWrite(request: ResolvedWriteRequest, context: ConnectorContext): Promise<WriteSession<unknown>> {
-    return beginMongoDbWrite(
+  protected override async beginWrite(request: ResolvedWriteRequest, context: ConnectorContext): Promise<WriteSession<unknown>> {
+    const session = await beginMongoDbWrite(
       request,
       {
         db: this.#database(),
         collection: this.#requireTable(request.table, 'write'),
         objectIdStrings: true,
         createKeyIndex: this.config.createKeyIndex ?? false,
+        maxTimeMs: (this.config.requestTimeoutSeconds ?? policyDefaults.requestTimeoutSeconds) * 1000,
       },
-      context,
-    ) as Promise<WriteSession<unknown>>;
+      withMongoDbErrors(context, this.redactor),
+    );
+    // Core hands each batch its own context: type the driver's failures there too.
+    const typed = session as WriteSession<unknown>;
+    return {
+      ...typed,
+      writeBatch: (batch, batchContext) => typed.writeBatch(batch, withMongoDbErrors(batchContext, this.redactor)),
+      ...(typed.commit ? { commit: (summary, commitContext) => typed.commit?.(summary, withMongoDbErrors(commitContext, this.redactor)) ?? Promise.resolve() } : {}),
+      ...(typed.abort ? { abort: (error, abortContext) => typed.abort?.(error, withMongoDbErrors(abortContext, this.redactor)) ?? Promise.resolve() } : {}),
+    };
   }
 
   #database(): Db {

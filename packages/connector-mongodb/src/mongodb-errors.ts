@@ -2,6 +2,7 @@ import {
   AuthenticationError,
   ConfigError,
   ConnectorError,
+  type ConnectorContext,
   type ConnectorErrorOptions,
   DataError,
   hints,
@@ -63,7 +64,7 @@ export function classifyMongoDbError(error: unknown, operation: string, redactor
   };
   const labels = new Set([...(shape.errorLabels ?? []), ...(shape.errorLabelSet ?? [])]);
 
-  switch (shape.name) {
+  switch (driverErrorName(shape)) {
     case 'MongoParseError':
     case 'MongoInvalidArgumentError':
     case 'MongoMissingCredentialsError':
@@ -105,6 +106,19 @@ export function classifyMongoDbError(error: unknown, operation: string, redactor
   return new ConnectorError(base);
 }
 
+/**
+ * The driver's error class, seen through a MongoBulkWriteError: insertMany and bulkWrite wrap a
+ * network or server-selection failure in one (copying its fields, not its class), so a reset reads
+ * as a bulk error with no statement errors. The copied fields tell the original apart.
+ */
+function driverErrorName(shape: MongoErrorShape): string | undefined {
+  if (shape.name !== 'MongoBulkWriteError' || typeof shape.code === 'number') return shape.name;
+  const fields = shape as Record<string, unknown>;
+  if ('reason' in fields && fields.reason !== undefined) return 'MongoServerSelectionError';
+  if ('beforeHandshake' in fields) return 'MongoNetworkError';
+  return shape.name;
+}
+
 function scrubbedCause(shape: MongoErrorShape, redactor: Redactor): Error {
   const copy = new Error(redactor.redact(shape.message ?? ''));
   copy.name = shape.name ?? 'Error';
@@ -115,4 +129,25 @@ function scrubbedCause(shape: MongoErrorShape, redactor: Redactor): Error {
   });
   copy.stack = `${copy.name}: ${copy.message}`;
   return copy;
+}
+
+/**
+ * A context whose calls type the driver's failures inside each attempt, before core's policy sees
+ * them: core would otherwise take a refused connection or a failed SRV lookup for a bare network
+ * error and lose the MongoDB hint (Atlas IP access list, DNS SRV). A cancel or timeout keeps
+ * core's own reason.
+ */
+export function withMongoDbErrors<C extends Pick<ConnectorContext, 'call'>>(context: C, redactor: Redactor): C {
+  return {
+    ...context,
+    call: (operation, fn, options) =>
+      context.call(
+        operation,
+        (call) =>
+          fn(call).catch((error: unknown) => {
+            throw call.signal.aborted ? error : classifyMongoDbError(error, operation, redactor);
+          }),
+        options,
+      ),
+  };
 }

@@ -20,6 +20,7 @@ export async function writeInsertBatch(
   collection: Collection,
   batch: ReadonlyArray<BatchEntry<InsertPayload>>,
   context: ConnectorContext,
+  maxTimeMs: number,
 ): Promise<BatchOutcome> {
   const documents = batch.map((entry) => entry.payload.document);
   const errors = await context.call(
@@ -28,7 +29,7 @@ export async function writeInsertBatch(
     // land; the fixed _ids make that harmless.
     async () => {
       try {
-        await collection.insertMany(documents, { ordered: false });
+        await collection.insertMany(documents, { ordered: false, maxTimeMS: maxTimeMs });
         return [] as WriteError[];
       } catch (error) {
         const refused = statementErrors(error);

@@ -28,8 +28,9 @@ export async function writeUpsertBatch(
   collection: Collection,
   batch: ReadonlyArray<BatchEntry<UpsertPayload>>,
   context: ConnectorContext,
+  maxTimeMs: number,
 ): Promise<BatchOutcome> {
-  const attempt = await bulkUpsert(collection, batch, context);
+  const attempt = await bulkUpsert(collection, batch, context, maxTimeMs);
   if ('result' in attempt) return { created: attempt.result.upsertedCount, updated: attempt.result.matchedCount };
   const { rejected } = attempt;
   if (rejected.upserted + rejected.matched + rejected.errors.length === batch.length) {
@@ -42,18 +43,19 @@ export async function writeUpsertBatch(
       }),
     };
   }
-  return replayOneByOne(collection, batch, context);
+  return replayOneByOne(collection, batch, context, maxTimeMs);
 }
 
 async function replayOneByOne(
   collection: Collection,
   batch: ReadonlyArray<BatchEntry<UpsertPayload>>,
   context: ConnectorContext,
+  maxTimeMs: number,
 ): Promise<BatchOutcome> {
   const outcome: Required<BatchOutcome> = { created: 0, updated: 0, failed: [] };
   for (const entry of batch) {
-    let attempt = await bulkUpsert(collection, [entry], context);
-    if ('rejected' in attempt && attempt.rejected.errors[0]?.code === DUPLICATE_KEY) attempt = await bulkUpsert(collection, [entry], context);
+    let attempt = await bulkUpsert(collection, [entry], context, maxTimeMs);
+    if ('rejected' in attempt && attempt.rejected.errors[0]?.code === DUPLICATE_KEY) attempt = await bulkUpsert(collection, [entry], context, maxTimeMs);
     if ('result' in attempt) {
       outcome.created += attempt.result.upsertedCount;
       outcome.updated += attempt.result.matchedCount;
@@ -65,7 +67,7 @@ async function replayOneByOne(
   return outcome;
 }
 
-function bulkUpsert(collection: Collection, batch: ReadonlyArray<BatchEntry<UpsertPayload>>, context: ConnectorContext): Promise<Attempt> {
+function bulkUpsert(collection: Collection, batch: ReadonlyArray<BatchEntry<UpsertPayload>>, context: ConnectorContext, maxTimeMs: number): Promise<Attempt> {
   const operations: AnyBulkWriteOperation[] = batch.map(({ payload }) => ({
     updateOne: { filter: payload.filter, update: payload.update, upsert: true },
   }));
@@ -73,7 +75,7 @@ function bulkUpsert(collection: Collection, batch: ReadonlyArray<BatchEntry<Upse
     'write',
     async () => {
       try {
-        return { result: await collection.bulkWrite(operations, { ordered: false }) };
+        return { result: await collection.bulkWrite(operations, { ordered: false, maxTimeMS: maxTimeMs }) };
       } catch (error) {
         // Statement errors are row failures, not the call's: answer them instead of throwing.
         const errors = statementErrors(error);

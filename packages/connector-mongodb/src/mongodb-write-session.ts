@@ -12,6 +12,8 @@ export interface MongoDbWriteOptions {
   collection: string;
   objectIdStrings: boolean;
   createKeyIndex: boolean;
+  /** The server abandons a write still running after this (core's per-attempt timeout): a late one cannot land long after its retry. */
+  maxTimeMs: number;
 }
 
 /** Where an overwrite stages its rows before the swap; listTables hides these. */
@@ -39,7 +41,7 @@ export async function beginMongoDbWrite(
     return {
       destination,
       prepare: (row) => prepareUpsert(row, keyColumn, options),
-      writeBatch: (batch, batchContext) => writeUpsertBatch(collection, batch, batchContext),
+      writeBatch: (batch, batchContext) => writeUpsertBatch(collection, batch, batchContext, options.maxTimeMs),
     } satisfies WriteSession<UpsertPayload>;
   }
 
@@ -49,7 +51,7 @@ export async function beginMongoDbWrite(
     return {
       destination,
       prepare,
-      writeBatch: (batch, batchContext) => writeInsertBatch(collection, batch, batchContext),
+      writeBatch: (batch, batchContext) => writeInsertBatch(collection, batch, batchContext, options.maxTimeMs),
     } satisfies WriteSession<InsertPayload>;
   }
 
@@ -65,7 +67,7 @@ export async function beginMongoDbWrite(
   return {
     destination,
     prepare,
-    writeBatch: (batch, batchContext) => writeInsertBatch(stagingCollection, batch, batchContext),
+    writeBatch: (batch, batchContext) => writeInsertBatch(stagingCollection, batch, batchContext, options.maxTimeMs),
     commit: async (summary, commitContext) => {
       // Every row refused: keep the collection as it was rather than replace it with nothing.
       if (summary.written === 0 && summary.failed > 0) {

@@ -7,8 +7,10 @@ export type MongoFault =
   | { kind: 'reset' }
   /** The server runs the command, then the client's connection is reset before the reply: done, but unseen. */
   | { kind: 'reset-after-reply' }
-  /** The server runs the command at once; its reply reaches the client `ms` later (past a client timeout, it lands late). */
+  /** The server runs the command at once; its reply reaches the client `ms` later (a slow answer). */
   | { kind: 'latency'; ms: number }
+  /** The command reaches the server `ms` late: a client that gave up and retried meanwhile sees its first attempt land after the retry. */
+  | { kind: 'late-landing'; ms: number }
   /** Answer with a server error document ({ ok: 0, code, codeName, errmsg, errorLabels }) without running the command. */
   | { kind: 'error'; code: number; codeName: string; message?: string; errorLabels?: string[] };
 
@@ -54,6 +56,7 @@ export class MongoFaultProxy {
   readonly #rules: ActiveRule[] = [];
   readonly #sockets = new Set<Socket>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #pending = new Set<Promise<void>>();
   readonly #upstream: { host: string; port: number };
   #server: Server | undefined;
   #port = 0;
@@ -103,6 +106,16 @@ export class MongoFaultProxy {
     this.#sockets.clear();
   }
 
+  /** Resolves when every late-landing command has reached the server and been answered. */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+  }
+
+  #track(promise: Promise<void>): void {
+    this.#pending.add(promise);
+    void promise.finally(() => this.#pending.delete(promise));
+  }
+
   async stop(): Promise<void> {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
@@ -117,6 +130,8 @@ export class MongoFaultProxy {
     const upstream = createConnection(this.#upstream);
     this.#sockets.add(client).add(upstream);
     const heldReplies = new Map<number, MongoFault>();
+    /** Late-landing commands waiting for the server's answer, by request id. */
+    const landings = new Map<number, () => void>();
     const close = () => {
       client.destroy();
       upstream.destroy();
@@ -139,6 +154,24 @@ export class MongoFaultProxy {
         client.resetAndDestroy();
         return;
       }
+      if (fault.kind === 'late-landing') {
+        // Held, then sent on the same authenticated connection: the driver keeps that connection
+        // waiting for the reply even after the caller gave up, as a request stuck in a network.
+        const requestId = readHeader(message).requestId;
+        this.#track(
+          new Promise<void>((resolve) => {
+            landings.set(requestId, resolve);
+            const timer = setTimeout(() => {
+              this.#timers.delete(timer);
+              if (upstream.destroyed) resolve();
+              else upstream.write(message);
+            }, fault.ms);
+            this.#timers.add(timer);
+            upstream.once('close', () => resolve());
+          }),
+        );
+        return;
+      }
       client.write(
         encodeReply(readHeader(message).requestId, {
           ok: 0,
@@ -151,8 +184,11 @@ export class MongoFaultProxy {
     });
 
     frame(upstream, (reply) => {
-      const fault = heldReplies.get(readHeader(reply).responseTo);
-      heldReplies.delete(readHeader(reply).responseTo);
+      const { responseTo } = readHeader(reply);
+      landings.get(responseTo)?.();
+      landings.delete(responseTo);
+      const fault = heldReplies.get(responseTo);
+      heldReplies.delete(responseTo);
       if (fault?.kind === 'reset-after-reply') {
         client.resetAndDestroy();
         return;
