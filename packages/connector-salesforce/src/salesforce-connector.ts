@@ -117,7 +117,8 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
       ...(instanceUrl ? { instanceUrl } : {}),
       ...(this.config.apiKey ? { accessToken: this.config.apiKey.reveal() } : {}),
     });
-    const session = new SalesforceSession(connection, obtain);
+    // Tokens the grants return are credentials too: redacted like the configured ones.
+    const session = new SalesforceSession(connection, obtain, { onToken: (token) => this.redactor.add(token) });
     if (!this.config.apiKey) await this.call('connect', () => session.establish());
     this.#session = session;
   }

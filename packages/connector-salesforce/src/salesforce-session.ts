@@ -18,6 +18,8 @@ export class SalesforceSessionError extends Error {
 }
 
 export interface SessionOptions {
+  /** Told every new access token, so the connector can redact it like a configured secret. */
+  onToken?: (accessToken: string) => void;
   /** Refreshes allowed in any 60 s (3 by default); past it the call fails instead of refreshing again. */
   maxRefreshesPerMinute?: number;
   now?: () => number;
@@ -36,6 +38,7 @@ export class SalesforceSession {
   readonly #obtain: TokenSource | undefined;
   readonly #maxPerMinute: number;
   readonly #now: () => number;
+  readonly #onToken: ((accessToken: string) => void) | undefined;
   readonly #refreshedAt: number[] = [];
   #refreshing: Promise<void> | undefined;
   /** Bumped by every renewal, so a call that failed with an old token replays without refreshing again. */
@@ -46,6 +49,7 @@ export class SalesforceSession {
     this.#obtain = obtain;
     this.#maxPerMinute = options.maxRefreshesPerMinute ?? 3;
     this.#now = options.now ?? Date.now;
+    this.#onToken = options.onToken;
   }
 
   get canRefresh(): boolean {
@@ -102,6 +106,7 @@ export class SalesforceSession {
     this.#refreshing = (async () => {
       try {
         const token = await this.#obtain!();
+        this.#onToken?.(token.accessToken);
         this.#connection.accessToken = token.accessToken;
         if (token.instanceUrl) this.#connection.instanceUrl = token.instanceUrl.replace(/\/+$/, '');
         this.#generation += 1;

@@ -1,4 +1,4 @@
-import type { ConnectorOptions } from '@automl/connector-core';
+import type { ConnectorOptions, Row } from '@automl/connector-core';
 import { createSalesforceEmulator, type SalesforceEmulator, type SalesforceEmulatorOptions } from '@automl/sandbox/salesforce';
 import { SalesforceConnector } from '../salesforce-connector.js';
 
@@ -25,7 +25,7 @@ export function connectorFor(emulator: SalesforceEmulator, config: Record<string
   return new SalesforceConnector({ ...tokenConfig(emulator), ...oauthConfig(emulator), ...fastPolicy, ...config }, { metricsRegistry: null, environment: false, ...options });
 }
 
-export function contacts(count: number, start = 0): Array<Record<string, unknown>> {
+export function contacts(count: number, start = 0): Array<Row & { External_Id__c: string; LastName: string; FirstName: string; Email: string }> {
   return Array.from({ length: count }, (_, offset) => {
     const number = start + offset;
     return { External_Id__c: `ext-${number}`, LastName: `Last${number}`, FirstName: `First${number}`, Email: `person${number}@example.com` };

@@ -1,0 +1,50 @@
+import type { SalesforceEmulator } from '@automl/sandbox/salesforce';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectorFor, contacts, startSalesforce } from './test-support/salesforce-test-setup.js';
+
+describe('Salesforce Bulk API 2.0 writes', () => {
+  let emulator: SalesforceEmulator;
+  beforeEach(async () => {
+    emulator = await startSalesforce();
+  });
+  afterEach(() => emulator.stop());
+
+  it('upserts through one ingest job, mapping failed results back to input rows by key', async () => {
+    emulator.seed('Contact', [{ External_Id__c: 'ext-3', LastName: 'Before', Title: 'Kept' }]);
+    const connector = connectorFor(emulator, { writeMode: 'bulk' });
+    const rows = contacts(25).map((row, index) => ({ ...row, Email: index === 7 ? 'not-an-email' : row.Email, Title: index === 3 ? null : 'New' }));
+    const result = await connector.write(rows, { table: 'Contact', keyColumn: 'External_Id__c' });
+    expect(result).toMatchObject({ received: 25, written: 24, created: 23, updated: 1 });
+    expect(result.failed).toEqual([expect.objectContaining({ index: 7, code: 'INVALID_EMAIL_ADDRESS' })]);
+    expect(emulator.requestsTo('bulk.ingest.create')).toHaveLength(1);
+    expect(emulator.count('Contact')).toBe(24);
+    // A null is sent as #N/A, Bulk's way to clear a field.
+    expect(emulator.org.findBy('Contact', 'External_Id__c', 'ext-3')[0]).toMatchObject({ LastName: 'Last3', Title: null });
+    await connector.close();
+  });
+
+  it('waits for the same job after a polling timeout instead of submitting the rows again', async () => {
+    const connector = connectorFor(emulator, { writeMode: 'bulk', bulkPollTimeoutSeconds: 0.2 });
+    emulator.bulk.hold = true;
+    const rows = contacts(10);
+    const first = await connector.write(rows, { table: 'Contact', keyColumn: 'External_Id__c' });
+    expect(first.written).toBe(0);
+    expect(new Set(first.failed.map((failure) => failure.code))).toEqual(new Set(['BULK_JOB_PENDING']));
+    expect(first.failed[0]!.reason).toMatch(/Bulk API job 750\w+ is still running/);
+    emulator.bulk.hold = false;
+    const second = await connector.write(rows, { table: 'Contact', keyColumn: 'External_Id__c' });
+    expect(second).toMatchObject({ written: 10, created: 10, failed: [] });
+    expect(emulator.requestsTo('bulk.ingest.create')).toHaveLength(1);
+    expect(emulator.requestsTo('bulk.ingest.upload')).toHaveLength(1);
+    expect(emulator.count('Contact')).toBe(10);
+    await connector.close();
+  });
+
+  it('refuses a Bulk upsert on a key that is not an External ID, before any job', async () => {
+    const connector = connectorFor(emulator, { writeMode: 'bulk' });
+    const error = await connector.write(contacts(2), { table: 'Contact', keyColumn: 'Email' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'UnsupportedOperationError' });
+    expect(emulator.requestsTo('bulk.ingest.create')).toHaveLength(0);
+    await connector.close();
+  });
+});
