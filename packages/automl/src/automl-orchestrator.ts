@@ -1,4 +1,5 @@
-import { AutoMLInputError, AutoMLNotFittedError } from './errors.js';
+import { AutoMLInputError, AutoMLModelError, AutoMLNotFittedError } from './errors.js';
+import { validateSavedModel } from './persistence/validate-saved-model.js';
 import { encodeLabels, sortedClasses } from './labels/class-labels.js';
 import { accuracy, argMax } from './metrics/accuracy.js';
 import { logLoss } from './metrics/log-loss.js';
@@ -11,6 +12,7 @@ import type { OneVsRestClassifierJSON } from './models/one-vs-rest-classifier.js
 import { OneVsRestClassifier } from './models/one-vs-rest-classifier.js';
 import type { FeatureSummary, PreprocessorOptions, TabularPreprocessorJSON } from './preprocess/tabular-preprocessor.js';
 import { TabularPreprocessor } from './preprocess/tabular-preprocessor.js';
+import { describeSchemaDrift, type SchemaDrift } from './preprocess/schema-drift.js';
 import { SeededRandom } from './random/seeded-random.js';
 import type { Label, Row } from './types.js';
 import { stratifiedKFold } from './validation/stratified-k-fold.js';
@@ -40,6 +42,11 @@ export interface LeaderboardEntry {
   logLoss: number;
   /** Mean wall time per fold to learn the preprocessing and fit the model. */
   fitTimeMs: number;
+  /**
+   * Set when the candidate failed (a numeric failure on this data): it is ranked last with NaN
+   * metrics and never chosen, and the other candidates are kept.
+   */
+  warning?: string;
 }
 
 export interface AutoMLOrchestratorJSON {
@@ -52,6 +59,15 @@ export interface AutoMLOrchestratorJSON {
   skippedCandidates: CandidateName[];
   preprocessor: TabularPreprocessorJSON;
   model: OneVsRestClassifierJSON;
+}
+
+export interface PredictOptions {
+  /**
+   * Receives the columns whose values no longer look like training's (schema drift: a numeric column
+   * arriving as unparseable text, a column missing). Without it, each drifting column is reported
+   * once per model with process.emitWarning (type 'AutoMLSchemaDriftWarning').
+   */
+  onSchemaDrift?: (drift: SchemaDrift[]) => void;
 }
 
 type ResolvedOptions = Required<Omit<AutoMLOptions, 'timeBudgetMs'>> & { timeBudgetMs: number | null };
@@ -115,65 +131,120 @@ export class AutoMLOrchestrator {
         skippedCandidates.push(candidate);
         continue;
       }
-      const foldScores = { rocAuc: 0, accuracy: 0, logLoss: 0, fitTimeMs: 0 };
-      for (const fold of folds) {
-        await yieldToEventLoop();
-        const fitStarted = performance.now();
-        const trainRows = fold.trainIndices.map((row) => X[row] as Row);
-        const preprocessor = TabularPreprocessor.fit(trainRows, this.options.preprocessing);
-        const model = OneVsRestClassifier.fit(
-          candidate,
-          preprocessor.transform(trainRows),
-          fold.trainIndices.map((row) => classIndices[row] as number),
+      try {
+        leaderboard.push(await this.crossValidate(candidate, X, classIndices, classes.length, folds, modelSeed, settings));
+      } catch (error) {
+        // One family failing on this data (e.g. a singular system) must not sink the search.
+        leaderboard.push({ model: candidate, rocAuc: Number.NaN, accuracy: Number.NaN, logLoss: Number.NaN, fitTimeMs: 0, warning: `failed and was left out: ${failureMessage(error)}` });
+      }
+    }
+    // Best first; ties keep the earlier (simpler) candidate because sort is stable. Failed ones last.
+    leaderboard.sort((left, right) => rankable(right.rocAuc) - rankable(left.rocAuc));
+    await yieldToEventLoop();
+    const finalFeatures = finalPreprocessor.transform(X);
+    let best: LeaderboardEntry | undefined;
+    let model: OneVsRestClassifier | undefined;
+    for (const entry of leaderboard) {
+      if (entry.warning) continue;
+      try {
+        model = OneVsRestClassifier.fit(
+          entry.model,
+          finalFeatures,
+          classIndices,
           classes.length,
-          modelSeed,
+          // Same seed the candidate had in CV, so the refit behaves like the evaluated configuration.
+          deriveCandidateSeed(this.options.seed, this.options.candidates.indexOf(entry.model)),
           settings,
         );
-        foldScores.fitTimeMs += performance.now() - fitStarted;
-        const probabilities = model.predictProba(preprocessor.transform(fold.testIndices.map((row) => X[row] as Row)));
-        const truth = fold.testIndices.map((row) => classIndices[row] as number);
-        foldScores.rocAuc += rocAucFromProbabilities(truth, probabilities);
-        foldScores.accuracy += accuracy(truth, probabilities);
-        foldScores.logLoss += logLoss(truth, probabilities);
+        best = entry;
+        break;
+      } catch (error) {
+        entry.warning = `failed when refitted on all rows and was left out: ${failureMessage(error)}`;
       }
-      leaderboard.push({
-        model: candidate,
-        rocAuc: foldScores.rocAuc / folds.length,
-        accuracy: foldScores.accuracy / folds.length,
-        logLoss: foldScores.logLoss / folds.length,
-        fitTimeMs: foldScores.fitTimeMs / folds.length,
-      });
     }
-    // Best first; ties keep the earlier (simpler) candidate because sort is stable.
-    leaderboard.sort((left, right) => rankable(right.rocAuc) - rankable(left.rocAuc));
-    const best = leaderboard[0] as LeaderboardEntry;
-    await yieldToEventLoop();
-    const bestSeed = this.options.candidates.indexOf(best.model);
-    const model = OneVsRestClassifier.fit(
-      best.model,
-      finalPreprocessor.transform(X),
-      classIndices,
-      classes.length,
-      // Same seed the candidate had in CV, so the refit behaves like the evaluated configuration.
-      deriveCandidateSeed(this.options.seed, bestSeed),
-      settings,
-    );
+    if (!best || !model) {
+      const reasons = leaderboard.map((entry) => `${entry.model}: ${entry.warning ?? 'skipped'}`).join('; ');
+      throw new AutoMLInputError(`Every candidate model failed on this data (${reasons}). Check for extreme or constant columns.`);
+    }
     this.state = { classes, bestModel: best.model, leaderboard, skippedCandidates, preprocessor: finalPreprocessor, model };
     return this;
   }
 
+  /** Mean held-out metrics of one candidate over the folds (preprocessing refitted per fold). */
+  private async crossValidate(
+    candidate: CandidateName,
+    X: readonly Row[],
+    classIndices: readonly number[],
+    classCount: number,
+    folds: ReturnType<typeof stratifiedKFold>,
+    modelSeed: number,
+    settings: CandidateSettings,
+  ): Promise<LeaderboardEntry> {
+    const foldScores = { rocAuc: 0, accuracy: 0, logLoss: 0, fitTimeMs: 0 };
+    for (const fold of folds) {
+      await yieldToEventLoop();
+      const fitStarted = performance.now();
+      const trainRows = fold.trainIndices.map((row) => X[row] as Row);
+      const preprocessor = TabularPreprocessor.fit(trainRows, this.options.preprocessing);
+      const model = OneVsRestClassifier.fit(
+        candidate,
+        preprocessor.transform(trainRows),
+        fold.trainIndices.map((row) => classIndices[row] as number),
+        classCount,
+        modelSeed,
+        settings,
+      );
+      foldScores.fitTimeMs += performance.now() - fitStarted;
+      const probabilities = model.predictProba(preprocessor.transform(fold.testIndices.map((row) => X[row] as Row)));
+      const truth = fold.testIndices.map((row) => classIndices[row] as number);
+      foldScores.rocAuc += rocAucFromProbabilities(truth, probabilities);
+      foldScores.accuracy += accuracy(truth, probabilities);
+      foldScores.logLoss += logLoss(truth, probabilities);
+    }
+    return {
+      model: candidate,
+      rocAuc: foldScores.rocAuc / folds.length,
+      accuracy: foldScores.accuracy / folds.length,
+      logLoss: foldScores.logLoss / folds.length,
+      fitTimeMs: foldScores.fitTimeMs / folds.length,
+    };
+  }
+
   /** Probabilities per row; column j is the probability of classes[j] (sorted like sklearn's classes_). */
-  predictProba(rows: readonly Row[]): number[][] {
+  predictProba(rows: readonly Row[], options: PredictOptions = {}): number[][] {
     const state = this.fitted();
     if (!Array.isArray(rows)) throw new AutoMLInputError('rows must be an array of objects.');
     if (rows.length === 0) return [];
-    return state.model.predictProba(state.preprocessor.transform(rows));
+    const features = state.preprocessor.transform(rows);
+    this.reportSchemaDrift(state.preprocessor.schemaDrift(rows), options);
+    return state.model.predictProba(features);
   }
 
   /** Most probable label per row (ties go to the earlier class). */
-  predict(rows: readonly Row[]): Label[] {
+  predict(rows: readonly Row[], options: PredictOptions = {}): Label[] {
     const classes = this.fitted().classes;
-    return this.predictProba(rows).map((probabilities) => classes[argMax(probabilities)] as Label);
+    return this.predictProba(rows, options).map((probabilities) => classes[argMax(probabilities)] as Label);
+  }
+
+  /** Columns whose values in `rows` no longer look like training's, without predicting. */
+  schemaDrift(rows: readonly Row[]): SchemaDrift[] {
+    return this.fitted().preprocessor.schemaDrift(rows);
+  }
+
+  private readonly warnedDrift = new Set<string>();
+
+  private reportSchemaDrift(drift: SchemaDrift[], options: PredictOptions): void {
+    if (drift.length === 0) return;
+    if (options.onSchemaDrift) {
+      options.onSchemaDrift(drift);
+      return;
+    }
+    for (const entry of drift) {
+      const key = `${entry.column}\u0000${entry.kind}`;
+      if (this.warnedDrift.has(key)) continue;
+      this.warnedDrift.add(key);
+      globalThis.process?.emitWarning(`AutoML schema drift: ${describeSchemaDrift(entry)}.`, { type: 'AutoMLSchemaDriftWarning', code: 'AUTOML_SCHEMA_DRIFT' });
+    }
   }
 
   get classes(): Label[] {
@@ -223,18 +294,41 @@ export class AutoMLOrchestrator {
     };
   }
 
-  /** Restores a model from toJSON() output or its JSON.stringify text. */
+  /**
+   * Restores a model from toJSON() output or its JSON.stringify text. The model is validated first
+   * (structure, indexes, acyclic trees, classes consistent with the model): anything toJSON could
+   * not have written fails with an AutoMLModelError naming the offending path.
+   */
   static fromJSON(json: AutoMLOrchestratorJSON | string): AutoMLOrchestrator {
-    const data = (typeof json === 'string' ? JSON.parse(json) : json) as AutoMLOrchestratorJSON;
-    if (data?.format !== 'automl-orchestrator' || data.version !== 1) {
-      throw new AutoMLInputError('Not a saved AutoMLOrchestrator (expected format "automl-orchestrator", version 1).');
+    let data: AutoMLOrchestratorJSON;
+    try {
+      data = (typeof json === 'string' ? JSON.parse(json) : json) as AutoMLOrchestratorJSON;
+    } catch (error) {
+      throw new AutoMLModelError(`Invalid saved model: not JSON (${(error as Error).message}).`);
     }
+    if (data?.format !== 'automl-orchestrator' || data.version !== 1) {
+      throw new AutoMLModelError('Not a saved AutoMLOrchestrator (expected format "automl-orchestrator", version 1).');
+    }
+    validateSavedModel(data);
+    if (data.options === null || typeof data.options !== 'object') throw new AutoMLModelError('Invalid saved model: $.options is not an object.');
     const { timeBudgetMs, ...rest } = data.options;
-    const orchestrator = new AutoMLOrchestrator(timeBudgetMs === null ? rest : { ...rest, timeBudgetMs });
+    let orchestrator: AutoMLOrchestrator;
+    try {
+      orchestrator = new AutoMLOrchestrator(timeBudgetMs === null ? rest : { ...rest, timeBudgetMs });
+    } catch (error) {
+      throw new AutoMLModelError(`Invalid saved model: $.options: ${(error as Error).message}`);
+    }
     orchestrator.state = {
       classes: [...data.classes],
       bestModel: data.bestModel,
-      leaderboard: data.leaderboard.map((entry) => ({ ...entry })),
+      leaderboard: data.leaderboard.map((entry) => ({
+        ...entry,
+        // JSON.stringify writes a failed candidate's NaN metrics as null.
+        rocAuc: entry.rocAuc ?? Number.NaN,
+        accuracy: entry.accuracy ?? Number.NaN,
+        logLoss: entry.logLoss ?? Number.NaN,
+        fitTimeMs: entry.fitTimeMs ?? Number.NaN,
+      })),
       skippedCandidates: [...(data.skippedCandidates ?? [])],
       preprocessor: TabularPreprocessor.fromJSON(data.preprocessor),
       model: OneVsRestClassifier.fromJSON(data.model),
@@ -280,6 +374,12 @@ function deriveCandidateSeed(seed: number, position: number): number {
   let candidateSeed = 0;
   for (let index = 0; index <= position; index += 1) candidateSeed = random.nextSeed();
   return candidateSeed;
+}
+
+/** Why a candidate failed; input errors (bad cells) are the user's to fix and are rethrown, not hidden. */
+function failureMessage(error: unknown): string {
+  if (error instanceof AutoMLInputError) throw error;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function rankable(value: number): number {

@@ -4,7 +4,16 @@
  * apart from programming errors without parsing messages.
  */
 export class AutoMLInputError extends Error {
-  override readonly name = 'AutoMLInputError';
+  override readonly name: string = 'AutoMLInputError';
+}
+
+/**
+ * Thrown by `AutoMLOrchestrator.fromJSON` for a saved model that is not one `toJSON` could have
+ * written (truncated, hand-edited, tampered): the message names the first offending path. A
+ * subclass of AutoMLInputError, so existing handlers still catch it.
+ */
+export class AutoMLModelError extends AutoMLInputError {
+  override readonly name: string = 'AutoMLModelError';
 }
 
 /** Thrown when predict/predictProba/toJSON is called before fit() has finished. */

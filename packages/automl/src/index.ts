@@ -1,6 +1,7 @@
 export { AutoMLOrchestrator } from './automl-orchestrator.js';
-export type { AutoMLOptions, AutoMLOrchestratorJSON, LeaderboardEntry } from './automl-orchestrator.js';
-export { AutoMLInputError, AutoMLNotFittedError } from './errors.js';
+export type { AutoMLOptions, AutoMLOrchestratorJSON, LeaderboardEntry, PredictOptions } from './automl-orchestrator.js';
+export type { SchemaDrift } from './preprocess/schema-drift.js';
+export { AutoMLInputError, AutoMLModelError, AutoMLNotFittedError } from './errors.js';
 export type { FeatureMatrix, Label, Row } from './types.js';
 
 export { generateChurnCustomers } from './datasets/synthetic-churn.js';

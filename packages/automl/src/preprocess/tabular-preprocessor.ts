@@ -8,6 +8,7 @@ import type { NumericEncoding } from './numeric-column-encoder.js';
 import { fitNumericEncoding, numericFeatureNames, numericWidth, writeNumeric } from './numeric-column-encoder.js';
 import type { OneHotEncoding, OneHotOptions } from './one-hot-encoder.js';
 import { fitOneHotEncoding, oneHotFeatureNames, oneHotWidth, writeOneHot } from './one-hot-encoder.js';
+import { detectSchemaDrift, type SchemaDrift } from './schema-drift.js';
 
 export interface PreprocessorOptions extends InferColumnTypesOptions, OneHotOptions {}
 
@@ -90,6 +91,11 @@ export class TabularPreprocessor {
       }
       return features;
     });
+  }
+
+  /** Columns whose values in `rows` no longer look like training's (see schema-drift.ts). */
+  schemaDrift(rows: readonly Row[]): SchemaDrift[] {
+    return detectSchemaDrift(this.encodings, rows);
   }
 
   summary(): FeatureSummary {
