@@ -24,7 +24,7 @@ export interface MongoDbClientSettings {
 }
 
 const DEFAULT_PORT = 27017;
-const DEFAULT_SERVER_SELECTION_SECONDS = 10;
+const DEFAULT_SERVER_SELECTION_SECONDS = 5;
 const URI = /^(mongodb(?:\+srv)?):\/\/(?:([^:@/]*)(?::[^@/]*)?@)?([^/?]*)(?:\/([^?]*))?/;
 
 /**
@@ -32,7 +32,7 @@ const URI = /^(mongodb(?:\+srv)?):\/\/(?:([^:@/]*)(?::[^@/]*)?@)?([^/?]*)(?:\/([
  * MONGODB_URI) or host/port/username/password. With separate keys the password goes to the
  * driver as `auth`, never into a URI string. The driver's own retries are off (`retryWrites`,
  * `retryReads`): core's policy is the one place that retries, and every write here is safe to
- * repeat without them. Server selection waits 10 s by default instead of the driver's 30 s.
+ * repeat without them. Server selection waits 5 s by default (connectTimeoutSeconds) instead of the driver's 30 s.
  */
 export function mongoDbClientSettings(config: MongoDbAddress): MongoDbClientSettings {
   const serverSelectionTimeoutMS = (config.connectTimeoutSeconds ?? DEFAULT_SERVER_SELECTION_SECONDS) * 1000;
