@@ -38,7 +38,7 @@ const unzipped = files.map(unzip).filter((parts) => parts.length > 0);
 /** A mutated workbook: its bytes, or its XML parts edited and zipped again. */
 function makeCase(rng: Random): { kind: string; file: Buffer } {
   if (rng() < 0.25) {
-    let file = pick(rng, files);
+    let file: Buffer = pick(rng, files);
     for (let edits = between(rng, 1, 3); edits > 0; edits -= 1) file = mutateBytes(rng, file);
     return { kind: 'bytes', file };
   }
