@@ -12,7 +12,8 @@ export function packageTestConfig(name: string) {
       alias: [
         { find: /^@automl\/([a-z-]+)\/testing$/, replacement: `${root}packages/$1/src/testing/index.ts` },
         { find: /^@automl\/sandbox\/([a-z-]+)$/, replacement: `${root}packages/sandbox/src/$1/index.ts` },
-        { find: /^@automl\/((?:connector-[a-z]+|sandbox|automl))$/, replacement: `${root}packages/$1/src/index.ts` },
+        { find: /^@automl\/dashboard$/, replacement: `${root}apps/dashboard/src/index.ts` },
+        { find: /^@automl\/((?:connector-[a-z]+|sandbox|automl|connections|cli))$/, replacement: `${root}packages/$1/src/index.ts` },
       ],
     },
     test: {
