@@ -17,13 +17,26 @@ import { JWT } from 'google-auth-library';
 import { resolveServiceAccount, type ServiceAccountKey } from './bigquery-credentials.js';
 import { bigQueryErrorClassifier } from './bigquery-errors.js';
 import { beginLoadWrite } from './bigquery-load-writer.js';
-import { resolveTableName } from './bigquery-table-name.js';
+import { createReadClient, type ReadClient, readWithStorage } from './bigquery-storage-reader.js';
+import { resolveTableName, type TableName } from './bigquery-table-name.js';
 import { type BigQueryField, columnTypeOf, convertRow } from './convert-bigquery-row.js';
 
 /** The scope of the self-signed JWT: BigQuery read and write. */
 export const BIGQUERY_SCOPE = 'https://www.googleapis.com/auth/bigquery';
 /** Rows per REST page when the caller gives no pageSize (tabledata.list allows up to 100,000). */
 export const DEFAULT_PAGE_SIZE = 10_000;
+/** Below this many rows a table or result is read through REST pages: a read session costs more than it saves. */
+export const DEFAULT_STORAGE_READ_MIN_ROWS = 10_000;
+export const DEFAULT_MAX_STREAMS = 4;
+
+/** What `readTable()` takes beyond the table: the Storage Read API's projection, filter and parallelism. */
+export interface StorageReadRequest {
+  columns?: string[];
+  /** A GoogleSQL predicate applied by the service (`country = 'FR' AND amount > 0`). */
+  rowRestriction?: string;
+  maxStreams?: number;
+  signal?: AbortSignal;
+}
 
 export interface BigQueryConnectorOptions extends ConnectorOptions {
   /** Rows per load job (one write batch). Default 50,000. */
@@ -31,6 +44,9 @@ export interface BigQueryConnectorOptions extends ConnectorOptions {
   /** Bytes of NDJSON per load job; a write is split above it, each part its own job. Default 16 MB. */
   maxLoadBytes?: number;
 }
+
+/** Carries readTable()'s Storage options through core's read() (which copies the request, symbols included). */
+const storageRequest = Symbol('bigquery.storageRequest');
 
 type QueryResultsResponse = { jobComplete?: boolean; pageToken?: string; schema?: { fields?: BigQueryField[] }; rows?: Array<{ f?: Array<{ v?: unknown }> }>; totalBytesProcessed?: string };
 
@@ -43,6 +59,8 @@ type QueryResultsResponse = { jobComplete?: boolean; pageToken?: string; schema?
  */
 export class BigQueryConnector extends BaseConnector<'bigquery'> {
   #bigquery: BigQuery | undefined;
+  #storage: ReadClient | undefined;
+  #auth: JWT | undefined;
   #key: ServiceAccountKey | undefined;
   #projectId = '';
   readonly #classify = bigQueryErrorClassifier(() => ({ clientEmail: this.#key?.clientEmail, projectId: this.#projectId || this.config.projectId, datasetId: this.config.datasetId }));
@@ -76,6 +94,7 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
     // constructor ignores this flag, so it is set on the instance.
     auth.useJWTAccessWithScope = true;
     this.#key = key;
+    this.#auth = auth;
     this.#projectId = projectId;
     this.#bigquery = new BigQuery({
       projectId,
@@ -89,6 +108,10 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
 
   protected async closeConnection(): Promise<void> {
     this.#bigquery = undefined;
+    const storage = this.#storage;
+    this.#storage = undefined;
+    this.#auth = undefined;
+    await storage?.close().catch(() => undefined);
   }
 
   protected async probe(): Promise<Pick<ConnectionTestResult, 'identity' | 'details'>> {
@@ -152,6 +175,11 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
     const [metadata] = await context.call('read', () => table.getMetadata(), { idempotent: true });
     const all = ((metadata as { schema?: { fields?: BigQueryField[] } }).schema?.fields ?? []) as BigQueryField[];
     const fields = request.columns ? all.filter((field) => request.columns!.includes(field.name)) : all;
+    const forced = (request as { [storageRequest]?: StorageReadRequest })[storageRequest];
+    if (forced || this.#storageFor(Number((metadata as { numRows?: string }).numRows ?? 0))) {
+      yield* this.#readStorage(name, all, { ...forced, columns: request.columns }, context);
+      return;
+    }
     let pageToken: string | undefined;
     do {
       const [rows, next] = await context.call(
@@ -197,8 +225,27 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
   }
 
   async *#queryPages(job: Job, pageSize: number, context: ConnectorContext): AsyncGenerator<Row[]> {
+    // Wait for the job with empty pages first: a large result is then read through the Storage
+    // Read API from the job's destination table, a small one through getQueryResults pages.
+    let totalRows = 0;
+    for (;;) {
+      const [, , response] = await context.call('read', () => job.getQueryResults({ autoPaginate: false, maxResults: 0, skipParsing: true } as never), { idempotent: true });
+      const results = response as QueryResultsResponse & { totalRows?: string };
+      if (results.jobComplete === false) continue;
+      totalRows = Number(results.totalRows ?? 0);
+      context.recordBytes('read', Number(results.totalBytesProcessed ?? 0));
+      if (this.#storageFor(totalRows)) {
+        const [metadata] = await context.call('read', () => job.getMetadata(), { idempotent: true });
+        const destination = (metadata as { configuration?: { query?: { destinationTable?: TableName } } }).configuration?.query?.destinationTable;
+        if (destination) {
+          yield* this.#readStorage(destination, results.schema?.fields ?? [], {}, context);
+          return;
+        }
+      }
+      break;
+    }
     let pageToken: string | undefined;
-    let counted = false;
+    let counted = true;
     for (;;) {
       const [rows, , response] = await context.call('read', () => job.getQueryResults({ autoPaginate: false, maxResults: pageSize, pageToken, skipParsing: true } as never), { idempotent: true });
       const results = response as QueryResultsResponse;
@@ -213,6 +260,38 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
       pageToken = results.pageToken;
       if (!pageToken) return;
     }
+  }
+
+  /**
+   * Reads a table through the Storage Read API whatever its size, with a row filter and the
+   * columns pushed down to the service, `maxStreams` streams in parallel.
+   */
+  readTable(table: string, request: StorageReadRequest = {}): AsyncIterable<Row[]> {
+    return this.read({ table, columns: request.columns, signal: request.signal, [storageRequest]: request } as ReadRequest);
+  }
+
+  #storageFor(rows: number): boolean {
+    if (this.config.storageRead === false) return false;
+    // A custom REST endpoint (proxy, sandbox) says nothing of where the Storage API is.
+    if (this.config.baseUrl && !this.config.storageApiEndpoint) return false;
+    return rows >= (this.config.storageReadMinRows ?? DEFAULT_STORAGE_READ_MIN_ROWS);
+  }
+
+  async *#readStorage(table: TableName, fields: BigQueryField[], request: StorageReadRequest, context: ConnectorContext): AsyncGenerator<Row[]> {
+    this.#storage ??= createReadClient(this.config.storageApiEndpoint, this.#auth!);
+    yield* readWithStorage(
+      this.#storage,
+      {
+        table,
+        fields,
+        selectedFields: request.columns,
+        rowRestriction: request.rowRestriction,
+        maxStreams: request.maxStreams ?? this.config.maxStreams ?? DEFAULT_MAX_STREAMS,
+        billingProject: this.#projectId,
+        classify: (error) => this.classifyError(error, 'read'),
+      },
+      context,
+    );
   }
 
   protected override async beginWrite(request: ResolvedWriteRequest, context: ConnectorContext): Promise<WriteSession<string>> {

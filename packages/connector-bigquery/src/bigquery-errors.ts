@@ -32,6 +32,16 @@ export function reasonOf(error: unknown): string | undefined {
   return Array.isArray(errors) ? errors.find((entry) => entry?.reason)?.reason : undefined;
 }
 
+/** gRPC status codes (Storage Read API) as the HTTP statuses the classifier's ladder speaks. */
+const grpcToHttp: Record<number, number> = { 1: 499, 3: 400, 4: 504, 5: 404, 7: 403, 8: 429, 10: 409, 13: 500, 14: 503, 16: 401 };
+
+function grpcStatus(error: unknown): { status: number; message: string; code: string } | undefined {
+  const candidate = error as { code?: unknown; details?: unknown; metadata?: unknown } | undefined;
+  if (typeof candidate?.code !== 'number' || candidate.code >= 100 || typeof candidate.details !== 'string') return undefined;
+  const status = grpcToHttp[candidate.code] ?? 500;
+  return { status, message: `BigQuery Storage: ${candidate.details} (gRPC ${candidate.code})`, code: `grpc${candidate.code}` };
+}
+
 export interface ErrorContext {
   clientEmail?: string;
   projectId?: string;
@@ -50,6 +60,8 @@ export function bigQueryErrorClassifier(context: () => ErrorContext): (error: un
     inspect: (error) => {
       if (error instanceof JobStillRunningError) return { status: 503, message: error.message, code: 'jobRunning' };
       const api = error as ApiErrorLike | undefined;
+      const grpc = grpcStatus(error);
+      if (grpc) return grpc;
       const status = typeof api?.code === 'number' ? api.code : undefined;
       if (status === undefined || status < 100) return undefined;
       const reason = reasonOf(error);

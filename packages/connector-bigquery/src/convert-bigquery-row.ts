@@ -92,7 +92,7 @@ function convertCell(field: BigQueryField, value: unknown): Value {
 }
 
 /** A number when the text round-trips through a double, the text itself otherwise (no silent rounding). */
-function exactNumber(text: string): number | string {
+export function exactNumber(text: string): number | string {
   const number = Number(text);
   if (!Number.isFinite(number)) return text;
   return String(number) === text.replace(/^\+/, '').replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '') ? number : text;
@@ -103,6 +103,16 @@ function timestampOf(text: string): Date {
   if (/^-?\d+$/.test(text)) return new Date(Number(BigInt(text) / 1000n));
   if (/^-?[\d.]+(E\d+)?$/i.test(text)) return new Date(Math.round(Number(text) * 1000));
   return new Date(text);
+}
+
+/** HH:MM:SS[.ffffff] of microseconds since midnight, as BigQuery writes TIME. */
+export function formatTimeOfDay(micros: bigint): string {
+  const total = Number(micros);
+  const seconds = Math.floor(total / 1e6);
+  const fraction = total % 1e6;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const clock = `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
+  return fraction === 0 ? clock : `${clock}.${String(fraction).padStart(6, '0')}`;
 }
 
 function toJson(value: Value | undefined): JsonValue {

@@ -14,6 +14,14 @@ export const bigQuerySystem = defineSystem({
     location: z.string().min(1).optional(),
     /** Refuse a query that would bill more than this many bytes. */
     maximumBytesBilled: z.number().int().positive().optional(),
+    /** Read large tables and results through the Storage Read API (Arrow over gRPC). Default true. */
+    storageRead: z.boolean().optional(),
+    /** Tables and query results with fewer rows are read through the REST API instead. Default 10,000. */
+    storageReadMinRows: z.number().int().min(0).optional(),
+    /** Storage Read streams read in parallel. Default 4. */
+    maxStreams: z.number().int().min(1).max(100).optional(),
+    /** Storage Read API endpoint: `host:port`, or `http://host:port` for a plaintext channel (the local sandbox). Default bigquerystorage.googleapis.com:443. */
+    storageApiEndpoint: z.string().min(1).optional(),
     ...googleConfigFields,
   },
   rate: { requestsPerMinute: 60, windowSeconds: 60, source: 'the specification: 60 requests per minute per connector' },

@@ -195,7 +195,8 @@ export class BigQueryStorageServer {
     let sent = 0;
     const fail = (code: number, message: string) => {
       this.requests.push({ method: 'ReadRows', target: streamName, code, rows: sent });
-      call.destroy(Object.assign(new Error(message), { code, details: message }));
+      // grpc-js sends the status of an 'error' event; destroy() would end the stream without one.
+      call.emit('error', Object.assign(new Error(message), { code, details: message }));
     };
     const fault = this.#fault('storage.readRows');
     if (fault) return fail(fault.code, fault.message);
