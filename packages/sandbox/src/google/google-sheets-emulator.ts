@@ -278,6 +278,19 @@ export function createGoogleSheetsEmulator(options: GoogleSheetsEmulatorOptions 
     developerMetadata(spreadsheetId: string): DeveloperMetadata[] {
       return structuredClone(spreadsheetOf(spreadsheetId).developerMetadata ?? []);
     },
+    /**
+     * Empties the emulator for the next test: spreadsheets, issued access tokens, disabled APIs,
+     * faults, the request log and the quota window. Service accounts and their keys stay.
+     */
+    reset(): void {
+      spreadsheets.clear();
+      accessTokens.clear();
+      disabledProjects.clear();
+      server.faults.clear();
+      server.clearLog();
+      server.rateWindow?.reset();
+      server.saveState();
+    },
     spreadsheetIds(): string[] {
       return [...spreadsheets.keys()];
     },

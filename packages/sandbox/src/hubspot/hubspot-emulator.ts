@@ -29,7 +29,7 @@ export interface HubSpotEmulatorOptions {
   maxUrlLength?: number;
 }
 
-export type HubSpotEmulator = EmulatorServer & { portal: HubSpotPortal; token: string };
+export type HubSpotEmulator = EmulatorServer & { portal: HubSpotPortal; token: string; reset(): void };
 
 /**
  * A local HubSpot portal speaking CRM v3 over HTTP: objects (list, read, batch read/create/update/
@@ -101,5 +101,17 @@ export function createHubSpotEmulator(options: HubSpotEmulatorOptions = {}): Hub
     state: { export: () => portal.export(), import: (data) => portal.import(data) },
     verbose: options.verbose,
   });
-  return Object.assign(server, { portal, token: tokens[0]?.token ?? hubSpotSandboxToken });
+  return Object.assign(server, {
+    portal,
+    token: tokens[0]?.token ?? hubSpotSandboxToken,
+    /** Empties the portal (records, custom objects, properties back to the defaults), faults, the request log and the quota windows. */
+    reset(): void {
+      portal.clear();
+      server.faults.clear();
+      server.clearLog();
+      server.rateWindow?.reset();
+      dailyUsed = 0;
+      server.saveState();
+    },
+  });
 }
