@@ -139,6 +139,34 @@ describe('the row scanner is linear and bounds a row', () => {
     expect(() => closed.push(`${sheetStart}<row r="3">${'<c><v>1</v></c>'.repeat(100)}</row>`)).toThrow(/row 3 is larger than 1000 bytes/);
   });
 
+  it('pauses after a row when the sink asks (a page is ready), and resumes with the rest of the chunk', () => {
+    const seen: number[] = [];
+    const scanner = new SheetRowScanner(context(), (row) => {
+      seen.push(row);
+      return row % 2 === 0 ? 'pause' : true;
+    });
+    scanner.push(`${sheetStart}${'<row><c><v>1</v></c></row>'.repeat(5)}</sheetData>`);
+    expect(seen).toEqual([1, 2]);
+    expect(scanner.paused).toBe(true);
+    scanner.resume();
+    expect(seen).toEqual([1, 2, 3, 4]);
+    scanner.resume();
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    expect(scanner.done).toBe(true);
+  });
+
+  it('a chunk of tiny rows that each reach XFD is paged, not built at once', async () => {
+    const rows = '<row><c r="XFD1"><v>1</v></c></row>'.repeat(3000);
+    await using connector = upload(`${header}${rows}`);
+    let pages = 0;
+    for await (const page of connector.read()) {
+      expect(page.length).toBeLessThanOrEqual(100); // 20,000 cells / 16,384 columns: the 100-row floor
+      pages += 1;
+      if (pages === 3) break;
+    }
+    expect(pages).toBe(3);
+  });
+
   it('junk between rows is not kept', () => {
     const scanner = new SheetRowScanner(context({ maxRowChars: 100 }), () => true);
     scanner.push(sheetStart);

@@ -235,7 +235,9 @@ export async function* readSheetPages(
         if (!more) return false;
       }
       seenData = true;
-      return emit(values, width);
+      if (!emit(values, width)) return false;
+      // A page is ready: let the consumer take it before more rows are built.
+      return pending.count >= pageSize ? 'pause' : true;
     },
   );
   if (headerRow === false) applyPositionSelection(scanner, selector);
@@ -243,10 +245,14 @@ export async function* readSheetPages(
   for await (const chunk of entryTextChunks(source, sheet.entry, excelLimits.maxSheetBytes, onBytes)) {
     signal?.throwIfAborted();
     scanner.push(chunk);
-    while (pending.count >= pageSize) {
-      report.rowCount += pageSize;
-      yield pending.take(pageSize, blankRow);
-      signal?.throwIfAborted();
+    for (;;) {
+      while (pending.count >= pageSize) {
+        report.rowCount += pageSize;
+        yield pending.take(pageSize, blankRow);
+        signal?.throwIfAborted();
+      }
+      if (!scanner.paused) break;
+      scanner.resume();
     }
     if (scanner.done) break;
   }

@@ -19,9 +19,11 @@ export interface ScanContext {
 /**
  * Receives each row: its 1-based sheet row number and its values by 0-based column (undefined where
  * the sheet stores nothing), valid only during the call, and whether the row is blank in every
- * column (selected or not, so choosing columns never changes which rows exist). Return false to stop.
+ * column (selected or not, so choosing columns never changes which rows exist). Return false to stop,
+ * 'pause' to stop after this row until `resume()` (the consumer takes a page first: a 64 KB chunk
+ * of tiny rows that each reach column XFD would otherwise become thousands of 16,384-key rows).
  */
-export type RowSink = (rowNumber: number, values: ReadonlyArray<Value | undefined>, width: number, blank: boolean) => boolean | undefined;
+export type RowSink = (rowNumber: number, values: ReadonlyArray<Value | undefined>, width: number, blank: boolean) => boolean | 'pause' | undefined;
 
 const isTagBoundary = (code: number) => code === 62 /* > */ || code === 32 || code === 47 /* / */ || code === 9 || code === 10 || code === 13;
 const isSpace = (code: number) => code === 32 || code === 9 || code === 10 || code === 13;
@@ -44,6 +46,8 @@ export class SheetRowScanner {
   /** Whether columns beyond `wanted` are converted. */
   wantBeyond = true;
   done = false;
+  /** Set when the sink asked for a pause: call `resume()` before pushing more. */
+  paused = false;
 
   readonly #context: ScanContext;
   readonly #sink: RowSink;
@@ -73,6 +77,10 @@ export class SheetRowScanner {
   /** Feeds the next piece of sheet XML; complete rows are passed to the sink. */
   push(chunk: string): void {
     if (this.done || chunk.length === 0) return;
+    if (this.paused) {
+      this.#buffer = [this.#buffer, chunk].join('');
+      return;
+    }
     if (this.#waitFor !== undefined) {
       // Search the new text only (with the few characters before it that may start the marker).
       const marker = this.#waitFor;
@@ -94,6 +102,16 @@ export class SheetRowScanner {
       this.#buffer = this.#buffer.length === 0 ? chunk : [this.#buffer, chunk].join('');
     }
     if (!this.#inSheetData && !this.#findSheetData()) return;
+    this.#scanBuffer();
+  }
+
+  /** Goes on after a pause, with the text already pushed. */
+  resume(): void {
+    this.paused = false;
+    if (!this.done && this.#inSheetData) this.#scanBuffer();
+  }
+
+  #scanBuffer(): void {
     const consumed = this.#scanRows();
     const rest = consumed >= this.#buffer.length ? '' : this.#buffer.slice(consumed);
     this.#buffer = '';
@@ -180,7 +198,9 @@ export class SheetRowScanner {
       if (buffer.charCodeAt(tagEnd - 1) === 47) {
         // <row r="5"/>: a row with formatting only
         position = tagEnd + 1;
-        if (this.#sink(rowNumber, this.#values, 0, true) === false) return this.#stop();
+        const next = this.#sink(rowNumber, this.#values, 0, true);
+        if (next === false) return this.#stop();
+        if (next === 'pause') return this.#pause(position);
         continue;
       }
       const close = buffer.indexOf(rowClose, tagEnd);
@@ -197,6 +217,7 @@ export class SheetRowScanner {
       const values = this.#values;
       for (let column = 0; column < width; column += 1) values[column] = undefined;
       if (keepGoing === false) return this.#stop();
+      if (keepGoing === 'pause') return this.#pause(position);
     }
     if (end !== -1) {
       this.done = true;
@@ -209,6 +230,11 @@ export class SheetRowScanner {
   #wait(start: number, marker: string): number {
     this.#waitFor = marker;
     return start;
+  }
+
+  #pause(position: number): number {
+    this.paused = true;
+    return position;
   }
 
   #stop(): number {
@@ -356,7 +382,7 @@ export class SheetRowScanner {
           }
           valueStart = gt + 1;
           valueEnd = buffer.indexOf('<', valueStart); // value text never holds a raw "<", but may be a CDATA section
-          if (valueEnd !== -1 && valueEnd < to && buffer.startsWith('<![CDATA[', valueEnd) && valueEnd === valueStart) {
+          if (valueEnd === valueStart && buffer.startsWith('<![CDATA[', valueEnd)) {
             valueStart += 9;
             valueEnd = buffer.indexOf(']]>', valueStart);
             if (valueEnd === -1 || valueEnd >= to) this.#malformed(rowNumber, column, 'a CDATA section does not end');
