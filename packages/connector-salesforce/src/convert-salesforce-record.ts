@@ -3,8 +3,28 @@ import type { SalesforceFieldInfo, SalesforceObjectInfo } from './salesforce-des
 
 const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 
+const digit = (text: string, at: number) => text.charCodeAt(at) - 48;
+const two = (text: string, at: number) => digit(text, at) * 10 + digit(text, at + 1);
+
+/**
+ * Salesforce's datetime form, `2024-01-31T10:00:00.000+0000`, read from its character codes: a
+ * string Date parse (after rewriting the offset as +00:00) costs several times more, and a read of
+ * 50,000 contacts has 150,000 of them.
+ */
+function salesforceInstant(text: string): number | undefined {
+  if (text.length !== 28 || text[10] !== 'T' || text[19] !== '.' || (text[23] !== '+' && text[23] !== '-')) return undefined;
+  const utc = Date.UTC(two(text, 0) * 100 + two(text, 2), two(text, 5) - 1, two(text, 8), two(text, 11), two(text, 14), two(text, 17), digit(text, 20) * 100 + two(text, 21));
+  const offsetMinutes = two(text, 24) * 60 + two(text, 26);
+  const instant = utc - (text[23] === '-' ? -1 : 1) * offsetMinutes * 60_000;
+  return Number.isNaN(instant) ? undefined : instant;
+}
+
 /** A date field's value as a Date at UTC midnight; a datetime (`...+0000`) as its instant. */
 function toDate(text: string, dateOnly: boolean): Date | string {
+  if (!dateOnly) {
+    const instant = salesforceInstant(text);
+    if (instant !== undefined) return new Date(instant);
+  }
   const parsed = new Date(dateOnly && dayPattern.test(text) ? `${text}T00:00:00.000Z` : text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
   return Number.isNaN(parsed.getTime()) ? text : parsed;
 }
@@ -40,9 +60,20 @@ export function fromCsvValue(field: SalesforceFieldInfo | undefined, text: strin
 
 /** A REST record without its `attributes`, typed, with the fields named as selected. */
 export function fromRestRecord(record: Record<string, unknown>, fields: string[], object: SalesforceObjectInfo): Row {
-  const row: Row = {};
-  for (const name of fields) row[name] = fromRestValue(object.byName.get(name.toLowerCase()), record[name]);
-  return row;
+  return restRowReader(fields, object)(record);
+}
+
+/** The converter of one query's records: the fields' describes looked up once, not per record. */
+export function restRowReader(fields: string[], object: SalesforceObjectInfo): (record: Record<string, unknown>) => Row {
+  const infos = fields.map((name) => object.byName.get(name.toLowerCase()));
+  return (record) => {
+    const row: Row = {};
+    for (let position = 0; position < fields.length; position += 1) {
+      const name = fields[position]!;
+      row[name] = fromRestValue(infos[position], record[name]);
+    }
+    return row;
+  };
 }
 
 /**

@@ -40,6 +40,14 @@ describe('Salesforce Bulk API 2.0 writes', () => {
     await connector.close();
   });
 
+  it('appends in Collections creates of 200 even when the batches are Bulk-sized', async () => {
+    const connector = connectorFor(emulator, { writeMode: 'bulk' });
+    const result = await connector.write(contacts(450), { table: 'Contact', mode: 'append' });
+    expect(result).toMatchObject({ written: 450, created: 450, failed: [] });
+    expect(emulator.requestsTo('collections.create').map((request) => (request.body as { records: unknown[] }).records.length)).toEqual([200, 200, 50]);
+    await connector.close();
+  });
+
   it('refuses a Bulk upsert on a key that is not an External ID, before any job', async () => {
     const connector = connectorFor(emulator, { writeMode: 'bulk' });
     const error = await connector.write(contacts(2), { table: 'Contact', keyColumn: 'Email' }).catch((caught: unknown) => caught);

@@ -62,8 +62,30 @@ export async function updateCollection(remote: SalesforceRemote, object: string,
   return outcomeOf(entries, response.body, 'update');
 }
 
-/** Creates (`POST /composite/sobjects`): never retried, since a replayed create would duplicate. */
+/** Records per sObject Collections request. */
+export const collectionsLimit = 200;
+
+/**
+ * Creates (`POST /composite/sobjects`), 200 records per call (a Bulk-sized batch of appends is sent
+ * in several): never retried, since a replayed create would duplicate.
+ */
 export async function createCollection(remote: SalesforceRemote, object: string, entries: ReadonlyArray<SalesforceWriteEntry>): Promise<BatchOutcome> {
-  const response = await remote.send<CollectionResult[]>('write', { method: 'POST', path: '/composite/sobjects', body: { allOrNone: false, records: records(object, entries) } }, { idempotent: false });
-  return outcomeOf(entries, response.body, 'create');
+  const outcome: Required<BatchOutcome> = { failed: [], created: 0, updated: 0 };
+  for (let start = 0; start < entries.length; start += collectionsLimit) {
+    const chunk = entries.slice(start, start + collectionsLimit);
+    let response: { body: CollectionResult[] };
+    try {
+      response = await remote.send<CollectionResult[]>('write', { method: 'POST', path: '/composite/sobjects', body: { allOrNone: false, records: records(object, chunk) } }, { idempotent: false });
+    } catch (error) {
+      // The first chunk failing fails the batch as usual; after it, the chunks already created stay counted.
+      if (start === 0) throw error;
+      const typed = error as { message?: string; code?: string; kind?: string };
+      for (const entry of entries.slice(start)) outcome.failed.push({ index: entry.index, reason: typed.message ?? String(error), code: typed.code ?? typed.kind ?? 'error' });
+      return outcome;
+    }
+    const part = outcomeOf(chunk, response.body, 'create');
+    outcome.failed.push(...(part.failed ?? []));
+    outcome.created += part.created ?? 0;
+  }
+  return outcome;
 }

@@ -1,5 +1,5 @@
 import type { Row } from '@automl/connector-core';
-import { fromRestRecord } from './convert-salesforce-record.js';
+import { restRowReader } from './convert-salesforce-record.js';
 import type { SalesforceObjectInfo } from './salesforce-describe.js';
 import type { SalesforceRemote } from './salesforce-remote.js';
 import { type SelectParts, selectSoql, splitSelects } from './salesforce-soql.js';
@@ -40,9 +40,10 @@ export async function countRecords(remote: SalesforceRemote, parts: SelectParts)
  */
 export async function* readRestPages(remote: SalesforceRemote, object: SalesforceObjectInfo, fields: string[], parts: SelectParts): AsyncGenerator<Row[]> {
   const groups = splitSelects(fields, parts, remote.apiVersion, remote.maxUrlLength);
+  const toRow = restRowReader(fields, object);
   if (groups.length === 1) {
     for await (const batch of queryBatches(remote, selectSoql(fields, parts))) {
-      if (batch.records.length > 0) yield batch.records.map((record) => fromRestRecord(record, fields, object));
+      if (batch.records.length > 0) yield batch.records.map(toRow);
     }
     return;
   }
@@ -70,7 +71,7 @@ export async function* readRestPages(remote: SalesforceRemote, object: Salesforc
         skipped += 1;
         continue;
       }
-      rows.push(fromRestRecord(Object.assign({}, record, ...pieces), fields, object));
+      rows.push(toRow(Object.assign({}, record, ...pieces)));
     }
     if (skipped > 0) remote.warn('RECORD_CHANGED_DURING_READ', `${skipped} ${object.name} record(s) missing from a later part of a split query (deleted while reading) were skipped`);
     if (rows.length > 0) yield rows;
