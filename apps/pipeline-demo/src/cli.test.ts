@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,26 @@ describe('the built CLI (node dist/cli.js)', () => {
     const report = JSON.parse(readFileSync(reportPath, 'utf8'));
     expect(report).toMatchObject({ ok: true, mode: 'offline', sources: { excel: { rows: 400 }, googlesheets: { rows: 300 } }, crm: { created: 300, updated: 0, failed: 0 } });
     expect(result.stdout).toContain('[6/6] Upserting 300 contacts into HubSpot by email ... created 300, updated 0, failed 0');
+  });
+
+  it('Ctrl+C (SIGINT) during training: exits 130 after writing the report, marked interrupted', async () => {
+    const stateDirectory = join(workspace.path, 'interrupted');
+    const child = spawn(process.execPath, [cliPath, '--fresh', '--data', smallData, '--state-dir', stateDirectory], { cwd: workspace.path, env: offlineEnvironment() });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      const before = stdout;
+      stdout += chunk;
+      if (!before.includes('Training AutoML') && stdout.includes('Training AutoML')) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+
+    expect(code).toBe(130);
+    const lastLine = stdout.trimEnd().split('\n').at(-1)!;
+    expect(lastLine).toMatch(/^report: /);
+    const report = JSON.parse(readFileSync(lastLine.slice('report: '.length), 'utf8'));
+    expect(report).toMatchObject({ ok: false, interrupted: { signal: 'SIGINT', stage: 'train' }, sources: { excel: { rows: 400 } } });
+    expect(report.crm).toBeUndefined();
+    expect(stdout).toContain('SIGINT: stopping');
   });
 
   it('prints the usage for --help, and exits 2 on an unknown option', () => {

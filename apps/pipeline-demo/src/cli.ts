@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseCliArguments, usage } from './cli-arguments.js';
+import { PipelineInterrupted } from './pipeline-interrupted.js';
 import { runDemo } from './run-demo.js';
 
 let parsed: ReturnType<typeof parseCliArguments>;
@@ -18,8 +19,20 @@ if (parsed.help) {
     if (error.code !== 'EPIPE') throw error;
     outputOpen = false;
   });
-  const { exitCode } = await runDemo(parsed.options, (text) => {
+  // Ctrl+C (SIGINT) or SIGTERM: stop at the next safe point and still write the report, marked
+  // interrupted, with what landed. A second signal ends the process at once.
+  const interrupt = new AbortController();
+  for (const signalName of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signalName, () => {
+      if (outputOpen) process.stdout.write(`\n${signalName}: stopping after the requests in flight and writing the report (again to quit now)\n`);
+      interrupt.abort(new PipelineInterrupted(signalName));
+      process.once(signalName, () => process.exit(130));
+    });
+  }
+  const { exitCode, report } = await runDemo({ ...parsed.options, signal: interrupt.signal }, (text) => {
     if (outputOpen) process.stdout.write(text);
   });
   process.exitCode = exitCode;
+  // An interrupted stage may still be computing in the background (a model fit): the report is written, so end now.
+  if (report.interrupted) process.exit(exitCode);
 }

@@ -24,6 +24,8 @@ export interface PipelineSettings {
   automl?: AutoMLOptions;
   /** Passed to every connector: the metrics registry, a logger. */
   connectorOptions?: ConnectorOptions;
+  /** Interrupts the run (SIGINT): the HubSpot write stops sending and returns what landed. */
+  signal?: AbortSignal;
 }
 
 /** The parts of the run report the pipeline fills in, stage by stage (kept when a later stage fails). */
@@ -178,7 +180,9 @@ export async function runPipeline(settings: PipelineSettings, progress: StagePro
     async () => {
       try {
         await crm.connect();
-        return await crm.writeCrmData(contacts as unknown as Row[], {
+        // Rows are handed over one at a time and stop when the run is interrupted: the write then
+        // finishes the batches already sent and returns exactly what landed.
+        return await crm.writeCrmData(untilInterrupted(contacts as unknown as Row[], settings.signal), {
           destination: 'contacts',
           updateExisting: true,
           idProperty: 'email',
@@ -188,7 +192,10 @@ export async function runPipeline(settings: PipelineSettings, progress: StagePro
         await crm.close();
       }
     },
-    (result) => `created ${result.created ?? 0}, updated ${result.updated ?? 0}, failed ${result.failed.length}`,
+    (result) =>
+      `created ${result.created ?? 0}, updated ${result.updated ?? 0}, failed ${result.failed.length}` +
+      (result.received < contacts.length ? `, not sent ${contacts.length - result.received} (interrupted)` : ''),
+    { cooperative: true },
   );
   const failures: CrmFailure[] = written.failed.map((failure) => ({
     index: failure.index,
@@ -206,11 +213,21 @@ export async function runPipeline(settings: PipelineSettings, progress: StagePro
     updated: written.updated ?? 0,
     failed: failures.length,
     failures,
+    ...(written.received < contacts.length ? { notSent: contacts.length - written.received } : {}),
   };
   for (const failure of failures.slice(0, failuresShown)) {
     progress.detail(`failed row ${failure.index} (${failure.email ?? 'no email'}): ${failure.reason}`);
   }
   if (failures.length > failuresShown) progress.detail(`... and ${failures.length - failuresShown} more failed rows (see the report)`);
+  settings.signal?.throwIfAborted();
+}
+
+/** The rows, one at a time, until the signal aborts. */
+async function* untilInterrupted(rows: readonly Row[], signal: AbortSignal | undefined): AsyncGenerator<Row> {
+  for (const row of rows) {
+    if (signal?.aborted) return;
+    yield row;
+  }
 }
 
 function printLeaderboard(progress: StageProgress, leaderboard: readonly LeaderboardRow[], best: string): void {

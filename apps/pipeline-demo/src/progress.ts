@@ -26,19 +26,31 @@ export class StageProgress {
   readonly durationsMs: Partial<Record<StageName, number>> = {};
   readonly #write: Write;
   readonly #total: number;
+  readonly #signal: AbortSignal | undefined;
   #index = 0;
+  /** The stage running or last started: where an interruption happened. */
+  current: StageName | undefined;
 
-  constructor(write: Write, totalStages: number) {
+  /** `signal` interrupts the run: no stage starts after it aborts, and a running stage ends at once unless it handles the signal itself. */
+  constructor(write: Write, totalStages: number, signal?: AbortSignal) {
     this.#write = write;
     this.#total = totalStages;
+    this.#signal = signal;
   }
 
-  async run<T>(stage: StageName, label: string, work: () => Promise<T>, summary: (result: T) => string): Promise<T> {
+  /**
+   * Runs one stage. With `cooperative`, the stage is not cut short when the signal aborts: it
+   * watches the signal itself and ends cleanly with what it did (a write stops sending and returns
+   * what landed, which a cut-short promise would lose).
+   */
+  async run<T>(stage: StageName, label: string, work: () => Promise<T>, summary: (result: T) => string, options: { cooperative?: boolean } = {}): Promise<T> {
+    this.#signal?.throwIfAborted();
+    this.current = stage;
     this.#index += 1;
     this.#write(`[${this.#index}/${this.#total}] ${label} ... `);
     const started = performance.now();
     try {
-      const result = await work();
+      const result = await (options.cooperative ? work() : untilAborted(work(), this.#signal));
       const elapsed = performance.now() - started;
       this.durationsMs[stage] = Math.round(elapsed);
       this.#write(`${summary(result)} (${formatDuration(elapsed)})\n`);
@@ -46,7 +58,7 @@ export class StageProgress {
     } catch (error) {
       const elapsed = performance.now() - started;
       this.durationsMs[stage] = Math.round(elapsed);
-      this.#write(`failed (${formatDuration(elapsed)})\n`);
+      this.#write(`${this.#signal?.aborted ? 'interrupted' : 'failed'} (${formatDuration(elapsed)})\n`);
       throw new StageFailure(stage, error);
     }
   }
@@ -55,4 +67,15 @@ export class StageProgress {
   detail(text: string): void {
     this.#write(`      ${text}\n`);
   }
+}
+
+/** Settles like `work`, or rejects with the signal's reason as soon as it aborts (the work is left to finish in the background). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

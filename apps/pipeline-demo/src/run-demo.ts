@@ -6,10 +6,11 @@ import { defaultDataPath, defaultStateDirectory } from './app-paths.js';
 import { displayPath } from './display-path.js';
 import { startOfflineSandbox, type NewCustomersSeed, type OfflineSandbox } from './offline-sandbox.js';
 import { PipelineInputError } from './pipeline-input-error.js';
+import { interruptionSignal } from './pipeline-interrupted.js';
 import { runPipeline, type PipelineResults, type PipelineSettings } from './pipeline.js';
 import { selectMode, type RequestedMode } from './pipeline-mode.js';
 import { formatDuration, StageFailure, StageProgress, type Write } from './progress.js';
-import { defaultReportPath, writeRunReport, type RunReport } from './run-report.js';
+import { defaultReportPath, writeRunReport, type RunReport, type StageName } from './run-report.js';
 
 export interface RunDemoOptions {
   /** Reset the offline sandbox's state first. */
@@ -29,6 +30,13 @@ export interface RunDemoOptions {
   /** AutoML settings (seed 42 and 5 folds by default). */
   automl?: AutoMLOptions;
   environment?: NodeJS.ProcessEnv;
+  /**
+   * Interrupts the run (the CLI aborts it on SIGINT/SIGTERM, with a PipelineInterrupted reason): the
+   * current stage stops, the report is still written, marked interrupted, with what landed.
+   */
+  signal?: AbortSignal;
+  /** Offline only: called once the sandbox runs (tests and scripts inject faults or watch requests there). */
+  onSandboxReady?: (sandbox: OfflineSandbox) => void;
 }
 
 export interface RunDemoResult {
@@ -52,7 +60,8 @@ export async function runDemo(options: RunDemoOptions, write: Write): Promise<Ru
   const decision = selectMode(options.mode ?? 'auto', options.spreadsheetId, environment);
   const metricsRegistry = new Registry();
   const results: PipelineResults = { sources: {} };
-  const progress = new StageProgress(write, decision.mode === 'offline' ? 6 : 5);
+  const signal = options.signal;
+  const progress = new StageProgress(write, decision.mode === 'offline' ? 6 : 5, signal);
   let failure: RunReport['error'];
   let sandbox: OfflineSandbox | undefined;
 
@@ -73,6 +82,7 @@ export async function runDemo(options: RunDemoOptions, write: Write): Promise<Ru
           `${sandboxReady.contactsBefore} contacts already in HubSpot`,
       );
       sandbox = ready;
+      options.onSandboxReady?.(ready);
       progress.detail(`Google Sheets emulator ${ready.googleSheets.baseUrl}, HubSpot emulator ${ready.hubspot.baseUrl}`);
       progress.detail(`state kept in ${displayPath(stateDirectory)} between runs (--fresh resets it)`);
       settings = {
@@ -93,9 +103,13 @@ export async function runDemo(options: RunDemoOptions, write: Write): Promise<Ru
         hubspot: {},
       };
     }
-    await runPipeline({ ...settings, ...(options.automl ? { automl: options.automl } : {}), connectorOptions: { metricsRegistry } }, progress, results);
+    await runPipeline(
+      { ...settings, ...(options.automl ? { automl: options.automl } : {}), connectorOptions: { metricsRegistry }, ...(signal ? { signal } : {}) },
+      progress,
+      results,
+    );
   } catch (error) {
-    failure = describeFailure(error);
+    failure = signal?.aborted ? describeInterruption(signal.reason, progress.current ?? 'setup') : describeFailure(error);
   } finally {
     await sandbox?.stop();
   }
@@ -112,10 +126,14 @@ export async function runDemo(options: RunDemoOptions, write: Write): Promise<Ru
     requests: await requestsPerConnector(metricsRegistry),
     durationsMs: { ...progress.durationsMs, total: totalMs },
     ...(failure ? { error: failure } : {}),
+    ...(signal?.aborted ? { interrupted: { signal: interruptionSignal(signal.reason), stage: failure?.stage ?? 'setup' } } : {}),
   };
   const reportPath = writeRunReport(report, options.reportPath ?? defaultReportPath(stateDirectory, started));
 
-  if (failure) {
+  if (report.interrupted) {
+    const landed = report.crm ? ` HubSpot holds ${report.crm.written} contacts from this run; ${report.crm.notSent ?? 0} were not sent.` : '';
+    write(`\nInterrupted during stage ${report.interrupted.stage}.${landed} The report records what landed.\n`);
+  } else if (failure) {
     write(`\nError in stage ${failure.stage}: ${failure.message}\n`);
     if (failure.hint) write(`Hint: ${failure.hint}\n`);
   } else if (report.crm) {
@@ -124,7 +142,17 @@ export async function runDemo(options: RunDemoOptions, write: Write): Promise<Ru
     if (sandbox) write(`What the pipeline wrote: ${displayPath(sandbox.statePaths.hubspot)} (the sandbox's HubSpot portal)\n`);
   }
   write(`report: ${reportPath}\n`);
-  return { exitCode: failure ? 1 : 0, reportPath, report };
+  // 130 = 128 + SIGINT, what a shell reports for a run stopped with Ctrl+C.
+  return { exitCode: report.interrupted ? 130 : failure ? 1 : 0, reportPath, report };
+}
+
+function describeInterruption(reason: unknown, stage: StageName | 'setup'): NonNullable<RunReport['error']> {
+  return {
+    stage,
+    name: 'PipelineInterrupted',
+    message: `Interrupted by ${interruptionSignal(reason)} during stage ${stage}`,
+    hint: 'Run the demo again: upserts by email are safe to repeat, so contacts already written are updated, not duplicated.',
+  };
 }
 
 function describeFailure(error: unknown): NonNullable<RunReport['error']> {

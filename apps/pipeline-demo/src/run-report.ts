@@ -55,6 +55,8 @@ export interface RunReport {
     /** How many rows failed; `failures` holds each one's reason. */
     failed: number;
     failures: CrmFailure[];
+    /** Contacts never sent because the run was interrupted (absent when all were sent). */
+    notSent?: number;
   };
   /** Requests each connector sent (prom-client's ml_connectors_requests_total, all outcomes). */
   requests: Record<string, number>;
@@ -62,6 +64,12 @@ export interface RunReport {
   durationsMs: Partial<Record<StageName, number>> & { total: number };
   /** Set when a stage failed: which one and the typed error's message and hint. */
   error?: { stage: StageName | 'setup'; name: string; message: string; hint?: string };
+  /**
+   * Set when the run was interrupted (Ctrl+C / SIGINT, SIGTERM): in which stage. Everything above
+   * is what landed before it: the sources read, the model trained, and in `crm` the contacts
+   * HubSpot holds from this run (`written`) and those never sent (`notSent`).
+   */
+  interrupted?: { signal: string; stage: StageName | 'setup' };
 }
 
 /** `reports/run-2025-01-31T10-15-02-123Z.json` under the state directory. */
