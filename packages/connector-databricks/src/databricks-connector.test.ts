@@ -1,6 +1,7 @@
 import { AuthenticationError, DataError, NotFoundError, TransientError, writeResultOf } from '@automl/connector-core';
+import { LeakProbe } from '@automl/connector-core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { databricksFixture } from './test-support/databricks-fixture.js';
+import { databricksFixture, testToken } from './test-support/databricks-fixture.js';
 
 const fixture = databricksFixture();
 const { emulator } = fixture;
@@ -106,6 +107,19 @@ describe('DatabricksConnector reads', () => {
     expect(error).toBeInstanceOf(TransientError);
     expect(seen).toEqual(Array.from({ length: seen.length }, (_, index) => index));
     expect(emulator.requests.filter((request) => request.route === 'FetchResults')).toHaveLength(1);
+  });
+
+  it('never puts the token in what the warehouse records, nor in errors or logs', async () => {
+    const probe = new LeakProbe();
+    await emulator.seed('people', [{ id: 1 }]);
+    await using connector = fixture.create({}, { logger: probe.logger });
+    await probe.run(() => connector.readAll({ table: 'people' }));
+    await probe.run(() => connector.readAll({ table: 'missing' }));
+    await probe.run(() => connector.write([{ id: 2 }], { table: 'people', mode: 'upsert', keyColumn: 'id' }));
+    probe.capture(connector);
+    expect(probe.leaks([testToken])).toEqual([]);
+    expect(JSON.stringify(emulator.requests)).not.toContain(testToken);
+    expect(JSON.stringify(emulator.statements)).not.toContain(testToken);
   });
 
   it('refuses a wrong token at once, as an AuthenticationError with the token hint', async () => {

@@ -19,9 +19,8 @@ import {
   TimestampMicrosecond,
   tableToIPC,
   Utf8,
-  vectorFromArray,
 } from 'apache-arrow';
-import type { DuckDBValue } from '@duckdb/node-api';
+import type { ColumnValues } from './databricks-operation.js';
 import type { ResultColumn } from './result-schema.js';
 
 /**
@@ -41,9 +40,9 @@ export class ArrowResultEncoder {
     this.schemaMessage = withoutEndOfStream(Buffer.from(tableToIPC(new Table(this.#schema), 'stream')));
   }
 
-  /** One record-batch message for these rows (columns of DuckDB values, as a DuckDB chunk gives them). */
-  encode(columnValues: DuckDBValue[][], rowCount: number): Buffer {
-    const children = this.columns.map((column, index) => columnData(column, columnValues[index] ?? [], rowCount));
+  /** One record-batch message for these rows. */
+  encode(columns: ColumnValues[], rowCount: number): Buffer {
+    const children = this.columns.map((column, index) => columnData(column, columns[index] ?? { values: [] }, rowCount));
     const struct = makeData({ type: new Struct(this.#schema.fields), length: rowCount, nullCount: 0, children });
     const batch = new RecordBatch(this.#schema, struct);
     const stream = withoutEndOfStream(Buffer.from(tableToIPC(new Table([batch]), 'stream')));
@@ -85,26 +84,25 @@ function arrowType(column: ResultColumn) {
   }
 }
 
-function columnData(column: ResultColumn, values: DuckDBValue[], length: number): Data {
+function columnData(column: ResultColumn, input: ColumnValues, length: number): Data {
   const type = arrowType(column);
+  const { values, valid: mask } = input;
   const validity = new Uint8Array(Math.ceil(length / 8));
   let nullCount = 0;
-  const valid = (index: number, value: unknown) => {
-    if (value === null || value === undefined) {
-      nullCount += 1;
-      return false;
+  if (mask) {
+    for (let index = 0; index < length; index += 1) {
+      if (mask[index]) validity[index >> 3] = (validity[index >> 3] as number) | (1 << (index & 7));
+      else nullCount += 1;
     }
-    validity[index >> 3] = (validity[index >> 3] as number) | (1 << (index & 7));
-    return true;
-  };
+  } else validity.fill(0xff);
+  const isNull = (index: number) => mask !== undefined && mask[index] === 0;
   const fixed = (data: ArrayLike<unknown> & object) => makeData({ type: type as never, length, nullCount, nullBitmap: validity, data: data as never });
 
   switch (column.layout) {
     case 'boolean': {
       const bits = new Uint8Array(Math.ceil(length / 8));
       for (let index = 0; index < length; index += 1) {
-        const value = values[index];
-        if (valid(index, value) && value === true) bits[index >> 3] = (bits[index >> 3] as number) | (1 << (index & 7));
+        if (!isNull(index) && values[index] === true) bits[index >> 3] = (bits[index >> 3] as number) | (1 << (index & 7));
       }
       return fixed(bits);
     }
@@ -114,37 +112,32 @@ function columnData(column: ResultColumn, values: DuckDBValue[], length: number)
     case 'float32':
     case 'float64': {
       const Ctor = { int8: Int8Array, int16: Int16Array, int32: Int32Array, float32: Float32Array, float64: Float64Array }[column.layout];
+      if (values instanceof Ctor) return fixed(values.slice(0, length));
       const data = new Ctor(length);
-      for (let index = 0; index < length; index += 1) {
-        const value = values[index];
-        if (valid(index, value)) data[index] = Number(value);
-      }
+      for (let index = 0; index < length; index += 1) if (!isNull(index)) data[index] = Number(values[index]);
       return fixed(data);
     }
     case 'int64':
     case 'timestamp': {
+      if (values instanceof BigInt64Array) return fixed(values.slice(0, length));
       const data = new BigInt64Array(length);
       for (let index = 0; index < length; index += 1) {
-        const value = values[index];
-        if (valid(index, value)) data[index] = column.layout === 'int64' ? BigInt(value as bigint | number) : timestampMicros(value);
+        if (!isNull(index)) data[index] = column.layout === 'int64' ? BigInt(values[index] as bigint | number) : timestampMicros(values[index]);
       }
       return fixed(data);
     }
     case 'date': {
+      if (values instanceof Int32Array) return fixed(values.slice(0, length));
       const data = new Int32Array(length);
-      for (let index = 0; index < length; index += 1) {
-        const value = values[index] as { days: number } | null;
-        if (valid(index, value)) data[index] = (value as { days: number }).days;
-      }
+      for (let index = 0; index < length; index += 1) if (!isNull(index)) data[index] = (values[index] as { days: number }).days;
       return fixed(data);
     }
     case 'decimal': {
       // Decimal128: two little-endian 64-bit halves per value, low half first.
       const data = new BigInt64Array(length * 2);
       for (let index = 0; index < length; index += 1) {
-        const value = values[index] as { value: bigint } | null;
-        if (!valid(index, value)) continue;
-        const unscaled = (value as { value: bigint }).value;
+        if (isNull(index)) continue;
+        const unscaled = (values[index] as { value: bigint }).value;
         data[index * 2] = BigInt.asIntN(64, unscaled);
         data[index * 2 + 1] = unscaled >> 64n;
       }
@@ -155,9 +148,8 @@ function columnData(column: ResultColumn, values: DuckDBValue[], length: number)
       const parts: Uint8Array[] = [];
       let total = 0;
       for (let index = 0; index < length; index += 1) {
-        const value = values[index] as { bytes: Uint8Array } | null;
-        if (valid(index, value)) {
-          const bytes = (value as { bytes: Uint8Array }).bytes;
+        if (!isNull(index)) {
+          const bytes = (values[index] as { bytes: Uint8Array }).bytes;
           parts.push(bytes);
           total += bytes.length;
         }
@@ -165,16 +157,27 @@ function columnData(column: ResultColumn, values: DuckDBValue[], length: number)
       }
       return makeData({ type: type as Binary, length, nullCount, nullBitmap: validity, valueOffsets: offsets, data: Buffer.concat(parts) });
     }
-    case 'string':
-      return vectorFromArray(
-        values.slice(0, length).map((value) => (value === null || value === undefined ? null : String(value))),
-        new Utf8(),
-      ).data[0] as Data;
+    case 'string': {
+      // One UTF-8 encoding of the whole column (arrow's builder encodes value by value).
+      const offsets = new Int32Array(length + 1);
+      const texts: string[] = [];
+      let total = 0;
+      for (let index = 0; index < length; index += 1) {
+        if (!isNull(index)) {
+          const text = String(values[index]);
+          texts.push(text);
+          total += Buffer.byteLength(text);
+        }
+        offsets[index + 1] = total;
+      }
+      return makeData({ type: type as Utf8, length, nullCount, nullBitmap: validity, valueOffsets: offsets, data: Buffer.from(texts.join('')) });
+    }
   }
 }
 
 /** Microseconds since the epoch from any DuckDB timestamp value. */
 export function timestampMicros(value: unknown): bigint {
+  if (typeof value === 'bigint') return value;
   const stamp = value as { micros?: bigint; millis?: bigint; seconds?: bigint; nanos?: bigint };
   if (stamp.micros !== undefined) return stamp.micros;
   if (stamp.millis !== undefined) return stamp.millis * 1000n;

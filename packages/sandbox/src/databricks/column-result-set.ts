@@ -1,5 +1,6 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { timestampMicros } from './arrow-result-batch.js';
+import type { ColumnValues } from './databricks-operation.js';
 import type { ResultColumn } from './result-schema.js';
 
 /**
@@ -7,9 +8,10 @@ import type { ResultColumn } from './result-schema.js';
  * typed column per result column with a null bitmap; DECIMAL, DATE and TIMESTAMP as text, as
  * Databricks sends them in this form.
  */
-export function encodeColumnBased(columns: ResultColumn[], pieces: Array<{ columns: DuckDBValue[][]; rowCount: number }>) {
+export function encodeColumnBased(columns: ResultColumn[], pieces: Array<{ columns: ColumnValues[]; rowCount: number }>) {
   return columns.map((column, index) => {
-    const values = pieces.flatMap((piece) => piece.columns[index] ?? []);
+    // Column-based pieces carry DuckDB values (never raw arrays), nulls as null.
+    const values = pieces.flatMap((piece) => Array.from(piece.columns[index]?.values ?? []) as DuckDBValue[]);
     const nulls = Buffer.alloc(Math.ceil(values.length / 8));
     values.forEach((value, row) => {
       if (value === null) nulls[row >> 3] = (nulls[row >> 3] as number) | (1 << (row & 7));

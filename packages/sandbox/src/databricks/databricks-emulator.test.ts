@@ -198,4 +198,20 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
     const columns = await (await opened.getColumns({ catalogName: 'main', schemaName: 'default', tableName: 'listed' })).fetchAll();
     expect(columns.map((column) => (column as { COLUMN_NAME: string; TYPE_NAME: string }).TYPE_NAME)).toEqual(['BIGINT', 'STRING']);
   });
+
+  it('serves column-based rows to clients of runtimes without Arrow', async () => {
+    await using columnar = createDatabricksEmulator({ columnBased: true });
+    const own = await columnar.start();
+    await columnar.seed('c', [], { columns: { id: 'BIGINT', ok: 'BOOLEAN', label: 'STRING', at: 'TIMESTAMP', day: 'DATE', amount: 'DECIMAL(10,2)' } });
+    await columnar.sql(`INSERT INTO uc_main."default".c VALUES (42, true, 'x', '2024-05-01 10:20:30', '1990-01-31', 12.5), (NULL, NULL, NULL, NULL, NULL, NULL)`);
+    const client = new DBSQLClient({ logger: silent });
+    await client.connect({ host: own.host, port: own.port, path: own.httpPath, token: own.token, customCaCert: own.caCert, telemetryEnabled: false } as never);
+    const opened = await client.openSession();
+    const rows = await (await opened.executeStatement('SELECT * FROM c ORDER BY id NULLS LAST')).fetchAll();
+    await client.close();
+    expect(rows).toEqual([
+      { id: 42, ok: true, label: 'x', at: '2024-05-01 10:20:30', day: '1990-01-31', amount: 12.5 },
+      { id: null, ok: null, label: null, at: null, day: null, amount: null },
+    ]);
+  });
 });

@@ -83,7 +83,10 @@ export class ThriftHttpsFront {
           this.#inFlight -= 1;
         });
     });
-    server.keepAliveTimeout = 5000;
+    // Longer than the driver's idle gaps between calls: a socket closed under a reused keep-alive
+    // connection surfaces in the driver as `socket hang up`.
+    server.keepAliveTimeout = 120_000;
+    server.headersTimeout = 125_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());

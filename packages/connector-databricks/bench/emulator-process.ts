@@ -1,0 +1,31 @@
+// The Databricks emulator in a process of its own, for the read comparison: its work (DuckDB,
+// Arrow encoding) then runs beside the client's instead of inside its event loop, and the client's
+// peak memory is the client's alone. Builds a table of `rows` x 20 columns, prints the endpoint as
+// one JSON line, then serves until its standard input closes.
+import { createDatabricksEmulator } from '@automl/sandbox/databricks';
+
+const rows = Number(process.argv[2] ?? 1_000_000);
+const latencyMs = Number(process.argv[3] ?? 0);
+const emulator = createDatabricksEmulator();
+const endpoint = await emulator.start();
+const columns = Array.from({ length: 20 }, (_, index) => {
+  switch (index % 5) {
+    case 0:
+      return `range + ${index} AS c${index}`;
+    case 1:
+      return `(range * ${index}) / 7.0 AS c${index}`;
+    case 2:
+      return `'value ' || (range % 1000) AS c${index}`;
+    case 3:
+      return `TIMESTAMP '2024-01-01' + INTERVAL (range % 100000) SECOND AS c${index}`;
+    default:
+      return `range % 2 = 0 AS c${index}`;
+  }
+});
+await emulator.sql(`CREATE TABLE uc_main."default".wide AS SELECT range AS id, ${columns.slice(1).join(', ')} FROM range(${rows})`);
+emulator.setStatementLatency(latencyMs);
+process.stdout.write(`${JSON.stringify(endpoint)}\n`);
+process.stdin.resume();
+process.stdin.on('end', () => {
+  void emulator.stop().then(() => process.exit(0));
+});

@@ -1,0 +1,104 @@
+// pnpm bench: Databricks connector figures against the sandbox emulator.
+// 1. Read ROWS (1,000,000 by default) x 20 columns: connector vs a plain driver fetchChunk loop, each
+//    in its own process (peak RSS per client), the emulator in a third; alternating rounds, medians.
+// 2. Upsert WRITE_ROWS (100,000) rows with 50 ms of latency per statement: statements sent and wall
+//    time, vs a plain batched INSERT loop and vs one INSERT per row (timed on a sample, extrapolated).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { DBSQLClient } from '@databricks/sql';
+import { createDatabricksEmulator } from '@automl/sandbox/databricks';
+import { DatabricksConnector } from '../dist/index.js';
+
+const readRows = Number(process.env.ROWS ?? 1_000_000);
+const writeRows = Number(process.env.WRITE_ROWS ?? 100_000);
+const rounds = Number(process.env.ROUNDS ?? 3);
+const latencyMs = 50;
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+async function lineOf(child: ReturnType<typeof spawn>): Promise<string> {
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const [line] = (await once(lines, 'line')) as [string];
+  lines.close();
+  return line;
+}
+
+async function readPhase(): Promise<void> {
+  const emulator = spawn(process.execPath, [here('./emulator-process.ts'), String(readRows)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const endpoint = await lineOf(emulator);
+  const results: Record<string, Array<{ ms: number; rows: number; peakRssMb: number }>> = { connector: [], driver: [] };
+  for (let round = 0; round < rounds; round += 1) {
+    for (const mode of round % 2 === 0 ? ['driver', 'connector'] : ['connector', 'driver']) {
+      const client = spawn(process.execPath, ['--expose-gc', here('./read-client.ts'), mode, endpoint], { stdio: ['ignore', 'pipe', 'inherit'] });
+      results[mode]?.push(JSON.parse(await lineOf(client)));
+      await once(client, 'exit');
+    }
+  }
+  emulator.stdin?.end();
+  await once(emulator, 'exit');
+  const connector = median((results.connector ?? []).map((result) => result.ms));
+  const driver = median((results.driver ?? []).map((result) => result.ms));
+  const rss = (mode: string) => Math.max(...(results[mode] ?? []).map((result) => result.peakRssMb)).toFixed(0);
+  console.log(
+    `read ${readRows.toLocaleString('en')} rows x 20 columns (median of ${rounds}): connector ${seconds(connector)} s vs driver fetchChunk loop ${seconds(driver)} s, ` +
+      `ratio ${(connector / driver).toFixed(2)}; peak RSS connector ${rss('connector')} MB, driver loop ${rss('driver')} MB; rows ${results.connector?.[0]?.rows}`,
+  );
+}
+
+async function writePhase(): Promise<void> {
+  const emulator = createDatabricksEmulator();
+  const endpoint = await emulator.start();
+  const columns = { id: 'BIGINT', name: 'STRING', score: 'DOUBLE' };
+  const rows = Array.from({ length: writeRows }, (_, index) => ({ id: index, name: `row ${index}`, score: index / 3 }));
+  emulator.setStatementLatency(latencyMs);
+
+  // The connector: staging batches of 1,000 + one MERGE in a transaction.
+  await emulator.seed('scores', [], { columns });
+  emulator.clearLog();
+  const connector = new DatabricksConnector(
+    { connectionType: 'databricks', host: endpoint.env.DATABRICKS_HOST, httpPath: endpoint.httpPath, token: endpoint.token, caCert: endpoint.caCert, requestsPerMinute: 0 },
+    { environment: false, metricsRegistry: null },
+  );
+  await connector.connect();
+  let started = performance.now();
+  const result = await connector.write(rows, { table: 'scores', mode: 'upsert', keyColumn: 'id' });
+  const connectorMs = performance.now() - started;
+  const connectorStatements = emulator.statements.length;
+  const stored = await emulator.count('scores');
+  await connector.close();
+
+  // Baseline: a plain batched INSERT loop (1,000 rows per statement, straight into the table, no staging).
+  const client = new DBSQLClient({ logger: { log: () => undefined } as never });
+  await client.connect({ host: endpoint.host, port: endpoint.port, path: endpoint.httpPath, token: endpoint.token, customCaCert: endpoint.caCert, telemetryEnabled: false } as never);
+  const session = await client.openSession();
+  const run = async (sql: string) => (await session.executeStatement(sql)).fetchAll();
+  await run('CREATE TABLE plain (id BIGINT, name STRING, score DOUBLE)');
+  emulator.clearLog();
+  started = performance.now();
+  for (let start = 0; start < rows.length; start += 1000) {
+    await run(`INSERT INTO plain VALUES ${rows.slice(start, start + 1000).map((row) => `(${row.id}, '${row.name}', ${row.score})`).join(', ')}`);
+  }
+  const plainMs = performance.now() - started;
+  const plainStatements = emulator.statements.length;
+
+  // One INSERT per row, timed on a sample and extrapolated (100,000 x 50 ms would take an hour and a half).
+  const sample = 200;
+  started = performance.now();
+  for (const row of rows.slice(0, sample)) await run(`INSERT INTO plain VALUES (${row.id}, '${row.name}', ${row.score})`);
+  const perRowMs = ((performance.now() - started) / sample) * rows.length;
+  await session.close();
+  await client.close();
+  await emulator.stop();
+
+  console.log(
+    `upsert ${writeRows.toLocaleString('en')} rows with ${latencyMs} ms per statement: connector ${seconds(connectorMs)} s in ${connectorStatements} statements ` +
+      `(written ${result.written}, stored ${stored}); plain batched INSERT loop ${seconds(plainMs)} s in ${plainStatements} statements (ratio ${(connectorMs / plainMs).toFixed(2)}); ` +
+      `one INSERT per row ~${seconds(perRowMs)} s in ${writeRows.toLocaleString('en')} statements (from ${sample} timed)`,
+  );
+}
+
+if (process.env.PHASE !== 'write') await readPhase();
+if (process.env.PHASE !== 'read') await writePhase();
