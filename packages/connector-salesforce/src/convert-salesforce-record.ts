@@ -79,12 +79,15 @@ export function restRowReader(fields: string[], object: SalesforceObjectInfo): (
 /**
  * A row's values as the REST API takes them, for the fields the object has: Dates as `YYYY-MM-DD`
  * for date fields and ISO instants otherwise; nested JSON as text; undefined left out (unchanged).
+ * Fields nobody can set (Id, the audit fields, formulas, a compound address) are left out, so rows
+ * read from Salesforce can be written back as they are.
  */
 export function toSalesforceValues(row: Row, object: SalesforceObjectInfo): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(row)) {
     if (value === undefined) continue;
     const field = object.byName.get(name.toLowerCase());
+    if (field && !field.createable && !field.updateable) continue;
     const key = field?.name ?? name;
     if (value === null) values[key] = null;
     else if (value instanceof Date) values[key] = field?.type === 'date' ? value.toISOString().slice(0, 10) : value.toISOString();

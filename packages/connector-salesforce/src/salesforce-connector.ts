@@ -29,7 +29,7 @@ import { apiUsageGauge, parseApiUsage } from './salesforce-api-usage.js';
 import { chooseFlow, tokenSourceFor } from './salesforce-auth.js';
 import { BulkIngestJobs, upsertBulk } from './salesforce-bulk-writer.js';
 import { readBulkPages } from './salesforce-bulk-reader.js';
-import { createCollection, upsertCollection } from './salesforce-collections-writer.js';
+import { createCollection, updateCollection, upsertCollection } from './salesforce-collections-writer.js';
 import { type SalesforceObjectInfo, SalesforceDescribeCache } from './salesforce-describe.js';
 import { classifySalesforceError } from './salesforce-errors.js';
 import { type LookupEntry, upsertByLookup } from './salesforce-lookup-writer.js';
@@ -257,6 +257,10 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
         const current = await ensured(entries.map((entry) => entry.row));
         const values = entries.map((entry) => ({ index: entry.index, values: toSalesforceValues(entry.row, current) }));
         if (!keyField) return createCollection(remote, current.name, values);
+        if (keyField.name === 'Id') {
+          // Collections upserts take External IDs only: rows keyed by record Id are updates.
+          return updateCollection(remote, current.name, values.map((entry) => ({ ...entry, id: keyOf(entries.find((candidate) => candidate.index === entry.index)!.row.Id) ?? '' })));
+        }
         if (bulk) return upsertBulk(remote, current.name, keyField.name, values, { jobs: this.#bulkJobs, pollTimeoutMs: (this.config.bulkPollTimeoutSeconds ?? 600) * 1000, signal: context.signal });
         if (byExternalId) return upsertCollection(remote, current.name, keyField.name, values);
         const lookups: LookupEntry[] = values.map((entry) => ({ ...entry, key: String(entry.values[keyField.name]) }));

@@ -150,6 +150,20 @@ describe('Salesforce writes', () => {
     await connector.close();
   });
 
+  it('writes rows read from Salesforce back as they are, and updates by record Id', async () => {
+    emulator.seed('Contact', contacts(3));
+    const connector = connectorFor(emulator);
+    const rows = await connector.readAll({ table: 'Contact' });
+    const back = await connector.write(rows.map((row) => ({ ...row, Title: 'Round trip' })), { table: 'Contact', keyColumn: 'External_Id__c' });
+    expect(back).toMatchObject({ written: 3, updated: 3, failed: [] });
+    const byId = await connector.write([{ Id: rows[0]!.Id, Title: 'By id' }, { Title: 'No id' }], { table: 'Contact', keyColumn: 'Id' });
+    expect(byId).toMatchObject({ written: 1, updated: 1 });
+    expect(byId.failed.map((failure) => failure.code)).toEqual(['MISSING_KEY']);
+    expect(emulator.org.get('Contact', String(rows[0]!.Id))!.Title).toBe('By id');
+    expect(emulator.count('Contact')).toBe(3);
+    await connector.close();
+  });
+
   it('creates without a key in append mode, never retrying a create', async () => {
     const connector = connectorFor(emulator);
     emulator.faults.inject({ route: 'collections.create', times: 1, fault: { kind: 'status', status: 503 } });
