@@ -27,9 +27,9 @@ describe('Google Sheets writes leave the tab right whatever fails', () => {
     fixture = await startFixture();
     const { emulator, spreadsheetId } = fixture;
     const connector = fixture.connector({ requestTimeoutSeconds: 0.3 }, { writeBatchRows: 1500 });
-    // After the addSheet, the first batch (rows 0-1499) is held 1.5 s: the client times out, retries,
+    // After the addSheet, the first batch (rows 0-1499) is held 1 s: the client times out, retries,
     // sends the second batch, and only then does the first attempt reach the sheet.
-    emulator.faults.inject({ route: 'spreadsheets.batchUpdate', after: 1, times: 1, fault: { kind: 'latency', ms: 1500 } });
+    emulator.faults.inject({ route: 'spreadsheets.batchUpdate', after: 1, times: 1, fault: { kind: 'latency', ms: 1000 } });
     const result = await connector.write(rows(0, 3000), { table: 'Out' });
     expect(result).toMatchObject({ received: 3000, written: 3000, failed: [] });
     const firstBatch = () => emulator.requestsTo('spreadsheets.batchUpdate').filter((request) => JSON.stringify(request.body).includes('"row 0"'));

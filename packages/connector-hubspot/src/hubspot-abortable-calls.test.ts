@@ -11,9 +11,9 @@ describe('HubSpot calls that time out or are cancelled', () => {
   it('an upsert that timed out and lands late never overwrites a later row naming the same key', async () => {
     fixture = await startHubSpot({}, { requestTimeoutSeconds: 0.3 });
     const { emulator, connector } = fixture;
-    // The first upsert is held 1.5 s: the client gives up at 0.3 s and retries; the held original
+    // The first upsert is held 1 s: the client gives up at 0.3 s and retries; the held original
     // still reaches the portal afterwards, as a request HubSpot received would.
-    emulator.faults.inject({ route: 'objects.batchUpsert', times: 1, fault: { kind: 'latency', ms: 1500 } });
+    emulator.faults.inject({ route: 'objects.batchUpsert', times: 1, fault: { kind: 'latency', ms: 1000 } });
     const rows = [...contacts(100).map((row) => ({ ...row, firstname: 'first value' })), { email: 'person0@example.com', firstname: 'last value' }];
     const result = await connector.writeCrmData(rows, { destination: 'contacts' });
     expect(result).toMatchObject({ received: 101, written: 101, failed: [] });
@@ -43,7 +43,7 @@ describe('HubSpot calls that time out or are cancelled', () => {
     // Properties are read once per connection: done here, so the read below makes one request only.
     await connector.readAll({ table: 'contacts', maxRows: 1 });
     emulator.clearLog();
-    emulator.faults.inject({ route: 'objects.list', times: 1, fault: { kind: 'latency', ms: 2000 } });
+    emulator.faults.inject({ route: 'objects.list', times: 1, fault: { kind: 'latency', ms: 1000 } });
     const controller = new AbortController();
     const reading = connector.readAll({ table: 'contacts', signal: controller.signal });
     reading.catch(() => undefined);

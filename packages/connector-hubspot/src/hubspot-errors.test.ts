@@ -1,4 +1,4 @@
-import { allHubSpotScopes } from '@automl/sandbox';
+import { allHubSpotScopes } from '@automl/sandbox/hubspot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HubSpotConnector } from './hubspot-connector.js';
 import { contacts, fastPolicy, startHubSpot, type HubSpotFixture } from './test-support/hubspot-test-setup.js';

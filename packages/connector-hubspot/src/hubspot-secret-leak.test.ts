@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { Registry } from 'prom-client';
-import { createHubSpotEmulator, type HubSpotEmulator } from '@automl/sandbox';
+import { createHubSpotEmulator, type HubSpotEmulator } from '@automl/sandbox/hubspot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HubSpotConnector } from './hubspot-connector.js';
 import { contacts, fastPolicy } from './test-support/hubspot-test-setup.js';

@@ -1,4 +1,4 @@
-import { createGoogleSheetsEmulator, type GoogleSheetsEmulator, type GoogleSheetsEmulatorOptions, type ServiceAccountKey } from '@automl/sandbox';
+import { createGoogleSheetsEmulator, type GoogleSheetsEmulator, type GoogleSheetsEmulatorOptions, type ServiceAccountKey } from '@automl/sandbox/google';
 import { GoogleSheetsConnector } from '../googlesheets-connector.js';
 import type { GoogleSheetsConnectorOptions } from '../googlesheets-options.js';
 

@@ -1,4 +1,4 @@
-import { createHubSpotEmulator, type HubSpotEmulator, type HubSpotEmulatorOptions } from '@automl/sandbox';
+import { createHubSpotEmulator, type HubSpotEmulator, type HubSpotEmulatorOptions } from '@automl/sandbox/hubspot';
 import type { ConnectorOptions } from '@automl/connector-core';
 import { HubSpotConnector } from '../hubspot-connector.js';
 
