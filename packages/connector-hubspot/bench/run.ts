@@ -137,7 +137,7 @@ async function readPhase(): Promise<void> {
   );
   console.log(
     `  client CPU per read (medians): connector ${median(connectorCpu).toFixed(0)} ms, plain SDK loop ${median(sdkCpu).toFixed(0)} ms, ratio ${(median(connectorCpu) / median(sdkCpu)).toFixed(3)} ` +
-      '(the connector reads the JSON through the SDK\'s apiRequest and types it once, where getPage builds model objects first; it reads one page ahead)',
+      '(the connector sends the SDK\'s own request with fetch, reads the JSON and types it once, where getPage builds model objects first; core reads one page ahead)',
   );
   server.stdin!.end();
   await once(server, 'exit');
