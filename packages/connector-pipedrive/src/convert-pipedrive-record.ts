@@ -14,6 +14,8 @@ export const standardColumns: Record<PipedriveEntity, readonly string[]> = {
   persons: ['id', 'name', 'first_name', 'last_name', 'email', 'emails', 'phone', 'phones', 'org_id', 'owner_id', 'job_title', 'label_ids', 'visible_to', 'add_time', 'update_time'],
   organizations: ['id', 'name', 'owner_id', 'address', 'label_ids', 'visible_to', 'add_time', 'update_time'],
   deals: ['id', 'title', 'value', 'currency', 'status', 'person_id', 'org_id', 'owner_id', 'pipeline_id', 'stage_id', 'probability', 'expected_close_date', 'add_time', 'update_time'],
+  activities: ['id', 'subject', 'type', 'done', 'due_date', 'owner_id', 'deal_id', 'person_id', 'org_id', 'add_time', 'update_time'],
+  products: ['id', 'name', 'code', 'description', 'unit', 'tax', 'category', 'owner_id', 'add_time', 'update_time'],
 };
 
 /** The primary entry's value, else the first one's. */
@@ -35,33 +37,47 @@ const toValue = (value: unknown): Value => {
   return value as Value;
 };
 
+type CustomPlan = { key: string; column: string; read: (raw: unknown) => unknown };
+
 /**
- * One v2 record as a row: standard fields under their keys; `email` / `phone` hold the primary
- * value and `emails` / `phones` every value (a list of strings), so a model gets one column and
- * nothing is lost; custom fields under their names, option ids as labels, monetary and ranged
- * values as their main value.
+ * The converter of one entity's v2 records into rows, planned once per read: standard fields under
+ * their keys; `email` / `phone` hold the primary value and `emails` / `phones` every value (a list
+ * of strings), so a model gets one column and nothing is lost; custom fields under their names,
+ * option ids as labels, monetary and ranged values as their main value.
  */
-export function convertPipedriveRecord(entity: PipedriveEntity, record: Record<string, unknown>, catalog: PipedriveFieldCatalog, columns?: ReadonlySet<string>): Row {
-  const row: Row = {};
-  const put = (column: string, value: unknown) => {
-    if (!columns || columns.has(column)) row[column] = toValue(value);
-  };
-  for (const column of standardColumns[entity]) {
-    if (column === 'email' || column === 'phone') put(column, primaryValue(record[`${column}s`]));
-    else if (column === 'emails' || column === 'phones') put(column, Array.isArray(record[column]) ? (record[column] as ContactItem[]).map((item) => item.value ?? '') : []);
-    else if (column === 'address' && record.address && typeof record.address === 'object') put(column, (record.address as { value?: unknown }).value ?? null);
-    else put(column, record[column]);
-  }
-  const custom = (record.custom_fields ?? {}) as Record<string, unknown>;
+export function recordConverter(entity: PipedriveEntity, catalog: PipedriveFieldCatalog, columns?: ReadonlySet<string>): (record: Record<string, unknown>) => Row {
+  const wanted = (column: string) => !columns || columns.has(column);
+  const standard = standardColumns[entity].filter(wanted);
+  const custom: CustomPlan[] = [];
   for (const field of catalog.customFields()) {
-    const raw = custom[field.key];
-    let value: unknown = raw ?? null;
-    if (raw !== null && raw !== undefined) {
-      if (field.field_type === 'enum') value = catalog.optionLabel(field, raw);
-      else if (field.field_type === 'set') value = (Array.isArray(raw) ? raw : String(raw).split(',')).map((id) => catalog.optionLabel(field, id));
-      else if (typeof raw === 'object' && !Array.isArray(raw) && 'value' in (raw as object)) value = (raw as { value: unknown }).value;
-    }
-    put(catalog.columnOf(field.key), value);
+    const column = catalog.columnOf(field.key);
+    if (!wanted(column)) continue;
+    const labels = new Map((field.options ?? []).map((option) => [String(option.id), option.label]));
+    const label = (id: unknown) => labels.get(String(id)) ?? (id as string | number);
+    let read: (raw: unknown) => unknown;
+    if (field.field_type === 'enum') read = label;
+    else if (field.field_type === 'set') read = (raw) => (Array.isArray(raw) ? raw : String(raw).split(',')).map(label);
+    else read = (raw) => (typeof raw === 'object' && !Array.isArray(raw) && 'value' in (raw as object) ? (raw as { value: unknown }).value : raw);
+    custom.push({ key: field.key, column, read });
   }
-  return row;
+  return (record) => {
+    const row: Row = {};
+    for (const column of standard) {
+      if (column === 'email' || column === 'phone') row[column] = primaryValue(record[`${column}s`]);
+      else if (column === 'emails' || column === 'phones') row[column] = Array.isArray(record[column]) ? (record[column] as ContactItem[]).map((item) => item.value ?? '') : [];
+      else if (column === 'address' && record.address && typeof record.address === 'object') row[column] = toValue((record.address as { value?: unknown }).value);
+      else row[column] = toValue(record[column]);
+    }
+    const values = (record.custom_fields ?? {}) as Record<string, unknown>;
+    for (const plan of custom) {
+      const raw = values[plan.key];
+      row[plan.column] = raw === null || raw === undefined ? null : toValue(plan.read(raw));
+    }
+    return row;
+  };
+}
+
+/** One v2 record as a row (see recordConverter; plan once and reuse it for many records). */
+export function convertPipedriveRecord(entity: PipedriveEntity, record: Record<string, unknown>, catalog: PipedriveFieldCatalog, columns?: ReadonlySet<string>): Row {
+  return recordConverter(entity, catalog, columns)(record);
 }

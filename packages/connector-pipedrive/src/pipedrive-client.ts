@@ -17,9 +17,13 @@ export interface PipedriveApis {
   personFields: ReturnType<typeof v1.PersonFieldsApiFactory>;
   organizationFields: ReturnType<typeof v1.OrganizationFieldsApiFactory>;
   dealFields: ReturnType<typeof v1.DealFieldsApiFactory>;
+  activityFields: ReturnType<typeof v1.ActivityFieldsApiFactory>;
+  productFields: ReturnType<typeof v1.ProductFieldsApiFactory>;
   persons: ReturnType<typeof v2.PersonsApiFactory>;
   organizations: ReturnType<typeof v2.OrganizationsApiFactory>;
   deals: ReturnType<typeof v2.DealsApiFactory>;
+  activities: ReturnType<typeof v2.ActivitiesApiFactory>;
+  products: ReturnType<typeof v2.ProductsApiFactory>;
 }
 
 /** The axios type the SDK's CommonJS typings name (the same library as ours, typed through another module mode). */
@@ -84,9 +88,13 @@ export class PipedriveClient {
       personFields: v1.PersonFieldsApiFactory(this.#v1, undefined, bound),
       organizationFields: v1.OrganizationFieldsApiFactory(this.#v1, undefined, bound),
       dealFields: v1.DealFieldsApiFactory(this.#v1, undefined, bound),
+      activityFields: v1.ActivityFieldsApiFactory(this.#v1, undefined, bound),
+      productFields: v1.ProductFieldsApiFactory(this.#v1, undefined, bound),
       persons: v2.PersonsApiFactory(this.#v2, undefined, bound),
       organizations: v2.OrganizationsApiFactory(this.#v2, undefined, bound),
       deals: v2.DealsApiFactory(this.#v2, undefined, bound),
+      activities: v2.ActivitiesApiFactory(this.#v2, undefined, bound),
+      products: v2.ProductsApiFactory(this.#v2, undefined, bound),
     };
   }
 

@@ -19,6 +19,10 @@ const standardTypes: Record<string, ColumnType> = {
   value: 'number',
   probability: 'number',
   expected_close_date: 'date',
+  deal_id: 'integer',
+  due_date: 'date',
+  done: 'boolean',
+  tax: 'number',
 };
 
 /** The column type of a Pipedrive field type (custom fields). */

@@ -19,8 +19,8 @@ import {
   type WriteSession,
   requireConfigValue,
 } from '@automl/connector-core';
-import { convertPipedriveRecord, standardColumns } from './convert-pipedrive-record.js';
-import { PipedriveClient } from './pipedrive-client.js';
+import { recordConverter, standardColumns } from './convert-pipedrive-record.js';
+import { type PipedriveApis, PipedriveClient } from './pipedrive-client.js';
 import { describeColumns } from './pipedrive-columns.js';
 import { type PipedriveEntity, fieldsEndpoint, isPipedriveEntity, pipedriveEntities } from './pipedrive-entities.js';
 import { classifyPipedriveError } from './pipedrive-errors.js';
@@ -118,17 +118,15 @@ export class PipedriveConnector extends BaseConnector<'pipedrive'> implements Cr
   protected override async *readPages(request: ReadRequest, context: ConnectorContext): AsyncIterable<Row[]> {
     const entity = this.#entity(request.table);
     const catalog = await this.#catalog(entity, context);
-    const columns = request.columns ? new Set(request.columns) : undefined;
+    const convert = recordConverter(entity, catalog, request.columns ? new Set(request.columns) : undefined);
     const limit = Math.max(1, Math.min(pageSizeMax, request.pageSize ?? pageSizeMax, request.maxRows ?? pageSizeMax));
     const updatedSince = request.since ? rfc3339(request.since) : undefined;
     const client = this.#requireClient();
     let cursor: string | undefined;
     do {
       const page = { limit, ...(cursor ? { cursor } : {}), ...(updatedSince ? { updated_since: updatedSince } : {}) };
-      const reply = await pipedriveRequest<Array<Record<string, unknown>>>(client, context, 'read', (apis) =>
-        entity === 'persons' ? apis.persons.getPersons(page) : entity === 'organizations' ? apis.organizations.getOrganizations(page) : apis.deals.getDeals(page),
-      );
-      yield (reply.body.data ?? []).map((record) => convertPipedriveRecord(entity, record, catalog, columns));
+      const reply = await pipedriveRequest<Array<Record<string, unknown>>>(client, context, 'read', (apis) => listPage(apis, entity, page));
+      yield (reply.body.data ?? []).map(convert);
       cursor = nextCursor(reply);
     } while (cursor);
   }
@@ -234,13 +232,7 @@ export class PipedriveConnector extends BaseConnector<'pipedrive'> implements Cr
     while (start !== undefined) {
       const from: number = start;
       const page = { start: from, limit: pageSizeMax };
-      const reply = await pipedriveRequest<PipedriveFieldDefinition[]>(client, scope, 'fields', (apis) =>
-        fieldsEndpoint[entity] === 'personFields'
-          ? apis.personFields.getPersonFields(page)
-          : fieldsEndpoint[entity] === 'organizationFields'
-            ? apis.organizationFields.getOrganizationFields(page)
-            : apis.dealFields.getDealFields(page),
-      );
+      const reply = await pipedriveRequest<PipedriveFieldDefinition[]>(client, scope, 'fields', (apis) => fieldsPage(apis, entity, page));
       const data = reply.body.data ?? [];
       fields.push(...data);
       start = nextStart(reply.body.additional_data, from, data.length);
@@ -255,6 +247,40 @@ export class PipedriveConnector extends BaseConnector<'pipedrive'> implements Cr
   #requireClient(): PipedriveClient {
     if (!this.#client) throw new UnsupportedOperationError({ connector: 'pipedrive', message: 'The Pipedrive connector is not connected' });
     return this.#client;
+  }
+}
+
+type ListPage = { limit: number; cursor?: string; updated_since?: string };
+
+/** One page of an entity's v2 list endpoint. */
+function listPage(apis: PipedriveApis, entity: PipedriveEntity, page: ListPage): Promise<unknown> {
+  switch (entity) {
+    case 'persons':
+      return apis.persons.getPersons(page);
+    case 'organizations':
+      return apis.organizations.getOrganizations(page);
+    case 'deals':
+      return apis.deals.getDeals(page);
+    case 'activities':
+      return apis.activities.getActivities(page);
+    case 'products':
+      return apis.products.getProducts(page);
+  }
+}
+
+/** One page of an entity's v1 fields endpoint (activity fields come in one page). */
+function fieldsPage(apis: PipedriveApis, entity: PipedriveEntity, page: { start: number; limit: number }): Promise<unknown> {
+  switch (fieldsEndpoint[entity]) {
+    case 'personFields':
+      return apis.personFields.getPersonFields(page);
+    case 'organizationFields':
+      return apis.organizationFields.getOrganizationFields(page);
+    case 'dealFields':
+      return apis.dealFields.getDealFields(page);
+    case 'activityFields':
+      return apis.activityFields.getActivityFields();
+    case 'productFields':
+      return apis.productFields.getProductFields(page);
   }
 }
 

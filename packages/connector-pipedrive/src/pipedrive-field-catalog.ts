@@ -21,6 +21,7 @@ export const isCustomFieldKey = (key: string): boolean => /^[0-9a-f]{40}$/i.test
 export class PipedriveFieldCatalog {
   readonly entity: PipedriveEntity;
   readonly #byKey = new Map<string, PipedriveFieldDefinition>();
+  readonly #customByKey = new Map<string, PipedriveFieldDefinition>();
   readonly #customByName = new Map<string, PipedriveFieldDefinition>();
   /** Column name of each custom field key: its name, or its hash when the name is taken. */
   readonly #columnOf = new Map<string, string>();
@@ -38,6 +39,7 @@ export class PipedriveFieldCatalog {
     if (this.#byKey.has(field.key)) return;
     this.#byKey.set(field.key, field);
     if (!isCustomFieldKey(field.key)) return;
+    this.#customByKey.set(field.key, field);
     // Two custom fields may share a name, or one may be called like a standard column: the
     // first keeps the name, the others are shown under their hash rather than overwriting it.
     const column = this.#taken.has(field.name) ? field.key : field.name;
@@ -47,7 +49,7 @@ export class PipedriveFieldCatalog {
   }
 
   customFields(): PipedriveFieldDefinition[] {
-    return [...this.#byKey.values()].filter((field) => isCustomFieldKey(field.key));
+    return [...this.#customByKey.values()];
   }
 
   field(key: string): PipedriveFieldDefinition | undefined {
@@ -61,9 +63,7 @@ export class PipedriveFieldCatalog {
 
   /** A custom field by its column name (its name) or its hash. */
   customField(nameOrKey: string): PipedriveFieldDefinition | undefined {
-    const byKey = this.#byKey.get(nameOrKey);
-    if (byKey && isCustomFieldKey(byKey.key)) return byKey;
-    return this.#customByName.get(nameOrKey);
+    return this.#customByKey.get(nameOrKey) ?? this.#customByName.get(nameOrKey);
   }
 
   /** The label of an option id (enum, set), or the id itself when the option is unknown. */

@@ -43,7 +43,12 @@ describe('Pipedrive reads', () => {
     expect(await connector.readAll({ table: 'persons', maxRows: 5, columns: ['id', 'email'] })).toEqual(Array.from({ length: 5 }, (_, index) => ({ id: index + 1, email: `p${index}@example.com` })));
     expect((await connector.readAll({ table: 'organizations' })).map((row) => row.name)).toEqual(['Acme', 'Globex']);
     expect(await connector.readAll({ table: 'deals' })).toEqual([expect.objectContaining({ title: 'Big deal', value: 1000 })]);
-    expect(await connector.listTables()).toEqual(['persons', 'organizations', 'deals']);
+    emulator.seed('activities', [{ subject: 'Call Ann', done: true, person_id: 1 }]);
+    emulator.seed('products', [{ name: 'Seat licence', code: 'SEAT', tax: 20 }]);
+    expect(await connector.readAll({ table: 'activities' })).toEqual([expect.objectContaining({ subject: 'Call Ann', done: true, person_id: 1, type: 'call' })]);
+    expect(await connector.readAll({ table: 'products' })).toEqual([expect.objectContaining({ name: 'Seat licence', code: 'SEAT', tax: 20 })]);
+    expect(emulator.requestsTo('activityFields.list')).toHaveLength(1);
+    expect(await connector.listTables()).toEqual(['persons', 'organizations', 'deals', 'activities', 'products']);
     await expect(connector.readAll({ table: 'leads' })).rejects.toThrow(/no entity "leads"/);
   });
 

@@ -46,7 +46,7 @@ const mutating = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
  * A local Pipedrive company speaking the v1 fields / users API and the v2 persons, organizations and
- * deals API over HTTP, with the `x-api-token` header, cursor paging, custom fields under hash keys,
+ * deals API (and activities, products) over HTTP, with the `x-api-token` header, cursor paging, custom fields under hash keys,
  * strict v2 body validation, a lagging person search, the burst limit per token with Pipedrive's
  * `x-ratelimit-*` headers and 429, and a daily token budget. The official `pipedrive` client works
  * against it with only `basePath` changed (`${url}/v1`, `${url}/api/v2`).

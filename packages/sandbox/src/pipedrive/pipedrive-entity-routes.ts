@@ -9,16 +9,18 @@ export interface EntityRouteOptions {
   pageSizeMax: number;
 }
 
-const singular: Record<PipedriveEntity, string> = { persons: 'Person', organizations: 'Organization', deals: 'Deal' };
+const singular: Record<PipedriveEntity, string> = { persons: 'Person', organizations: 'Organization', deals: 'Deal', activities: 'Activity', products: 'Product' };
 
 /** Standard keys each entity's v2 record carries, in the order Pipedrive lists them. */
 const recordKeys: Record<PipedriveEntity, string[]> = {
   persons: ['name', 'first_name', 'last_name', 'owner_id', 'org_id', 'add_time', 'update_time', 'emails', 'phones', 'is_deleted', 'visible_to', 'label_ids', 'picture_id', 'job_title'],
   organizations: ['name', 'owner_id', 'add_time', 'update_time', 'is_deleted', 'visible_to', 'label_ids', 'address'],
   deals: ['title', 'owner_id', 'person_id', 'org_id', 'pipeline_id', 'stage_id', 'value', 'currency', 'add_time', 'update_time', 'status', 'probability', 'expected_close_date', 'is_deleted', 'visible_to', 'label_ids'],
+  activities: ['subject', 'type', 'owner_id', 'deal_id', 'person_id', 'org_id', 'due_date', 'done', 'add_time', 'update_time', 'is_deleted'],
+  products: ['name', 'code', 'description', 'unit', 'tax', 'category', 'owner_id', 'is_deleted', 'visible_to', 'add_time', 'update_time'],
 };
 
-const defaults: Record<string, unknown> = { owner_id: 1, visible_to: 3, label_ids: [], is_deleted: false, picture_id: null, org_id: null, person_id: null, pipeline_id: 1, stage_id: 1, value: 0, currency: 'EUR', status: 'open' };
+const defaults: Record<string, unknown> = { owner_id: 1, visible_to: 3, label_ids: [], is_deleted: false, picture_id: null, org_id: null, person_id: null, pipeline_id: 1, stage_id: 1, value: 0, currency: 'EUR', status: 'open', type: 'call', done: false, deal_id: null, tax: 0 };
 
 const encodeCursor = (position: Record<string, number>): string => Buffer.from(JSON.stringify(position)).toString('base64url');
 function decodeCursor(cursor: string): Record<string, number> | undefined {
@@ -31,7 +33,7 @@ function decodeCursor(cursor: string): Record<string, number> | undefined {
 }
 
 /**
- * The v2 entity endpoints (`/api/v2/persons`, `/organizations`, `/deals`): list with cursor paging
+ * The v2 entity endpoints (`/api/v2/persons`, `/organizations`, `/deals`, `/activities`, `/products`): list with cursor paging
  * and `updated_since`, get, create (POST), update (PATCH), and `GET /api/v2/persons/search`, with
  * the `{ success, data, additional_data }` envelope and custom field values under `custom_fields`.
  */

@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
 
 /** The entities the emulator serves: v2 list/get/create/update/search, and v1 `<entity>Fields`. */
-export const pipedriveEntities = ['persons', 'organizations', 'deals'] as const;
+export const pipedriveEntities = ['persons', 'organizations', 'deals', 'activities', 'products'] as const;
 export type PipedriveEntity = (typeof pipedriveEntities)[number];
 
 /** The v1 `fieldsPath` of each entity: `GET /v1/personFields`... */
-export const fieldsPathOf: Record<PipedriveEntity, string> = { persons: 'personFields', organizations: 'organizationFields', deals: 'dealFields' };
+export const fieldsPathOf: Record<PipedriveEntity, string> = {
+  persons: 'personFields',
+  organizations: 'organizationFields',
+  deals: 'dealFields',
+  activities: 'activityFields',
+  products: 'productFields',
+};
 
 /** Field types a custom field may be created with (`CreateFieldRequest.field_type` of the v1 spec). */
 export const creatableFieldTypes = new Set([
@@ -85,6 +91,31 @@ const standardFields: Record<PipedriveEntity, Array<[string, string, string]>> =
     ['add_time', 'Deal created', 'date'],
     ['update_time', 'Update time', 'date'],
   ],
+  activities: [
+    ['id', 'ID', 'int'],
+    ['subject', 'Subject', 'varchar'],
+    ['type', 'Type', 'varchar'],
+    ['owner_id', 'Assigned to user', 'user'],
+    ['deal_id', 'Deal', 'deal'],
+    ['person_id', 'Contact person', 'people'],
+    ['org_id', 'Organization', 'org'],
+    ['due_date', 'Due date', 'date'],
+    ['done', 'Done', 'boolean'],
+    ['add_time', 'Add time', 'date'],
+    ['update_time', 'Update time', 'date'],
+  ],
+  products: [
+    ['id', 'ID', 'int'],
+    ['name', 'Name', 'varchar'],
+    ['code', 'Product code', 'varchar'],
+    ['description', 'Description', 'text'],
+    ['unit', 'Unit', 'varchar'],
+    ['tax', 'Tax', 'double'],
+    ['category', 'Category', 'enum'],
+    ['owner_id', 'Owner', 'user'],
+    ['add_time', 'Add time', 'date'],
+    ['update_time', 'Update time', 'date'],
+  ],
 };
 
 export function buildField(id: number, orderNr: number, key: string, name: string, fieldType: string, custom: boolean, now: string, options?: FieldOption[]): PipedriveField {
@@ -106,7 +137,7 @@ export function buildField(id: number, orderNr: number, key: string, name: strin
     searchable_flag: custom && ['varchar', 'text', 'varchar_auto'].includes(fieldType),
     filtering_allowed: true,
     sortable_flag: true,
-    mandatory_flag: key === 'name' || key === 'title',
+    mandatory_flag: key === 'name' || key === 'title' || key === 'subject',
     ...(fieldType === 'enum' || fieldType === 'set' ? { options: options ?? [] } : {}),
   };
 }

@@ -2,7 +2,7 @@ import type { PipedriveCompany } from './pipedrive-company.js';
 import { isCustomFieldKey, type PipedriveEntity, type PipedriveField } from './pipedrive-fields.js';
 
 /** Top-level keys v2 accepts on create / update (`AddPersonRequest`, `AddOrganizationRequest`, `AddDealRequest`). */
-const writableKeys: Record<PipedriveEntity, Record<string, 'string' | 'integer' | 'number' | 'contacts' | 'integers' | 'object' | 'date'>> = {
+const writableKeys: Record<PipedriveEntity, Record<string, 'string' | 'integer' | 'number' | 'boolean' | 'contacts' | 'integers' | 'object' | 'date'>> = {
   persons: {
     name: 'string', owner_id: 'integer', org_id: 'integer', add_time: 'date', emails: 'contacts', phones: 'contacts', visible_to: 'integer',
     label_ids: 'integers', postal_address: 'object', notes: 'string', im: 'contacts', birthday: 'string', job_title: 'string', marketing_status: 'string',
@@ -12,9 +12,11 @@ const writableKeys: Record<PipedriveEntity, Record<string, 'string' | 'integer' 
     title: 'string', owner_id: 'integer', person_id: 'integer', org_id: 'integer', pipeline_id: 'integer', stage_id: 'integer', value: 'number', currency: 'string',
     add_time: 'date', status: 'string', probability: 'number', expected_close_date: 'string', visible_to: 'integer', label_ids: 'integers',
   },
+  activities: { subject: 'string', type: 'string', owner_id: 'integer', deal_id: 'integer', person_id: 'integer', org_id: 'integer', due_date: 'string', done: 'boolean' },
+  products: { name: 'string', code: 'string', description: 'string', unit: 'string', tax: 'number', category: 'string', owner_id: 'integer', visible_to: 'integer' },
 };
 
-const requiredOnCreate: Record<PipedriveEntity, string> = { persons: 'name', organizations: 'name', deals: 'title' };
+const requiredOnCreate: Record<PipedriveEntity, string> = { persons: 'name', organizations: 'name', deals: 'title', activities: 'subject', products: 'name' };
 
 export interface ValidatedBody {
   values: Record<string, unknown>;
@@ -72,6 +74,8 @@ function checkType(type: string, value: unknown): string | undefined {
       return Number.isInteger(value) ? undefined : 'must be an integer';
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? undefined : 'must be a number';
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'must be true or false';
     case 'integers':
       return Array.isArray(value) && value.every((item) => Number.isInteger(item)) ? undefined : 'must be an array of integers';
     case 'object':

@@ -1,0 +1,25 @@
+// The Pipedrive emulator in a process of its own, for the read comparison: with two cores, the
+// emulator's work runs beside the client's instead of inside its event loop. Prints { url, token }
+// on one line, then serves until its standard input closes.
+import { createPipedriveEmulator } from '@automl/sandbox/pipedrive';
+
+const total = Number(process.argv[2] ?? 10_000);
+const emulator = createPipedriveEmulator({ rateLimit: false, dailyBudget: Number.MAX_SAFE_INTEGER });
+const url = await emulator.start();
+emulator.company.addField('persons', 'segment', 'enum', ['high', 'medium', 'low']);
+emulator.seed(
+  'persons',
+  Array.from({ length: total }, (_, index) => ({
+    name: `Person ${index}`,
+    email: [`bench${index}@example.com`, `bench${index}@home.example`],
+    phone: `+33 1 00 00 ${String(index).padStart(4, '0')}`,
+    churn_risk: (index % 100) / 100,
+    segment: ['high', 'medium', 'low'][index % 3],
+    plan: index % 2 ? 'pro' : 'free',
+  })),
+);
+process.stdout.write(`${JSON.stringify({ url, token: emulator.token })}\n`);
+process.stdin.resume();
+process.stdin.on('end', () => {
+  void emulator.stop().then(() => process.exit(0));
+});
