@@ -1,4 +1,7 @@
+import { sheets } from '@googleapis/sheets';
+import { JWT } from 'google-auth-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MARKER_KEY } from './googlesheets-batch-markers.js';
 import { startFixture, type Fixture } from './test-support/googlesheets-fixture.js';
 
 let fixture: Fixture | undefined;
@@ -66,5 +69,23 @@ describe('Google Sheets writes leave the tab right whatever fails', () => {
     const result = await fixture.connector({ spreadsheetId }).write([{ id: 2, extra: 'x' }], { table: 'Log', mode: 'append' });
     expect(result).toMatchObject({ written: 1, failed: [] });
     expect(emulator.getValues(spreadsheetId, 'Log')).toEqual([['id', 'extra'], [1], [2, 'x']]);
+  });
+
+  it('a later write removes the markers an unanswered batch left behind, once they are an hour old', async () => {
+    fixture = await startFixture();
+    const { emulator, key, spreadsheetId } = fixture;
+    // Markers as an earlier write would leave them on the tab: one two hours old, one fresh.
+    const auth = new JWT({ email: key.client_email, key: key.private_key, scopes: ['https://www.googleapis.com/auth/spreadsheets'] });
+    auth.useJWTAccessWithScope = true;
+    const client = sheets({ version: 'v4', auth, rootUrl: `${emulator.url}/`, retry: false });
+    const marker = (metadataId: number, at: number) => ({
+      createDeveloperMetadata: {
+        developerMetadata: { metadataId, metadataKey: MARKER_KEY, metadataValue: JSON.stringify({ write: 'earlier', batch: 0, at }), location: { sheetId: 0 }, visibility: 'DOCUMENT' },
+      },
+    });
+    await client.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests: [marker(11, Date.now() - 2 * 3600_000), marker(12, Date.now())] } });
+    const result = await fixture.connector().write(rows(0, 3), { table: 'Sales', mode: 'append' });
+    expect(result).toMatchObject({ written: 3, failed: [] });
+    expect(emulator.developerMetadata(spreadsheetId).map((metadata) => metadata.metadataId)).toEqual([12]);
   });
 });
