@@ -163,7 +163,7 @@ export class BigQueryStorageServer {
     const snapshot: TableRef = { projectId: ref.projectId, datasetId: ANONYMOUS_DATASET, tableId: `session_${id}` };
     const columns = fields.map((field) => quoteIdent(field.name)).join(', ') || '1 AS _none';
     try {
-      await warehouse.serial((connection) => connection.run(`CREATE TABLE ${qualified(snapshot)} AS SELECT ${columns} FROM ${qualified(ref)}${where} ORDER BY rowid`));
+      await warehouse.serial((connection) => connection.run(`CREATE TABLE ${qualified(snapshot)} AS SELECT ${columns} FROM ${qualified(ref)}${where}`));
     } catch (error) {
       throw { code: GrpcStatus.INVALID_ARGUMENT, message: `request failed: ${(error as Error).message}` };
     }

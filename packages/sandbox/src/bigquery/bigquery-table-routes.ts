@@ -12,7 +12,7 @@ import {
 } from './bigquery-context.js';
 import { bigQueryError } from './bigquery-errors.js';
 import type { TableFieldSchema } from './bigquery-schema.js';
-import { coerceRecord, encodeCell, type TimestampFormat } from './bigquery-values.js';
+import { cellEncoder, coerceRecord, type TimestampFormat } from './bigquery-values.js';
 import { ANONYMOUS_DATASET, type TableRef } from './bigquery-warehouse.js';
 
 const V2 = '/bigquery/v2/projects/:projectId';
@@ -23,9 +23,10 @@ const MAX_PAGE_BYTES = 10 * 1024 * 1024;
 /** REST rows `{f: [{v}]}` of DuckDB rows, cut where a page would pass ~10 MB. */
 export function encodeRows(schema: TableFieldSchema[], rows: DuckDBValue[][], timestamps: TimestampFormat): { rows: unknown[]; bytes: number } {
   const encoded: unknown[] = [];
+  const encoders = schema.map((field) => cellEncoder(field, timestamps));
   let bytes = 0;
   for (const row of rows) {
-    const cells = { f: schema.map((field, index) => encodeCell(field, row[index] ?? null, timestamps)) };
+    const cells = { f: encoders.map((encode, index) => encode(row[index] ?? null)) };
     // Size is estimated from the scalar text only; cheaper than serialising every row twice.
     bytes += estimateSize(cells);
     encoded.push(cells);
@@ -34,12 +35,11 @@ export function encodeRows(schema: TableFieldSchema[], rows: DuckDBValue[][], ti
   return { rows: encoded, bytes };
 }
 
-function estimateSize(value: unknown): number {
-  if (value === null || value === undefined) return 8;
-  if (typeof value === 'string') return value.length + 8;
-  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + estimateSize(item), 2);
-  if (typeof value === 'object') return Object.values(value as Record<string, unknown>).reduce((sum: number, item) => sum + estimateSize(item), 6);
-  return 8;
+/** A row's size in the response, roughly: its cells' text plus JSON punctuation. */
+function estimateSize(row: { f: Array<{ v: unknown }> }): number {
+  let size = 8;
+  for (const cell of row.f) size += typeof cell.v === 'string' ? cell.v.length + 8 : 64;
+  return size;
 }
 
 function datasetResource(context: BigQueryContext, projectId: string, datasetId: string) {

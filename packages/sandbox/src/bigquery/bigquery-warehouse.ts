@@ -235,7 +235,9 @@ export class BigQueryWarehouse {
     const columns = schema.length > 0 ? schema.map((field) => quoteIdent(field.name)).join(', ') : '1';
     const rows = await this.serial(async (connection) => {
       const reader = await connection.runAndReadAll(
-        `SELECT ${columns} FROM ${qualified(ref)} ORDER BY rowid LIMIT ${Math.max(0, Math.floor(options.maxResults))} OFFSET ${Math.max(0, Math.floor(options.startIndex))}`,
+        // DuckDB keeps insertion order for scans without ORDER BY (preserve_insertion_order, on by
+        // default), so pages are stable without sorting the table for each one.
+        `SELECT ${columns} FROM ${qualified(ref)} LIMIT ${Math.max(0, Math.floor(options.maxResults))} OFFSET ${Math.max(0, Math.floor(options.startIndex))}`,
       );
       return reader.getRows();
     });
