@@ -434,6 +434,7 @@ export class SheetRowScanner {
         const number = type === TYPE_NUMBER ? parseDecimal(buffer, valueStart, valueEnd) : Number.NaN;
         const shared = type === TYPE_SHARED && valueEnd > valueStart ? context.sharedStrings[parseDigits(buffer, valueStart, valueEnd)] : undefined;
         if (shared !== undefined) value = shared;
+        else if (type === TYPE_BOOLEAN && valueEnd === valueStart + 1) value = buffer.charCodeAt(valueStart) === 49; // "1" / "0", without a slice
         else if (!Number.isNaN(number)) {
           value = style > 0 && context.dateStyles[style] === 1 ? (serialToDate(number, context.date1904) ?? number) : number;
         } else value = this.#convert(buffer.slice(valueStart, valueEnd), valueIsCdata, type, style, rowNumber, column);
@@ -454,12 +455,10 @@ export class SheetRowScanner {
   }
 
   #convert(raw: string, cdata: boolean, type: number, style: number, rowNumber: number, column: number): Value | undefined {
-    // CDATA is taken literally (no entities), but Excel's _xHHHH_ escapes still apply.
-    const text = () => ownString(cdata ? decodeXmlText(raw.replace(/&/g, '&amp;')) : decodeXmlText(raw));
     switch (type) {
       case TYPE_NUMBER: {
         const number = +raw;
-        if (raw === '' || Number.isNaN(number)) return raw === '' ? undefined : text();
+        if (raw === '' || Number.isNaN(number)) return raw === '' ? undefined : cellText(raw, cdata);
         if (style > 0 && this.#context.dateStyles[style] === 1) return serialToDate(number, this.#context.date1904) ?? number;
         return number;
       }
@@ -474,16 +473,21 @@ export class SheetRowScanner {
       case TYPE_BOOLEAN:
         return parseBoolean(raw);
       case TYPE_ERROR:
-        this.#context.onCellWarning('error-cell', columnLetters(column) + rowNumber, `an error value ${text().slice(0, 64)}`);
+        this.#context.onCellWarning('error-cell', columnLetters(column) + rowNumber, `an error value ${cellText(raw, cdata).slice(0, 64)}`);
         return undefined;
       case TYPE_DATE:
         // An ISO text that is not a date or time is kept as text rather than lost.
-        return parseIsoDate(raw) ?? text();
+        return parseIsoDate(raw) ?? cellText(raw, cdata);
       default:
         // "str" (a formula's text result), an inlineStr stored in <v>, or an unknown type: text.
-        return text();
+        return cellText(raw, cdata);
     }
   }
+}
+
+/** A value's text: entities decoded, or taken literally from CDATA; Excel's _xHHHH_ escapes apply to both. */
+function cellText(raw: string, cdata: boolean): string {
+  return ownString(decodeXmlText(cdata ? raw.replace(/&/g, '&amp;') : raw));
 }
 
 const TYPE_NUMBER = 0;
