@@ -2,6 +2,8 @@ import type { SalesforceEmulator } from '@automl/sandbox/salesforce';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectorFor, contacts, startSalesforce } from './test-support/salesforce-test-setup.js';
 
+const batchSizes = (emulator: SalesforceEmulator) => emulator.requestsTo('collections.upsert', 200).map((request) => (request.body as { records: unknown[] }).records.length);
+
 describe('Salesforce Bulk API 2.0 writes', () => {
   let emulator: SalesforceEmulator;
   beforeEach(async () => {
@@ -45,6 +47,31 @@ describe('Salesforce Bulk API 2.0 writes', () => {
     const result = await connector.write(contacts(450), { table: 'Contact', mode: 'append' });
     expect(result).toMatchObject({ written: 450, created: 450, failed: [] });
     expect(emulator.requestsTo('collections.create').map((request) => (request.body as { records: unknown[] }).records.length)).toEqual([200, 200, 50]);
+    await connector.close();
+  });
+
+  it('in auto mode, sends a batch of 2,000 rows or more by Bulk and a smaller one by Collections', async () => {
+    const connector = connectorFor(emulator, { writeMode: 'auto' });
+    const large = await connector.write(contacts(2500), { table: 'Contact', keyColumn: 'External_Id__c' });
+    expect(large).toMatchObject({ written: 2500, created: 2500, failed: [] });
+    expect(emulator.requestsTo('bulk.ingest.create')).toHaveLength(1);
+    expect(emulator.requestsTo('collections.upsert')).toHaveLength(0);
+    const small = await connector.write(contacts(450, 5000), { table: 'Contact', keyColumn: 'External_Id__c' });
+    expect(small).toMatchObject({ written: 450, failed: [] });
+    expect(batchSizes(emulator).sort((a, b) => b - a)).toEqual([200, 200, 50]);
+    expect(emulator.count('Contact')).toBe(2950);
+    await connector.close();
+  });
+
+  it('in auto mode, a quota refusal inside a large batch keeps what landed counted as written', async () => {
+    await emulator.stop();
+    emulator = await startSalesforce({ dailyApiLimit: 4 });
+    const connector = connectorFor(emulator, { writeMode: 'auto' });
+    const result = await connector.write(contacts(450), { table: 'Contact', keyColumn: 'External_Id__c' });
+    expect(result.written).toBe(400);
+    expect(new Set(result.failed.map((failure) => failure.code))).toEqual(new Set(['REQUEST_LIMIT_EXCEEDED']));
+    expect(result.failed).toHaveLength(50);
+    expect(emulator.count('Contact')).toBe(400);
     await connector.close();
   });
 

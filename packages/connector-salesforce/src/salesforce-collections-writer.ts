@@ -41,51 +41,88 @@ function outcomeOf(entries: ReadonlyArray<SalesforceWriteEntry>, results: Collec
 
 const records = (object: string, entries: ReadonlyArray<SalesforceWriteEntry>) => entries.map((entry) => ({ attributes: { type: object }, ...entry.values }));
 
-/**
- * Upsert by an External ID field: `PATCH /composite/sobjects/{object}/{field}`, at most 200 records
- * (core batches by the capability), `allOrNone: false` so one bad record fails alone. Safe to retry:
- * a replayed upsert matches the records the first one created.
- */
-export async function upsertCollection(remote: SalesforceRemote, object: string, keyField: string, entries: ReadonlyArray<SalesforceWriteEntry>): Promise<BatchOutcome> {
-  const response = await remote.send<CollectionResult[]>(
-    'write',
-    { method: 'PATCH', path: `/composite/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(keyField)}`, body: { allOrNone: false, records: records(object, entries) } },
-    { idempotent: true },
-  );
-  return outcomeOf(entries, response.body, 'upsert');
-}
-
-/** Updates by record Id (`PATCH /composite/sobjects`): setting the same values twice is harmless, so retried. */
-export async function updateCollection(remote: SalesforceRemote, object: string, entries: ReadonlyArray<SalesforceWriteEntry & { id: string }>): Promise<BatchOutcome> {
-  const body = { allOrNone: false, records: entries.map((entry) => ({ attributes: { type: object }, ...entry.values, id: entry.id })) };
-  const response = await remote.send<CollectionResult[]>('write', { method: 'PATCH', path: '/composite/sobjects', body }, { idempotent: true });
-  return outcomeOf(entries, response.body, 'update');
-}
-
 /** Records per sObject Collections request. */
 export const collectionsLimit = 200;
 
+/** Failures that are about the rows or may pass (the batch's rows fail); any other kind stops the write. */
+const rowLevelKinds = new Set(['data', 'transient', 'rate-limited']);
+
+export interface ChunkOptions {
+  /** Calls in flight at once inside the batch (core never puts one key twice in a batch). */
+  concurrency?: number;
+  /** Told of a failure that must stop the write when part of the batch already landed (see inChunks). */
+  onStop?: (error: unknown) => void;
+}
+
 /**
- * Creates (`POST /composite/sobjects`), 200 records per call (a Bulk-sized batch of appends is sent
- * in several): never retried, since a replayed create would duplicate.
+ * Runs a batch as requests of at most 200 records. Every chunk failing is the batch failing (the
+ * error goes to core). When some chunks landed, the rows of the failed ones are reported with the
+ * error instead, so what was written is never counted as failed; a failure that must stop the write
+ * (credentials, quota) then sends no further chunk and is handed to `onStop`, for the next batch to
+ * throw before sending anything.
  */
-export async function createCollection(remote: SalesforceRemote, object: string, entries: ReadonlyArray<SalesforceWriteEntry>): Promise<BatchOutcome> {
-  const outcome: Required<BatchOutcome> = { failed: [], created: 0, updated: 0 };
-  for (let start = 0; start < entries.length; start += collectionsLimit) {
-    const chunk = entries.slice(start, start + collectionsLimit);
-    let response: { body: CollectionResult[] };
-    try {
-      response = await remote.send<CollectionResult[]>('write', { method: 'POST', path: '/composite/sobjects', body: { allOrNone: false, records: records(object, chunk) } }, { idempotent: false });
-    } catch (error) {
-      // The first chunk failing fails the batch as usual; after it, the chunks already created stay counted.
-      if (start === 0) throw error;
-      const typed = error as { message?: string; code?: string; kind?: string };
-      for (const entry of entries.slice(start)) outcome.failed.push({ index: entry.index, reason: typed.message ?? String(error), code: typed.code ?? typed.kind ?? 'error' });
-      return outcome;
-    }
-    const part = outcomeOf(chunk, response.body, 'create');
-    outcome.failed.push(...(part.failed ?? []));
-    outcome.created += part.created ?? 0;
+async function inChunks<E extends SalesforceWriteEntry>(entries: ReadonlyArray<E>, options: ChunkOptions, send: (chunk: E[]) => Promise<BatchOutcome>): Promise<BatchOutcome> {
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const chunks: E[][] = [];
+  for (let start = 0; start < entries.length; start += collectionsLimit) chunks.push(entries.slice(start, start + collectionsLimit));
+  const settled: Array<PromiseSettledResult<BatchOutcome> | undefined> = [];
+  let stop: unknown;
+  for (let start = 0; start < chunks.length && stop === undefined; start += concurrency) {
+    const group = await Promise.allSettled(chunks.slice(start, start + concurrency).map(send));
+    settled.push(...group);
+    const stopping = group.find((result): result is PromiseRejectedResult => result.status === 'rejected' && !rowLevelKinds.has((result.reason as { kind?: string })?.kind ?? ''));
+    if (stopping) stop = stopping.reason;
   }
+  const landed = settled.some((result) => result?.status === 'fulfilled');
+  const firstError = settled.find((result): result is PromiseRejectedResult => result?.status === 'rejected');
+  if (firstError && !landed) throw stop ?? firstError.reason;
+  if (stop !== undefined) options.onStop?.(stop);
+  const outcome: Required<BatchOutcome> = { failed: [], created: 0, updated: 0 };
+  chunks.forEach((chunk, position) => {
+    const result = settled[position];
+    if (result?.status === 'fulfilled') {
+      outcome.failed.push(...(result.value.failed ?? []));
+      outcome.created += result.value.created ?? 0;
+      outcome.updated += result.value.updated ?? 0;
+      return;
+    }
+    const error = (result?.reason ?? stop) as { message?: string; code?: string; kind?: string };
+    const reason = result ? (error.message ?? String(result.reason)) : `Not sent: the write stopped (${error.message ?? String(stop)})`;
+    const code = result ? (error.code ?? error.kind ?? 'error') : 'SKIPPED';
+    for (const entry of chunk) outcome.failed.push({ index: entry.index, reason, code });
+  });
   return outcome;
+}
+
+/**
+ * Upsert by an External ID field: `PATCH /composite/sobjects/{object}/{field}`, at most 200 records
+ * per call, `allOrNone: false` so one bad record fails alone. Safe to retry: a replayed upsert
+ * matches the records the first one created.
+ */
+export function upsertCollection(remote: SalesforceRemote, object: string, keyField: string, entries: ReadonlyArray<SalesforceWriteEntry>, options: ChunkOptions = {}): Promise<BatchOutcome> {
+  return inChunks(entries, options, async (chunk) => {
+    const response = await remote.send<CollectionResult[]>(
+      'write',
+      { method: 'PATCH', path: `/composite/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(keyField)}`, body: { allOrNone: false, records: records(object, chunk) } },
+      { idempotent: true },
+    );
+    return outcomeOf(chunk, response.body, 'upsert');
+  });
+}
+
+/** Updates by record Id (`PATCH /composite/sobjects`): setting the same values twice is harmless, so retried. */
+export function updateCollection(remote: SalesforceRemote, object: string, entries: ReadonlyArray<SalesforceWriteEntry & { id: string }>, options: ChunkOptions = {}): Promise<BatchOutcome> {
+  return inChunks(entries, options, async (chunk) => {
+    const body = { allOrNone: false, records: chunk.map((entry) => ({ attributes: { type: object }, ...entry.values, id: entry.id })) };
+    const response = await remote.send<CollectionResult[]>('write', { method: 'PATCH', path: '/composite/sobjects', body }, { idempotent: true });
+    return outcomeOf(chunk, response.body, 'update');
+  });
+}
+
+/** Creates (`POST /composite/sobjects`), 200 records per call: never retried, since a replayed create would duplicate. */
+export function createCollection(remote: SalesforceRemote, object: string, entries: ReadonlyArray<SalesforceWriteEntry>, options: ChunkOptions = {}): Promise<BatchOutcome> {
+  return inChunks(entries, options, async (chunk) => {
+    const response = await remote.send<CollectionResult[]>('write', { method: 'POST', path: '/composite/sobjects', body: { allOrNone: false, records: records(object, chunk) } }, { idempotent: false });
+    return outcomeOf(chunk, response.body, 'create');
+  });
 }

@@ -48,8 +48,10 @@ export type SalesforceConnectorConfig = Omit<ConfigInputOf<'salesforce'>, 'conne
 export const defaultApiVersion = '62.0';
 /** Records above which `readMode: 'auto'` reads through a Bulk API 2.0 query job. */
 export const defaultBulkReadThreshold = 50_000;
-/** Records per Bulk API 2.0 ingest job in `writeMode: 'bulk'`. */
+/** Records per Bulk API 2.0 ingest job. */
 export const bulkRecordsPerJob = 10_000;
+/** In `writeMode: 'auto'`, batches of at least this many rows go by Bulk API 2.0 (Salesforce's guidance: Bulk past about 2,000 records). */
+export const bulkWriteThreshold = 2_000;
 /** Salesforce's limit on the URI and headers of a request is 16,384 bytes: URLs are kept under this. */
 const maxUrlLength = 12_000;
 
@@ -78,15 +80,17 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
   readonly #recordUsage: ((usage: { used: number; limit: number }) => void) | undefined;
 
   constructor(config: SalesforceConnectorConfig | Record<string, unknown> = {}, options: ConnectorOptions = {}) {
-    const bulk = rawWriteMode(config) === 'bulk';
+    // Collections (the default): batches of 200, two in flight. Bulk or auto: batches of up to
+    // 10,000 rows (one ingest job each, or Collections calls of 200 inside the batch, two at a time).
+    const large = rawWriteMode(config) === 'bulk' || rawWriteMode(config) === 'auto';
     super('salesforce', config, options, {
       read: true,
       write: true,
       writeModes: ['upsert', 'append'],
-      maxRecordsPerWrite: bulk ? bulkRecordsPerJob : 200,
+      maxRecordsPerWrite: large ? bulkRecordsPerJob : 200,
       // Bulk API 2.0 takes 150 MB of base64 per upload: about 100 MB of CSV.
-      maxBytesPerWrite: bulk ? 100_000_000 : 5_000_000,
-      writeConcurrency: bulk ? 1 : 2,
+      maxBytesPerWrite: large ? 100_000_000 : 5_000_000,
+      writeConcurrency: large ? 1 : 2,
       incrementalRead: 'server',
       query: true,
       readAhead: 1,
@@ -231,13 +235,18 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
     let object = await this.#describe.describe(remote, resolved.table ?? 'Contact');
     const keyField = resolved.mode === 'upsert' ? this.#keyField(object, resolved.keyColumn) : undefined;
     const byExternalId = keyField?.externalId === true || keyField?.name === 'Id';
-    const bulk = this.config.writeMode === 'bulk';
+    const writeMode = this.config.writeMode ?? 'collections';
+    const bulk = writeMode === 'bulk';
+    // Inside a large batch, Collections calls go two at a time (one batch in flight). A failure that
+    // must stop the write, met after part of a large batch landed, stops it at the next batch.
+    let stopped: unknown;
+    const chunking = { concurrency: writeMode === 'collections' ? 1 : 2, onStop: (error: unknown) => (stopped ??= error) };
     if (bulk && keyField && !byExternalId) {
       throw new UnsupportedOperationError({
         message: `Bulk API upserts match on an External ID field; ${object.name}.${keyField.name} is not one`,
         connector: this.id,
         operation: 'write',
-        hint: `Mark ${keyField.name} as an External ID (and unique) in Setup, use a field that is, or write with writeMode "collections" (looks records up by ${keyField.name} first).`,
+        hint: `Mark ${keyField.name} as an External ID (and unique) in Setup, use a field that is, or write with writeMode "auto" or "collections" (they look records up by ${keyField.name} first).`,
       });
     }
     const ensured = async (rows: ReadonlyArray<Row>) => {
@@ -254,15 +263,16 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
         return { payload: row as Record<string, unknown>, key: key.toLowerCase() };
       },
       writeBatch: async (entries) => {
+        if (stopped !== undefined) throw stopped;
         const current = await ensured(entries.map((entry) => entry.row));
         const values = entries.map((entry) => ({ index: entry.index, values: toSalesforceValues(entry.row, current) }));
-        if (!keyField) return createCollection(remote, current.name, values);
+        if (!keyField) return createCollection(remote, current.name, values, chunking);
         if (keyField.name === 'Id') {
           // Collections upserts take External IDs only: rows keyed by record Id are updates.
-          return updateCollection(remote, current.name, values.map((entry) => ({ ...entry, id: keyOf(entries.find((candidate) => candidate.index === entry.index)!.row.Id) ?? '' })));
+          return updateCollection(remote, current.name, values.map((entry) => ({ ...entry, id: keyOf(entries.find((candidate) => candidate.index === entry.index)!.row.Id) ?? '' })), chunking);
         }
-        if (bulk) return upsertBulk(remote, current.name, keyField.name, values, { jobs: this.#bulkJobs, pollTimeoutMs: (this.config.bulkPollTimeoutSeconds ?? 600) * 1000, signal: context.signal });
-        if (byExternalId) return upsertCollection(remote, current.name, keyField.name, values);
+        if (bulk || (writeMode === 'auto' && byExternalId && values.length >= bulkWriteThreshold)) return upsertBulk(remote, current.name, keyField.name, values, { jobs: this.#bulkJobs, pollTimeoutMs: (this.config.bulkPollTimeoutSeconds ?? 600) * 1000, signal: context.signal });
+        if (byExternalId) return upsertCollection(remote, current.name, keyField.name, values, chunking);
         const lookups: LookupEntry[] = values.map((entry) => ({ ...entry, key: String(entry.values[keyField.name]) }));
         return upsertByLookup(remote, current.name, keyField.name, lookups);
       },

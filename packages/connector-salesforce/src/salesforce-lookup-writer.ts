@@ -1,5 +1,5 @@
 import { type BatchOutcome, ConnectorError, DataError } from '@automl/connector-core';
-import { createCollection, type SalesforceWriteEntry, updateCollection } from './salesforce-collections-writer.js';
+import { collectionsLimit, createCollection, type SalesforceWriteEntry, updateCollection } from './salesforce-collections-writer.js';
 import type { SalesforceRemote } from './salesforce-remote.js';
 import { queryBatches } from './salesforce-rest-reader.js';
 import { queryUrlLength, soqlString } from './salesforce-soql.js';
@@ -70,12 +70,13 @@ export async function upsertByLookup(remote: SalesforceRemote, object: string, k
   }
   const outcomes: BatchOutcome[] = [{ failed }];
   if (updates.length > 0) outcomes.push(await updateCollection(remote, object, updates));
-  if (creates.length > 0) {
+  for (let start = 0; start < creates.length; start += collectionsLimit) {
+    const chunk = creates.slice(start, start + collectionsLimit);
     try {
-      outcomes.push(await createCollection(remote, object, creates));
+      outcomes.push(await createCollection(remote, object, chunk));
     } catch (error) {
       if (DataError.isInstance(error) || (ConnectorError.isInstance(error) && !['transient', 'rate-limited', 'connector'].includes(error.kind))) throw error;
-      outcomes.push(await confirmCreates(remote, object, keyField, creates, error));
+      outcomes.push(await confirmCreates(remote, object, keyField, chunk, error));
     }
   }
   return merge(outcomes);

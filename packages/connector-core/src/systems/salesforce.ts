@@ -32,8 +32,8 @@ export const salesforceSystem = defineSystem({
     /** Reads: REST query paging, a Bulk API 2.0 query job, or Bulk past `bulkReadThreshold` records (auto). */
     readMode: z.enum(['rest', 'bulk', 'auto']).optional(),
     bulkReadThreshold: z.number().int().positive().optional(),
-    /** Writes: sObject Collections (200 records per call) or Bulk API 2.0 ingest jobs. */
-    writeMode: z.enum(['collections', 'bulk']).optional(),
+    /** Writes: sObject Collections (200 records per call), Bulk API 2.0 ingest jobs, or or Bulk for batches of 2,000 rows and more (auto); collections by default. */
+    writeMode: z.enum(['auto', 'collections', 'bulk']).optional(),
     /** The longest a Bulk job is awaited before the write fails (the job id is kept to resume). */
     bulkPollTimeoutSeconds: z.number().positive().optional(),
   },
