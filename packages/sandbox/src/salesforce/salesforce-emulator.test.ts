@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Connection } from 'jsforce';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSalesforceEmulator, type SalesforceEmulator, type SalesforceEmulatorOptions } from './salesforce-emulator.js';
@@ -274,5 +277,24 @@ describe('Salesforce emulator with jsforce', () => {
     expect(emulator.count('Contact')).toBe(0);
     expect(emulator.org.field('Contact', 'churn_risk__c')).toBeUndefined();
     expect(emulator.requests).toHaveLength(0);
+  });
+
+  it('keeps custom fields and records between runs when given a state file', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'salesforce-state-'));
+    try {
+      await emulator.stop();
+      emulator = createSalesforceEmulator();
+      await emulator.start({ statePath: join(folder, 'org.json') });
+      emulator.org.defineField('Contact', { name: 'churn_risk__c', type: 'double' });
+      await connection().sobject('Contact').upsert([{ External_Id__c: 'kept', LastName: 'Kept', churn_risk__c: 0.7 }], 'External_Id__c');
+      await emulator.stop();
+      emulator = createSalesforceEmulator();
+      await emulator.start({ statePath: join(folder, 'org.json') });
+      expect(emulator.org.findBy('Contact', 'External_Id__c', 'KEPT')[0]).toMatchObject({ LastName: 'Kept', churn_risk__c: 0.7 });
+      const next = emulator.seed('Contact', [{ LastName: 'Next' }])[0]!;
+      expect(next.Id).not.toBe(emulator.org.findBy('Contact', 'External_Id__c', 'kept')[0]!.Id);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
