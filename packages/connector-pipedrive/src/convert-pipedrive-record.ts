@@ -60,14 +60,16 @@ export function recordConverter(entity: PipedriveEntity, catalog: PipedriveField
     else read = (raw) => (typeof raw === 'object' && !Array.isArray(raw) && 'value' in (raw as object) ? (raw as { value: unknown }).value : raw);
     custom.push({ key: field.key, column, read });
   }
+  // One reader per standard column, chosen once: the per-record loop does no string comparisons.
+  const readers = standard.map((column): [string, (record: Record<string, unknown>) => Value] => {
+    if (column === 'email' || column === 'phone') return [column, (record) => primaryValue(record[`${column}s`])];
+    if (column === 'emails' || column === 'phones') return [column, (record) => (Array.isArray(record[column]) ? (record[column] as ContactItem[]).map((item) => item.value ?? '') : [])];
+    if (column === 'address') return [column, (record) => toValue(record.address && typeof record.address === 'object' ? (record.address as { value?: unknown }).value : record.address)];
+    return [column, (record) => toValue(record[column])];
+  });
   return (record) => {
     const row: Row = {};
-    for (const column of standard) {
-      if (column === 'email' || column === 'phone') row[column] = primaryValue(record[`${column}s`]);
-      else if (column === 'emails' || column === 'phones') row[column] = Array.isArray(record[column]) ? (record[column] as ContactItem[]).map((item) => item.value ?? '') : [];
-      else if (column === 'address' && record.address && typeof record.address === 'object') row[column] = toValue((record.address as { value?: unknown }).value);
-      else row[column] = toValue(record[column]);
-    }
+    for (const [column, read] of readers) row[column] = read(record);
     const values = (record.custom_fields ?? {}) as Record<string, unknown>;
     for (const plan of custom) {
       const raw = values[plan.key];

@@ -100,9 +100,10 @@ export class PipedriveFieldCatalog {
         return number;
       }
       case 'monetary': {
-        const number = typeof value === 'number' ? value : Number(value);
-        if (!Number.isFinite(number)) throw fail('an amount');
-        return { value: number, currency: 'EUR' };
+        // An amount without its currency would be a guess: v2 takes { value, currency }.
+        const amount = value as { value?: unknown; currency?: unknown };
+        if (typeof amount !== 'object' || typeof amount.value !== 'number' || typeof amount.currency !== 'string') throw fail('{ value, currency }');
+        return { value: amount.value, currency: amount.currency };
       }
       case 'enum': {
         const id = this.optionId(field, value);

@@ -1,0 +1,64 @@
+import { DataError } from '@automl/connector-core';
+import { describe, expect, it } from 'vitest';
+import { recordConverter, standardColumns } from './convert-pipedrive-record.js';
+import { PipedriveFieldCatalog, nextStart } from './pipedrive-field-catalog.js';
+
+const hash = (letter: string) => letter.repeat(40);
+const catalog = () =>
+  new PipedriveFieldCatalog(
+    'persons',
+    [
+      { key: 'name', name: 'Name', field_type: 'varchar' },
+      { key: hash('a'), name: 'segment', field_type: 'enum', options: [{ id: 11, label: 'High' }, { id: 12, label: 'Low' }] },
+      { key: hash('b'), name: 'tags', field_type: 'set', options: [{ id: 21, label: 'x' }, { id: 22, label: 'y' }] },
+      { key: hash('c'), name: 'email', field_type: 'varchar' },
+      { key: hash('d'), name: 'segment', field_type: 'varchar' },
+      { key: hash('e'), name: 'amount', field_type: 'monetary' },
+      { key: hash('f'), name: 'score', field_type: 'double' },
+    ],
+    standardColumns.persons,
+  );
+
+describe('Pipedrive field catalog', () => {
+  it('names custom fields, keeping the hash for a name already taken by a standard column or another field', () => {
+    const fields = catalog();
+    expect(fields.columnOf(hash('a'))).toBe('segment');
+    expect(fields.columnOf(hash('c'))).toBe(hash('c'));
+    expect(fields.columnOf(hash('d'))).toBe(hash('d'));
+    expect(fields.customField('segment')?.key).toBe(hash('a'));
+    expect(fields.customField(hash('d'))?.name).toBe('segment');
+    expect(fields.customField('name')).toBeUndefined();
+  });
+
+  it('turns values into what v2 takes, and refuses what does not fit instead of guessing', () => {
+    const fields = catalog();
+    const field = (name: string) => fields.customField(name)!;
+    expect(fields.toApiValue(field('segment'), 'high')).toBe(11);
+    expect(fields.toApiValue(field('tags'), 'y, x')).toEqual([22, 21]);
+    expect(fields.toApiValue(field('score'), '0.25')).toBe(0.25);
+    expect(fields.toApiValue(field('score'), null)).toBeNull();
+    expect(fields.toApiValue(field('amount'), { value: 10, currency: 'USD' })).toEqual({ value: 10, currency: 'USD' });
+    for (const [name, value] of [['segment', 'medium'], ['tags', 'z'], ['score', 'high'], ['amount', 10]] as const) {
+      expect(() => fields.toApiValue(field(name), value)).toThrow(DataError);
+    }
+  });
+
+  it('reads records with labels for options, the primary email and every email', () => {
+    const convert = recordConverter('persons', catalog());
+    const row = convert({
+      id: 7,
+      name: 'Ann',
+      emails: [{ value: 'a@work', primary: false }, { value: 'a@home', primary: true }],
+      phones: [],
+      custom_fields: { [hash('a')]: 12, [hash('b')]: [21, 99], [hash('e')]: { value: 5, currency: 'EUR' }, [hash('f')]: null },
+    });
+    expect(row).toMatchObject({ id: 7, email: 'a@home', emails: ['a@work', 'a@home'], phone: null, phones: [], segment: 'Low', tags: ['x', 99], amount: 5, score: null });
+  });
+
+  it('follows v1 paging whether the pagination sits under additional_data.pagination or at its root', () => {
+    expect(nextStart({ pagination: { more_items_in_collection: true, next_start: 500 } }, 0, 500)).toBe(500);
+    expect(nextStart({ start: 0, limit: 500, more_items_in_collection: true }, 0, 500)).toBe(500);
+    expect(nextStart({ pagination: { more_items_in_collection: false } }, 0, 3)).toBeUndefined();
+    expect(nextStart(null, 0, 3)).toBeUndefined();
+  });
+});
