@@ -243,14 +243,10 @@ export class ResiliencePolicy {
     scope: CallScope,
     progress: { attempts: number },
   ): Promise<T> {
-    const { connector, maxRetries } = this.settings;
+    const { maxRetries } = this.settings;
     const retries = (options.idempotent ?? true) ? Math.max(0, maxRetries) : 0;
     for (let attempt = 1; ; attempt += 1) {
       progress.attempts = attempt;
-      if (attempt > 1) {
-        this.metrics.recordRetry(connector, operation);
-        this.logger.warn({ connector, operation, attempt }, 'retrying after a retryable failure');
-      }
       try {
         return await this.#attempt(operation, call, options, scope, attempt);
       } catch (error) {
@@ -265,8 +261,14 @@ export class ResiliencePolicy {
   }
 
   async #attempt<T>(operation: string, call: (context: CallContext) => Promise<T>, options: CallOptions, scope: CallScope, attempt: number): Promise<T> {
+    const { connector } = this.settings;
     const slot = await this.limiter?.acquire(scope.signal);
-    if (slot) this.metrics.recordRateLimitWait(this.settings.connector, slot.waitedMs);
+    if (slot) this.metrics.recordRateLimitWait(connector, slot.waitedMs);
+    // Counted once it is really sent: a retry cancelled while it waited for a slot is no retry.
+    if (attempt > 1) {
+      this.metrics.recordRetry(connector, operation);
+      this.logger.warn({ connector, operation, attempt }, 'retrying after a retryable failure');
+    }
     try {
       if (options.timeout === false) return await call({ signal: scope.signal, attempt });
       return await this.#timeout.execute(({ signal }) => call({ signal, attempt }), scope.signal);
