@@ -253,11 +253,17 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
       object = await ensureFields(remote, this.#describe, object, rows, resolved.createMissing);
       return object;
     };
+    // The key column as the row spells it (field names are case-insensitive in Salesforce).
+    const keyValue = (row: Row) => {
+      if (!keyField) return undefined;
+      const value = row[keyField.name] ?? row[Object.keys(row).find((name) => name.toLowerCase() === keyField.name.toLowerCase()) ?? keyField.name];
+      return keyOf(value);
+    };
     return {
       destination: object.name,
       prepare: (row, index) => {
         if (!keyField) return { payload: row as Record<string, unknown> };
-        const key = keyOf(row[keyField.name] ?? row[Object.keys(row).find((name) => name.toLowerCase() === keyField.name.toLowerCase()) ?? keyField.name]);
+        const key = keyValue(row);
         if (key === undefined) return { failure: { reason: `Row ${index} has no ${keyField.name}, which the upsert matches records on.`, code: 'MISSING_KEY' } };
         // Salesforce matches text keys case-insensitively: so does the batching.
         return { payload: row as Record<string, unknown>, key: key.toLowerCase() };
@@ -269,11 +275,11 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
         if (!keyField) return createCollection(remote, current.name, values, chunking);
         if (keyField.name === 'Id') {
           // Collections upserts take External IDs only: rows keyed by record Id are updates.
-          return updateCollection(remote, current.name, values.map((entry) => ({ ...entry, id: keyOf(entries.find((candidate) => candidate.index === entry.index)!.row.Id) ?? '' })), chunking);
+          return updateCollection(remote, current.name, values.map((entry, position) => ({ ...entry, id: keyValue(entries[position]!.row) ?? '' })), chunking);
         }
         if (bulk || (writeMode === 'auto' && byExternalId && values.length >= bulkWriteThreshold)) return upsertBulk(remote, current.name, keyField.name, values, { jobs: this.#bulkJobs, pollTimeoutMs: (this.config.bulkPollTimeoutSeconds ?? 600) * 1000, signal: context.signal });
         if (byExternalId) return upsertCollection(remote, current.name, keyField.name, values, chunking);
-        const lookups: LookupEntry[] = values.map((entry) => ({ ...entry, key: String(entry.values[keyField.name]) }));
+        const lookups: LookupEntry[] = values.map((entry, position) => ({ ...entry, key: keyValue(entries[position]!.row) ?? '' }));
         return upsertByLookup(remote, current.name, keyField.name, lookups);
       },
     };
