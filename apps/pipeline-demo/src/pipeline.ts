@@ -1,4 +1,4 @@
-import { AutoMLOrchestrator, type AutoMLOptions, type Row as AutoMLRow } from '@automl/automl';
+import { AutoMLOrchestrator, type AutoMLOptions, type Row as AutoMLRow, type SchemaDrift } from '@automl/automl';
 import type { ConnectorOptions, Row } from '@automl/connector-core';
 import { ExcelConnector } from '@automl/connector-excel';
 import { GoogleSheetsConnector } from '@automl/connector-googlesheets';
@@ -132,6 +132,7 @@ export async function runPipeline(settings: PipelineSettings, progress: StagePro
   results.sources.googlesheets = { spreadsheetId: settings.googleSheets.spreadsheetId, sheet: settings.googleSheets.sheetName ?? null, rows: newCustomers.length };
 
   // 4. Score: churn_risk is the probability of the positive class (column 1 of sorted classes, 'Yes').
+  const drift: SchemaDrift[] = [];
   const contacts = await progress.run(
     'predict',
     'Scoring churn risk',
@@ -140,7 +141,8 @@ export async function runPipeline(settings: PipelineSettings, progress: StagePro
         throw new PipelineInputError('The new-customers sheet has no data rows', 'Put a header row and at least one customer (with an email) in the first tab of the spreadsheet.');
       }
       const positiveColumn = orchestrator.classes.length - 1;
-      const probabilities = orchestrator.predictProba(newCustomers as AutoMLRow[]);
+      // Columns that no longer look like training's are imputed: say so, in the output and the report.
+      const probabilities = orchestrator.predictProba(newCustomers as AutoMLRow[], { onSchemaDrift: (found) => drift.push(...found) });
       return newCustomers.map((customer, index): ContactPrediction => {
         const churnRisk = probabilities[index]![positiveColumn]!;
         return {
@@ -162,7 +164,15 @@ export async function runPipeline(settings: PipelineSettings, progress: StagePro
     rows: contacts.length,
     segments: countSegments(contacts.map((contact) => contact.segment)),
     meanChurnRisk: Math.round((contacts.reduce((sum, contact) => sum + contact.churn_risk, 0) / contacts.length) * 10_000) / 10_000,
+    ...(drift.length > 0 ? { schemaDrift: drift } : {}),
   };
+  for (const entry of drift) {
+    progress.detail(
+      entry.kind === 'absent'
+        ? `warning: column "${entry.column}" (${entry.expected} in training) is missing; it was imputed`
+        : `warning: column "${entry.column}" was ${entry.expected} in training; ${entry.rows} of ${entry.total} values do not read as ${entry.expected} and were imputed`,
+    );
+  }
 
   // 5. Upsert into HubSpot contacts by email; failed rows are reported, not fatal.
   const crm = openCrmConnector(

@@ -43,7 +43,13 @@ export interface RunReport {
     droppedColumns: Array<{ name: string; reason: string }>;
     leaderboard: LeaderboardRow[];
   };
-  predictions?: { rows: number; segments: Record<Segment, number>; meanChurnRisk: number };
+  predictions?: {
+    rows: number;
+    segments: Record<Segment, number>;
+    meanChurnRisk: number;
+    /** Columns of the new customers that no longer look like training's (imputed): absent when none. */
+    schemaDrift?: Array<{ column: string; expected: string; kind: 'unparseable' | 'absent'; rows: number; total: number }>;
+  };
   crm?: {
     system: 'hubspot';
     destination: 'contacts';
