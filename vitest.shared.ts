@@ -13,7 +13,7 @@ export function packageTestConfig(name: string) {
         { find: /^@automl\/([a-z-]+)\/testing$/, replacement: `${root}packages/$1/src/testing/index.ts` },
         { find: /^@automl\/sandbox\/([a-z-]+)$/, replacement: `${root}packages/sandbox/src/$1/index.ts` },
         { find: /^@automl\/dashboard$/, replacement: `${root}apps/dashboard/src/index.ts` },
-        { find: /^@automl\/((?:connector-[a-z]+|sandbox|automl|connections|cli))$/, replacement: `${root}packages/$1/src/index.ts` },
+        { find: /^@automl\/((?:connector-[a-z]+|sandbox|automl|connections|cli|pipeline))$/, replacement: `${root}packages/$1/src/index.ts` },
       ],
     },
     test: {

@@ -16,6 +16,7 @@ export interface FetchCrmDataOptions {
   properties?: string[];
   /** Only records modified at or after this instant. */
   since?: Date;
+  signal?: AbortSignal;
 }
 
 export interface WriteCrmDataOptions {
@@ -27,6 +28,8 @@ export interface WriteCrmDataOptions {
   idProperty?: string;
   /** Create missing custom properties (e.g. churn_risk, segment) before writing. */
   createMissingProperties?: boolean;
+  /** Cancels the write (see Connector.write). */
+  signal?: AbortSignal;
 }
 
 /** What a CRM connector package adds to the common contract. */
