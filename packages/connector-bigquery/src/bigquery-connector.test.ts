@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { ConnectorError, type Row, writeResultOf } from '@automl/connector-core';
 import { LeakProbe, runConnectorConformance } from '@automl/connector-core/testing';
+import { conformanceFaults } from '@automl/sandbox';
 import { bigQueryFault, type BigQueryEmulator, createBigQueryEmulator, type ServiceAccountKey } from '@automl/sandbox/bigquery';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BigQueryConnector } from './bigquery-connector.js';
@@ -8,7 +9,7 @@ import { BigQueryConnector } from './bigquery-connector.js';
 process.env.METADATA_SERVER_DETECTION = 'none';
 
 const PROJECT = 'automl-tests';
-let emulator: BigQueryEmulator;
+const emulator: BigQueryEmulator = createBigQueryEmulator();
 let key: ServiceAccountKey;
 
 /** A connector on the emulator with a fast test policy (tiny backoff, no client-side rate limit). */
@@ -99,16 +100,20 @@ const expectedAllTypes: Row = {
 const expectedNulls: Row = { i: null, big: null, n: null, bn: null, f: null, b: null, s: null, by: null, d: null, dt: null, t: null, ts: null, g: null, j: null, st: null, arr: [] };
 
 beforeAll(async () => {
-  emulator = createBigQueryEmulator();
   await emulator.start();
 });
 afterAll(async () => {
   await emulator.stop();
 });
 
-async function freshProject(): Promise<void> {
+/** An empty project and a new service-account key. */
+async function resetProject(): Promise<void> {
   await emulator.reset();
   key = emulator.createServiceAccount({ projectId: PROJECT });
+}
+
+async function freshProject(): Promise<void> {
+  await resetProject();
   await emulator.seed('shop.customers', customers, customerFields);
 }
 
@@ -293,7 +298,7 @@ describe('BigQueryConnector', () => {
     await bigquery.close();
   });
 
-  it('overwrites through a staging table and drops it', async () => {
+  it('overwrites: the first batch truncates, the others append', async () => {
     const bigquery = connector();
     expect(await bigquery.write([{ id: 10, name: 'Jo', score: 1 }], { table: 'customers', mode: 'overwrite' })).toMatchObject({ written: 1 });
     expect(await emulator.rows('shop.customers')).toEqual([{ id: '10', name: 'Jo', score: 1 }]);
@@ -352,12 +357,23 @@ describe('BigQueryConnector', () => {
   });
 });
 
-runConnectorConformance('bigquery', {
-  table: 'customers',
-  rows: customers,
-  writable: true,
-  create: async () => {
-    await freshProject();
-    return connector();
+runConnectorConformance(
+  'bigquery',
+  {
+    table: 'customers',
+    rows: customers,
+    keyColumn: 'id',
+    makeRow: (index, version) => ({ id: index, name: `name-${index}-v${version}`, score: version * 1.5 }),
+    invalidRow: (index) => ({ id: `not-a-number-${index}`, name: 'bad' }),
+    create: (overrides = {}) => connector(overrides),
+    reset: resetProject,
+    seed: (table, rows) => emulator.seed(`shop.${table}`, rows, customerFields),
+    records: async (table) => (await emulator.rows(`shop.${table}`)) as Row[],
+    faults: conformanceFaults(emulator.faults, { read: ['tabledata.list', 'tables.get', 'jobs.getQueryResults'], write: 'jobs.upload' }),
+    arrivals: () => emulator.requests.map((request) => request.at),
+    get secrets() {
+      return [key.private_key, key.private_key.split('\n')[1]!];
+    },
   },
-});
+  { capabilities: { write: true, writeModes: ['append', 'overwrite', 'upsert'] } },
+);

@@ -38,18 +38,22 @@ function jobFailure(error: { reason?: string; message?: string }): Error {
 }
 
 /**
- * Writes through load jobs (multipart uploads of NDJSON, one job per batch), each with an id
- * derived from its destination, mode and content. `append` loads into the table; `overwrite` and
- * `upsert` load into a staging table and finish with one statement (CREATE OR REPLACE ... AS
- * SELECT, or a MERGE on the key with the last input row per key), then drop the staging table.
+ * Writes through load jobs (multipart uploads of NDJSON, one job per batch). Every job id is
+ * derived from the write (a random id per `write()` call), the destination, the mode and the
+ * batch's content: a retried batch has the same id, so BigQuery refuses to run it twice (409) and
+ * the connector waits for the first job instead. Each batch is complete when it returns, so what
+ * a stopped write reports as written is in the table:
+ * - `append`: a WRITE_APPEND load into the table (created from the rows' inferred schema if missing);
+ * - `overwrite`: the first batch that loads truncates (WRITE_TRUNCATE), batches wait for it, then append;
+ * - `upsert`: each batch loads into its own staging table, then one MERGE on the key (the source keeps
+ *   the last input row per key) brings it into the table, and the staging table is dropped.
  */
 export async function beginLoadWrite(options: LoadWriterOptions, request: ResolvedWriteRequest, context: ConnectorContext): Promise<WriteSession<string>> {
   const { bigquery, location } = options;
   const destination = resolveTableName(request.table, options);
   const upsert = request.mode === 'upsert';
-  const staged = request.mode !== 'append';
   const writeId = randomUUID().replaceAll('-', '').slice(0, 16);
-  const target: TableName = staged ? { ...destination, tableId: `_automl_stage_${destination.tableId}_${writeId}` } : destination;
+  const destinationPath = `${destination.projectId}.${destination.datasetId}.${destination.tableId}`;
   const tableOf = (name: TableName): Table => bigquery.dataset(name.datasetId, { projectId: name.projectId, ...(location ? { location } : {}) }).table(name.tableId, location ? { location } : {});
 
   const existing = await context
@@ -58,58 +62,132 @@ export async function beginLoadWrite(options: LoadWriterOptions, request: Resolv
       if ((error as { kind?: string }).kind === 'not-found') return undefined;
       throw error;
     });
-  const destinationFields = existing?.schema?.fields;
-  let targetFields: BigQueryField[] | undefined = staged ? undefined : destinationFields;
-  let targetReady: Promise<void> | undefined = staged ? undefined : destinationFields ? Promise.resolve() : undefined;
+  let destinationFields = existing?.schema?.fields;
+  let destinationReady: Promise<void> | undefined = destinationFields ? Promise.resolve() : undefined;
 
-  /** Creates the load's table once (staging, or a destination that does not exist yet), from the table's schema or the first rows. */
-  const ensureTarget = (rows: Row[]): Promise<void> => {
-    targetReady ??= (async () => {
-      const fields: BigQueryField[] = destinationFields
-        ? destinationFields.filter((field) => field.name !== SEQUENCE_COLUMN)
-        : inferColumns(rows).map((column) => ({ name: column.name, type: bigQueryTypeOf(column.type), mode: 'NULLABLE' }));
-      if (upsert) fields.push({ name: SEQUENCE_COLUMN, type: 'INT64', mode: 'NULLABLE' });
-      targetFields = fields;
-      await context.call(
-        'write',
-        async () => {
-          try {
-            await bigquery.dataset(target.datasetId, { projectId: target.projectId }).createTable(target.tableId, { schema: { fields } } as never);
-          } catch (error) {
-            if (reasonOf(error) !== 'duplicate' && (error as { code?: number }).code !== 409) throw error;
-          }
-        },
-        { idempotent: true },
-      );
+  const createTable = (name: TableName, fields: BigQueryField[], batchContext: ConnectorContext) =>
+    batchContext.call(
+      'write',
+      async () => {
+        try {
+          await bigquery.dataset(name.datasetId, { projectId: name.projectId }).createTable(name.tableId, { schema: { fields } } as never);
+        } catch (error) {
+          if (reasonOf(error) !== 'duplicate' && (error as { code?: number }).code !== 409) throw error;
+        }
+      },
+      { idempotent: true },
+    );
+
+  /** Creates a missing destination once, from the first batch's rows. */
+  const ensureDestination = (rows: Row[], batchContext: ConnectorContext): Promise<void> => {
+    destinationReady ??= (async () => {
+      const fields = inferColumns(rows).map((column) => ({ name: column.name, type: bigQueryTypeOf(column.type), mode: 'NULLABLE' }));
+      await createTable(destination, fields, batchContext);
+      destinationFields = fields;
     })().catch((error: unknown) => {
-      targetReady = undefined;
+      destinationReady = undefined;
       throw error;
     });
-    return targetReady;
+    return destinationReady;
   };
 
-  const runStatement = async (jobId: string, query: string): Promise<JobMetadata> => {
-    const job = await createOrAdopt(context, bigquery, jobId, location, 'write', async () => (await bigquery.createQueryJob({ query, jobId, location, useLegacySql: false } as never))[0]);
-    const metadata = await awaitJob(context, job, 'write');
+  /** Runs one load job (or adopts the one an earlier attempt created) and maps its row errors to input indexes. */
+  const load = async (target: TableName, disposition: string, batch: ReadonlyArray<BatchEntry<string>>, batchContext: ConnectorContext) => {
+    const byPosition = new Map<number, number>();
+    let offset = 0;
+    for (const entry of batch) {
+      byPosition.set(offset, entry.index);
+      offset += Buffer.byteLength(entry.payload) + 1;
+    }
+    const body = `${batch.map((entry) => entry.payload).join('\n')}\n`;
+    const jobId = deterministicJobId('automl_load', writeId, `${target.projectId}.${target.datasetId}.${target.tableId}`, disposition, body);
+    const job = await createOrAdopt(batchContext, bigquery, jobId, location, 'write', () => startLoad(tableOf(target), body, jobId, batch.length, disposition));
+    const metadata = await awaitJob(batchContext, job, 'write');
+    batchContext.recordBytes('write', Buffer.byteLength(body));
+    const failed: Array<{ index: number; reason: string; code?: string }> = [];
+    for (const error of metadata.status?.errors ?? []) {
+      const position = /position (\d+)/.exec(error.message ?? '');
+      const index = position ? byPosition.get(Number(position[1])) : undefined;
+      if (index !== undefined) failed.push({ index, reason: (error.message ?? '').replace(/^Error while reading data, error message: /, ''), code: error.reason ?? 'invalid' });
+    }
+    if (metadata.status?.errorResult && failed.length === 0) throw jobFailure(metadata.status.errorResult);
+    if (metadata.status?.errorResult) {
+      // The job failed as a whole because of its bad rows: none of this batch was written.
+      const bad = new Set(failed.map((entry) => entry.index));
+      for (const entry of batch) if (!bad.has(entry.index)) failed.push({ index: entry.index, reason: 'Not loaded: the load job failed on other rows of its batch', code: 'BATCH_FAILED' });
+    }
+    return { failed, body, loaded: !metadata.status?.errorResult };
+  };
+
+  const runStatement = async (jobId: string, query: string, batchContext: ConnectorContext): Promise<JobMetadata> => {
+    const job = await createOrAdopt(batchContext, bigquery, jobId, location, 'write', async () => (await bigquery.createQueryJob({ query, jobId, location, useLegacySql: false } as never))[0]);
+    const metadata = await awaitJob(batchContext, job, 'write');
     if (metadata.status?.errorResult) throw jobFailure(metadata.status.errorResult);
     return metadata;
   };
 
-  const dropStaging = async (): Promise<void> => {
-    if (!staged || !targetReady) return;
-    await context
-      .call('write', async () => {
-        try {
-          await tableOf(target).delete();
-        } catch (error) {
-          if ((error as { code?: number }).code !== 404) throw error;
-        }
-      }, { idempotent: true })
-      .catch(() => undefined);
+  // Overwrite: batches pass one at a time until one has truncated the table, then run freely.
+  let truncated = false;
+  let truncateTurn: Promise<void> = Promise.resolve();
+
+  const writeOverwrite = async (batch: ReadonlyArray<BatchEntry<string>>, batchContext: ConnectorContext) => {
+    if (truncated) return (await load(destination, 'WRITE_APPEND', batch, batchContext)).failed;
+    let release: () => void = () => undefined;
+    const previous = truncateTurn;
+    truncateTurn = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    try {
+      const disposition = truncated ? 'WRITE_APPEND' : 'WRITE_TRUNCATE';
+      const outcome = await load(destination, disposition, batch, batchContext);
+      if (outcome.loaded) truncated = true;
+      return outcome.failed;
+    } finally {
+      release();
+    }
   };
 
+  const writeUpsert = async (batch: ReadonlyArray<BatchEntry<string>>, batchContext: ConnectorContext) => {
+    const batchId = deterministicJobId('b', writeId, batch.map((entry) => entry.payload).join('\n')).slice(2, 18);
+    const stage: TableName = { ...destination, tableId: `_automl_stage_${destination.tableId}_${writeId}_${batchId}` };
+    const columns = (destinationFields ?? []).map((field) => field.name).filter((name) => name !== SEQUENCE_COLUMN);
+    await createTable(stage, [...(destinationFields ?? []).filter((field) => field.name !== SEQUENCE_COLUMN), { name: SEQUENCE_COLUMN, type: 'INT64', mode: 'NULLABLE' }], batchContext);
+    try {
+      const outcome = await load(stage, 'WRITE_APPEND', batch, batchContext);
+      if (outcome.loaded && outcome.failed.length < batch.length) {
+        const key = sqlIdent(request.keyColumn!);
+        const latest = `SELECT * EXCEPT (${SEQUENCE_COLUMN}) FROM ${sqlPath(stage)} WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${SEQUENCE_COLUMN} DESC) = 1`;
+        const updates = columns.filter((name) => name !== request.keyColumn).map((name) => `${sqlIdent(name)} = S.${sqlIdent(name)}`);
+        const merge =
+          `MERGE ${sqlPath(destination)} T USING (${latest}) S ON T.${key} = S.${key} ` +
+          `WHEN MATCHED THEN UPDATE SET ${updates.join(', ') || `${key} = S.${key}`} ` +
+          `WHEN NOT MATCHED THEN INSERT (${columns.map(sqlIdent).join(', ')}) VALUES (${columns.map((name) => `S.${sqlIdent(name)}`).join(', ')})`;
+        await runStatement(deterministicJobId('automl_merge', writeId, destinationPath, outcome.body), merge, batchContext);
+      }
+      return outcome.failed;
+    } finally {
+      await dropTable(stage, batchContext);
+    }
+  };
+
+  const dropTable = (name: TableName, batchContext: ConnectorContext) =>
+    batchContext
+      .call(
+        'write',
+        async () => {
+          try {
+            await tableOf(name).delete();
+          } catch (error) {
+            if ((error as { code?: number }).code !== 404) throw error;
+          }
+        },
+        { idempotent: true },
+      )
+      .catch(() => undefined);
+
   return {
-    destination: `${destination.projectId}.${destination.datasetId}.${destination.tableId}`,
+    destination: destinationPath,
     prepare: (row, index) => {
       if (upsert) {
         const key = row[request.keyColumn!];
@@ -123,64 +201,13 @@ export async function beginLoadWrite(options: LoadWriterOptions, request: Resolv
     },
 
     writeBatch: async (batch: ReadonlyArray<BatchEntry<string>>, batchContext) => {
-      await ensureTarget(batch.map((entry) => entry.row));
-      // Byte offset of each line: a load job names a bad row by where it starts in the file.
-      const byPosition = new Map<number, number>();
-      let offset = 0;
-      for (const entry of batch) {
-        byPosition.set(offset, entry.index);
-        offset += Buffer.byteLength(entry.payload) + 1;
-      }
-      const body = `${batch.map((entry) => entry.payload).join('\n')}\n`;
-      const targetPath = `${target.projectId}.${target.datasetId}.${target.tableId}`;
-      const jobId = deterministicJobId('automl_load', targetPath, request.mode, body);
-      const table = tableOf(target);
-      const job = await createOrAdopt(batchContext, bigquery, jobId, location, 'write', () => startLoad(table, body, jobId, batch.length));
-      const metadata = await awaitJob(batchContext, job, 'write');
-      batchContext.recordBytes('write', Buffer.byteLength(body));
-      const failed: Array<{ index: number; reason: string; code?: string }> = [];
-      const rowErrors = (metadata.status?.errors ?? []).filter((error) => /position (\d+)/.test(error.message ?? ''));
-      for (const error of rowErrors) {
-        const position = Number(/position (\d+)/.exec(error.message ?? '')![1]);
-        const index = byPosition.get(position);
-        if (index !== undefined) failed.push({ index, reason: (error.message ?? '').replace(/^Error while reading data, error message: /, ''), code: error.reason ?? 'invalid' });
-      }
-      if (metadata.status?.errorResult && failed.length === 0) throw jobFailure(metadata.status.errorResult);
-      if (metadata.status?.errorResult) {
-        // The job failed as a whole because of its bad rows: none of this batch was written.
-        const bad = new Set(failed.map((entry) => entry.index));
-        for (const entry of batch) if (!bad.has(entry.index)) failed.push({ index: entry.index, reason: 'Not loaded: the load job failed on other rows of its batch', code: 'BATCH_FAILED' });
-      }
-      return { failed };
-    },
-
-    commit: async (summary) => {
-      if (!staged) return;
-      if (summary.written === 0) {
-        await dropStaging();
-        return;
-      }
-      const stage = sqlPath(target);
-      const dest = sqlPath(destination);
-      const statementId = deterministicJobId('automl_commit', writeId, request.mode);
-      if (!upsert) {
-        await runStatement(statementId, `CREATE OR REPLACE TABLE ${dest} AS SELECT * FROM ${stage}`);
-      } else {
-        const key = sqlIdent(request.keyColumn!);
-        const columns = (targetFields ?? []).map((field) => field.name).filter((name) => name !== SEQUENCE_COLUMN);
-        const latest = `SELECT * EXCEPT (${SEQUENCE_COLUMN}) FROM ${stage} WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${SEQUENCE_COLUMN} DESC) = 1`;
-        const statement = destinationFields
-          ? `MERGE ${dest} T USING (${latest}) S ON T.${key} = S.${key} ` +
-            `WHEN MATCHED THEN UPDATE SET ${columns.filter((name) => name !== request.keyColumn).map((name) => `${sqlIdent(name)} = S.${sqlIdent(name)}`).join(', ') || `${key} = S.${key}`} ` +
-            `WHEN NOT MATCHED THEN INSERT (${columns.map(sqlIdent).join(', ')}) VALUES (${columns.map((name) => `S.${sqlIdent(name)}`).join(', ')})`
-          : `CREATE TABLE ${dest} AS ${latest}`;
-        await runStatement(statementId, statement);
-      }
-      await dropStaging();
-    },
-
-    abort: async () => {
-      await dropStaging();
+      await ensureDestination(
+        batch.map((entry) => entry.row),
+        batchContext,
+      );
+      if (request.mode === 'overwrite') return { failed: await writeOverwrite(batch, batchContext) };
+      if (upsert) return { failed: await writeUpsert(batch, batchContext) };
+      return { failed: (await load(destination, 'WRITE_APPEND', batch, batchContext)).failed };
     },
   };
 }
@@ -190,10 +217,10 @@ export async function beginLoadWrite(options: LoadWriterOptions, request: Resolv
  * only retry). The SDK's internal writer is used because its public stream also starts its own
  * job polling; ours goes through the policy.
  */
-function startLoad(table: Table, body: string, jobId: string, rows: number): Promise<Job> {
+function startLoad(table: Table, body: string, jobId: string, rows: number, writeDisposition: string): Promise<Job> {
   const writer = (table as unknown as { createWriteStream_(metadata: Record<string, unknown>): Duplex }).createWriteStream_({
     sourceFormat: 'NEWLINE_DELIMITED_JSON',
-    writeDisposition: 'WRITE_APPEND',
+    writeDisposition,
     createDisposition: 'CREATE_NEVER',
     // Bad rows are reported one by one (and mapped back to the input) instead of failing the batch.
     maxBadRecords: rows,
