@@ -23,7 +23,7 @@ describe('DatabricksConnector reads', () => {
     await emulator.seed('scores', [], { columns: scoreColumns });
     await using connector = fixture.create();
     const result = await connector.testConnection();
-    expect(result).toMatchObject({ ok: true, connector: 'databricks', details: { catalog: 'main', schema: 'default' } });
+    expect(result).toMatchObject({ ok: true, connector: 'databricks', identity: 'user-1@sandbox.test', details: { catalog: 'main', schema: 'default' } });
     expect(await connector.listTables()).toEqual(['scores']);
     const schema = await connector.describe('scores');
     expect(schema.columns).toEqual([
@@ -161,11 +161,11 @@ describe('DatabricksConnector writes', () => {
     }
     emulator.faults.inject({ route: 'ExecuteStatement:INSERT', after: 1, times: 1, fault: { kind: 'reset' } });
     // Answers that land after the client gave up: the statement ran, the retry runs it again.
-    emulator.faults.inject({ route: 'ExecuteStatement:INSERT', after: 3, times: 1, fault: { kind: 'latency', ms: 500 } });
-    emulator.faults.inject({ route: 'ExecuteStatement:MERGE', after: 1, times: 1, fault: { kind: 'latency', ms: 500 } });
-    emulator.faults.inject({ route: 'ExecuteStatement:COMMIT', after: 1, times: 1, fault: { kind: 'latency', ms: 500 } });
+    emulator.faults.inject({ route: 'ExecuteStatement:INSERT', after: 3, times: 1, fault: { kind: 'latency', ms: 2000 } });
+    emulator.faults.inject({ route: 'ExecuteStatement:MERGE', after: 1, times: 1, fault: { kind: 'latency', ms: 2000 } });
+    emulator.faults.inject({ route: 'ExecuteStatement:COMMIT', after: 1, times: 1, fault: { kind: 'latency', ms: 2000 } });
     emulator.faults.inject({ route: 'ExecuteStatement:INSERT', after: 5, times: 1, fault: { kind: 'status', status: 429, retryAfterSeconds: 0 } });
-    await using connector = fixture.create({ requestTimeoutSeconds: 0.3, maxRetries: 5, writeBatchSize: 20 });
+    await using connector = fixture.create({ requestTimeoutSeconds: 1, maxRetries: 5, writeBatchSize: 20 });
     // Six staging batches; every key appears in three of them.
     const rows = Array.from({ length: 120 }, (_, index) => ({ id: index % 40, name: `v${index}`, score: index }));
     const result = await connector.write(rows, { table: 'scores', mode: 'upsert', keyColumn: 'id' });
@@ -181,10 +181,10 @@ describe('DatabricksConnector writes', () => {
 
   it('appends once even when a staged batch and the COMMIT land late and are retried', async () => {
     await emulator.seed('events', [{ id: 0, name: 'seed' }], { columns: { id: 'BIGINT', name: 'STRING' } });
-    emulator.faults.inject({ route: 'ExecuteStatement:INSERT', times: 1, fault: { kind: 'latency', ms: 500 } });
-    emulator.faults.inject({ route: 'ExecuteStatement:INSERT', after: 2, times: 1, fault: { kind: 'latency', ms: 500 } });
-    emulator.faults.inject({ route: 'ExecuteStatement:COMMIT', times: 1, fault: { kind: 'latency', ms: 500 } });
-    await using connector = fixture.create({ requestTimeoutSeconds: 0.3, writeBatchSize: 2 });
+    emulator.faults.inject({ route: 'ExecuteStatement:INSERT', times: 1, fault: { kind: 'latency', ms: 2000 } });
+    emulator.faults.inject({ route: 'ExecuteStatement:INSERT', after: 2, times: 1, fault: { kind: 'latency', ms: 2000 } });
+    emulator.faults.inject({ route: 'ExecuteStatement:COMMIT', times: 1, fault: { kind: 'latency', ms: 2000 } });
+    await using connector = fixture.create({ requestTimeoutSeconds: 1, writeBatchSize: 2 });
     const result = await connector.write(
       Array.from({ length: 5 }, (_, index) => ({ id: index + 1, name: `e${index + 1}` })),
       { table: 'events', mode: 'append' },

@@ -177,10 +177,10 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
 
   it('lets a statement land even when its answer comes too late', async () => {
     await emulator.seed('late', [], { columns: { id: 'BIGINT' } });
-    emulator.faults.inject({ route: 'ExecuteStatement:INSERT', times: 1, fault: { kind: 'latency', ms: 300 } });
+    emulator.faults.inject({ route: 'ExecuteStatement:INSERT', times: 1, fault: { kind: 'latency', ms: 2500 } });
     const client = new DBSQLClient({ logger: silent });
     clients.push(client);
-    await client.connect({ host: endpoint.host, port: endpoint.port, path: endpoint.httpPath, token: endpoint.token, customCaCert: endpoint.caCert, telemetryEnabled: false, socketTimeout: 100 } as never);
+    await client.connect({ host: endpoint.host, port: endpoint.port, path: endpoint.httpPath, token: endpoint.token, customCaCert: endpoint.caCert, telemetryEnabled: false, socketTimeout: 1000 } as never);
     const opened = await client.openSession();
     await expect(opened.executeStatement('INSERT INTO late VALUES (1)')).rejects.toBeDefined();
     await expect.poll(() => emulator.count('late')).toBe(1);

@@ -188,8 +188,14 @@ export function rewriteDatabricksSql(sql: string, typeOf: (parameter: string) =>
         out.push('TIMESTAMP');
         continue;
       }
+      // current_user() is the session's user (a macro the warehouse defines per session).
+      if (word === 'CURRENT_USER' && nextToken?.text === '(' && after !== undefined && tokens[after]?.text === ')') {
+        out.push('__automl_current_user()');
+        position = after;
+        continue;
+      }
       // current_timestamp() and friends are keywords without parentheses in DuckDB.
-      if (/^(CURRENT_TIMESTAMP|CURRENT_DATE|CURRENT_USER)$/.test(word) && nextToken?.text === '(' && after !== undefined && tokens[after]?.text === ')') {
+      if (/^(CURRENT_TIMESTAMP|CURRENT_DATE)$/.test(word) && nextToken?.text === '(' && after !== undefined && tokens[after]?.text === ')') {
         out.push(word.toLowerCase());
         position = after;
         continue;

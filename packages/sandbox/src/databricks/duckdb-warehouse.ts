@@ -77,9 +77,10 @@ export class DuckDbWarehouse {
     await this.admin.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(duckCatalog)}.${quoteIdentifier(schema)}`);
   }
 
-  async openSession(catalog = this.defaultCatalog, schema = this.defaultSchema): Promise<WarehouseSession> {
+  async openSession(catalog = this.defaultCatalog, schema = this.defaultSchema, user = 'sandbox'): Promise<WarehouseSession> {
     if (!this.#instance) throw new Error('databricks emulator: warehouse not started');
     const connection = await this.#instance.connect();
+    await connection.run(`CREATE OR REPLACE TEMP MACRO __automl_current_user() AS '${user.replaceAll("'", "''")}'`);
     const session: WarehouseSession = { connection, catalog, schema, inTransaction: false };
     await this.#use(session, catalog, schema);
     return session;

@@ -124,7 +124,7 @@ export class TcliService {
     const warehouse = this.#options.warehouse;
     let session: WarehouseSession;
     try {
-      session = await warehouse.openSession(namespace.catalogName ?? warehouse.defaultCatalog, namespace.schemaName ?? warehouse.defaultSchema);
+      session = await warehouse.openSession(namespace.catalogName ?? warehouse.defaultCatalog, namespace.schemaName ?? warehouse.defaultSchema, currentExchange()?.principal);
     } catch (error) {
       const failure = toDatabricksError(error);
       return { status: { statusCode: 3, sqlState: failure.sqlState, errorMessage: failure.message }, serverProtocolVersion };
