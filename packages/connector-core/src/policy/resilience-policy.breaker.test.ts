@@ -141,4 +141,19 @@ describe('ResiliencePolicy: breaker outside the retries', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(await waiting).toMatchObject({ name: 'AbortError' });
   });
+
+  it('calls arriving while the half-open probe runs wait for its outcome, then go through', async () => {
+    const resilience = policy({ maxRetries: 0, circuitBreakerThreshold: 1, circuitBreakerHalfOpenSeconds: 5 });
+    const start = Date.now();
+    const system = flakySystem(start, start + 1_000);
+    const first = resilience.execute('read', () => system.upsert('a')).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(TransientError.isInstance(await first)).toBe(true);
+    await vi.advanceTimersByTimeAsync(5_000);
+    // The first call probes; the others arrive during its 50 ms and wait rather than fail.
+    const calls = ['b', 'c', 'd'].map((key) => resilience.execute('read', () => system.upsert(key)));
+    await vi.advanceTimersByTimeAsync(500);
+    await expect(Promise.all(calls)).resolves.toEqual(['b', 'c', 'd']);
+    expect(system.requests()).toBe(4);
+  });
 });
