@@ -22,7 +22,8 @@ afterAll(async () => {
   await database.stop();
 });
 
-const fastPolicy = { maxRetries: 1, retryBackoffSeconds: 0.001, maxBackoffSeconds: 0.01, connectTimeoutSeconds: 0.5 };
+// Server selection waits 2 s: enough for a live server on a loaded machine, short where none answers.
+const fastPolicy = { maxRetries: 1, retryBackoffSeconds: 0.001, maxBackoffSeconds: 0.01, connectTimeoutSeconds: 2 };
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -95,7 +96,7 @@ describe('MongoDB connection failures', () => {
   it('reports an address nobody listens on as a transient server-selection failure with the network hint', async () => {
     const port = await freePort();
     const connector = new MongoDbConnector(
-      { connectionUri: `mongodb://u:p4ssword-x@127.0.0.1:${port}/db`, ...fastPolicy, maxRetries: 0 },
+      { connectionUri: `mongodb://u:p4ssword-x@127.0.0.1:${port}/db`, ...fastPolicy, maxRetries: 0, connectTimeoutSeconds: 0.5 },
       { metricsRegistry: null, environment: false },
     );
     const result = await connector.testConnection();
@@ -144,6 +145,48 @@ describe('MongoDB connection failures', () => {
       await connector.close();
     } finally {
       await own.stop();
+    }
+  });
+
+  it('accounts for every row when the server stops mid-write, and a retry of the failed rows completes it without duplicates', async () => {
+    const server = ferretDb();
+    const user = { username: 'writer', password: 'stop-mid-write-pw' };
+    const own = await startFerretDb({ binary: server.binary, user });
+    const restarted: Array<{ stop(): Promise<void> }> = [];
+    try {
+      const rows = Array.from({ length: 1100 }, (_, index) => ({ _id: `row-${index}`, score: index }));
+      async function* input() {
+        for (const [index, row] of rows.entries()) {
+          // Pulled once the first batch was sent: the server goes away under the rest.
+          if (index === 1000) await own.stop({ keepData: true });
+          yield row;
+        }
+      }
+      const writer = new MongoDbConnector({ connectionUri: own.uri({ database: 'app' }), ...fastPolicy }, { metricsRegistry: null, environment: false });
+      const result = await writer.write(input(), { table: 'scores', mode: 'upsert', keyColumn: '_id' });
+      await writer.close();
+      expect(result.received).toBe(1100);
+      expect(result.written + result.failed.length).toBe(1100);
+      expect(result.failed.length).toBeGreaterThanOrEqual(100);
+      expect(result.failed.at(-1)).toMatchObject({ index: 1099, reason: expect.stringMatching(/No MongoDB server available|connection/) });
+
+      const again = await startFerretDb({ binary: server.binary, user, directory: own.directory });
+      restarted.push(again);
+      const check = new MongoClient(again.uri(), { serverSelectionTimeoutMS: 5000 });
+      const scores = check.db('app').collection('scores');
+      expect(await scores.countDocuments()).toBeGreaterThanOrEqual(result.written);
+      const retry = new MongoDbConnector({ connectionUri: again.uri({ database: 'app' }), ...fastPolicy }, { metricsRegistry: null, environment: false });
+      const retried = await retry.write(
+        result.failed.map((failure) => failure.row),
+        { table: 'scores', mode: 'upsert', keyColumn: '_id' },
+      );
+      await retry.close();
+      expect(retried.failed).toEqual([]);
+      expect(await scores.countDocuments()).toBe(1100);
+      await check.close();
+    } finally {
+      await own.stop();
+      for (const server of restarted) await server.stop();
     }
   });
 });

@@ -1,3 +1,4 @@
+import { createConnector } from '@automl/connector-core';
 import { ObjectId } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MongoDbConnector } from './mongodb-connector.js';
@@ -109,6 +110,16 @@ describe('MongoDB connector reads', () => {
       { name: 'tags', type: 'json', sourceType: 'array', nullable: false },
       { name: 'phone', type: 'string', sourceType: 'string', nullable: true },
     ]);
+  });
+
+  it("is what core's createConnector builds for connectionType 'mongodb'", async () => {
+    const created = await createConnector(database.config(), { metricsRegistry: null });
+    try {
+      expect(created).toBeInstanceOf(MongoDbConnector);
+      expect(await created.readAll({ table: 'customers', maxRows: 2 })).toHaveLength(2);
+    } finally {
+      await created.close();
+    }
   });
 
   it('reports the server, the database and who it is connected as', async () => {

@@ -27,6 +27,8 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
+  // A late landing of an earlier test must not land in this one.
+  await database.proxy.settled();
   database.proxy.clearFaults();
   database.proxy.clearLog();
   await database.seed('scores', []);
@@ -54,8 +56,9 @@ describe('MongoDB writes under faults', () => {
   });
 
   it('survives an append that lands after the client timed out and retried', async () => {
-    database.proxy.inject({ command: 'insert', times: 1, fault: { kind: 'late-landing', ms: 600 } });
-    const result = await connector({ requestTimeoutSeconds: 0.2 }).write(rows(40), { table: 'scores', mode: 'append' });
+    // Timeouts roomy enough for a loaded machine: only the held attempt may time out.
+    database.proxy.inject({ command: 'insert', times: 1, fault: { kind: 'late-landing', ms: 1500 } });
+    const result = await connector({ requestTimeoutSeconds: 1 }).write(rows(40), { table: 'scores', mode: 'append' });
     expect(result).toMatchObject({ received: 40, written: 40, failed: [] });
     await database.proxy.settled();
     expect(await database.count('scores')).toBe(40);
@@ -74,8 +77,8 @@ describe('MongoDB writes under faults', () => {
   });
 
   it('retries upserts that land after the client timed out: one document per key, the values of the write', async () => {
-    database.proxy.inject({ command: 'update', times: 1, fault: { kind: 'late-landing', ms: 500 } });
-    const result = await connector({ requestTimeoutSeconds: 0.2 }).write(rows(30, 2), { table: 'scores', mode: 'upsert', keyColumn: 'email' });
+    database.proxy.inject({ command: 'update', times: 1, fault: { kind: 'late-landing', ms: 1500 } });
+    const result = await connector({ requestTimeoutSeconds: 1 }).write(rows(30, 2), { table: 'scores', mode: 'upsert', keyColumn: 'email' });
     expect(result).toMatchObject({ received: 30, written: 30, failed: [] });
     await database.proxy.settled();
     const stored = await database.documents('scores');

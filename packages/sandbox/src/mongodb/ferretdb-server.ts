@@ -13,6 +13,8 @@ export interface FerretDbOptions {
   replicaSetName?: string;
   /** How long to wait for the listener; 20 s by default (a loaded CI machine). */
   startTimeoutMs?: number;
+  /** An existing directory to start from (what `stop({ keepData: true })` left); a new temporary one by default. */
+  directory?: string;
 }
 
 /** A running FerretDB process on a loopback port, with its own temporary data directory. */
@@ -28,8 +30,8 @@ export interface FerretDbServer {
   readonly exited: boolean;
   /** The last lines FerretDB logged, for a failing test's message. */
   recentLog(): string[];
-  /** SIGTERM, wait for the exit, remove the directory. Safe to call twice. */
-  stop(): Promise<void>;
+  /** SIGTERM, wait for the exit, remove the directory (unless `keepData`: restart from it). Safe to call twice. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 const LISTENING = /Listening on TCP ([\d.]+):(\d+)/;
@@ -40,8 +42,8 @@ const LISTENING = /Listening on TCP ([\d.]+):(\d+)/;
  * listener (its fixed default port would collide), no telemetry, state in a temporary directory.
  */
 export async function startFerretDb(options: FerretDbOptions): Promise<FerretDbServer> {
-  const directory = mkdtempSync(join(tmpdir(), 'ferretdb-'));
-  mkdirSync(join(directory, 'data'));
+  const directory = options.directory ?? mkdtempSync(join(tmpdir(), 'ferretdb-'));
+  mkdirSync(join(directory, 'data'), { recursive: true });
   const args = [
     '--handler=sqlite',
     `--sqlite-url=file:${join(directory, 'data')}/`,
@@ -143,11 +145,11 @@ function makeServer(
       return `mongodb://${credentials}127.0.0.1:${port}/${overrides.database ?? ''}${query}`;
     },
     recentLog: () => [...log],
-    stop() {
+    stop(options = {}) {
       stopping ??= (async () => {
         if (!hasExited()) child.kill('SIGTERM');
         await exit;
-        rmSync(directory, { recursive: true, force: true });
+        if (!options.keepData) rmSync(directory, { recursive: true, force: true });
       })();
       return stopping;
     },
