@@ -88,4 +88,19 @@ describe('Google Sheets writes leave the tab right whatever fails', () => {
     expect(result).toMatchObject({ written: 3, failed: [] });
     expect(emulator.developerMetadata(spreadsheetId).map((metadata) => metadata.metadataId)).toEqual([12]);
   });
+
+  it('sizes batches by their body on the wire (CellData), not by the rows\' JSON', async () => {
+    fixture = await startFixture();
+    const { emulator } = fixture;
+    const writeBatchBytes = 50_000;
+    const input = Array.from({ length: 2000 }, (_, index) => ({ id: index, label: `row ${index}`, score: index / 7, ok: index % 2 === 0 }));
+    const result = await fixture.connector({}, { writeBatchBytes }).write(input, { table: 'Out' });
+    expect(result).toMatchObject({ written: 2000, failed: [] });
+    const bodies = emulator
+      .requestsTo('spreadsheets.batchUpdate')
+      .map((request) => JSON.stringify(request.body))
+      .filter((body) => body.includes('appendCells'));
+    expect(bodies.length).toBeGreaterThan(5);
+    for (const body of bodies) expect(body.length).toBeLessThanOrEqual(writeBatchBytes * 1.5);
+  });
 });

@@ -1,4 +1,4 @@
-import { ConnectorError, type ConnectorContext, type Row, type WriteSession } from '@automl/connector-core';
+import { ConnectorError, estimateBytes, type ConnectorContext, type Row, type WriteSession } from '@automl/connector-core';
 import type { sheets_v4 } from '@googleapis/sheets';
 import { quoteSheetTitle, rangeOf } from './googlesheets-a1-range.js';
 import { BatchMarkers } from './googlesheets-batch-markers.js';
@@ -128,6 +128,8 @@ export async function beginSheetsWrite(target: SheetsTarget, context: ConnectorC
   const markers = new BatchMarkers(sheet);
   return {
     destination: quoteSheetTitle(sheet.title),
+    // Batches are sized by what goes on the wire: CellData wraps each value, about twice the row's JSON.
+    prepare: (row) => ({ payload: row, bytes: estimateBytes([row]) * 2 + 64 }),
     writeBatch: async (batch, batchContext) => {
       const header = [...state.header];
       const { requests, columnCount } = batchRequests(
