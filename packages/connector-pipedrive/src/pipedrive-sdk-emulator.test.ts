@@ -1,6 +1,7 @@
 import { Secret, RateLimitError, AuthenticationError, QuotaError, TransientError } from '@automl/connector-core';
 import { createPipedriveEmulator, type PipedriveEmulator } from '@automl/sandbox/pipedrive';
 import { v1, v2 } from 'pipedrive';
+import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PipedriveClient } from './pipedrive-client.js';
 import { classifyPipedriveError } from './pipedrive-errors.js';
@@ -51,6 +52,14 @@ describe('Pipedrive emulator with the official pipedrive client', () => {
     expect((await api.deals.getDeals({ limit: 10 })).data).toEqual([]);
     // The token travels in the header only.
     expect(emulator.requests.some((request) => request.query.includes('api_token'))).toBe(false);
+  });
+
+  it('a Configuration given the token as a function holds no copy of it (given as a string, JSON shows it)', () => {
+    const token = 'pd-token-to-hide-1234567890';
+    expect(JSON.stringify(new v2.Configuration({ apiKey: token, basePath: 'http://127.0.0.1:9/api/v2' }))).toContain(token);
+    const safe = new v2.Configuration({ apiKey: () => token, basePath: 'http://127.0.0.1:9/api/v2' });
+    expect(JSON.stringify(safe)).not.toContain(token);
+    expect(inspect(safe, { depth: 6 })).not.toContain(token);
   });
 
   it('the client classes reject an error reply with the bare body; the connector client keeps status and headers', async () => {
