@@ -231,8 +231,10 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
     for (;;) {
       const [, , response] = await context.call('read', () => job.getQueryResults({ autoPaginate: false, maxResults: 0, skipParsing: true } as never), { idempotent: true });
       const results = response as QueryResultsResponse & { totalRows?: string };
+      // Not done yet: ask again (BigQuery holds each getQueryResults up to 10 s while the job runs).
       if (results.jobComplete === false) continue;
       totalRows = Number(results.totalRows ?? 0);
+      // BigQuery bills what a query processes: the figure behind ml_connectors_data_volume_bytes for reads.
       context.recordBytes('read', Number(results.totalBytesProcessed ?? 0));
       if (this.#storageFor(totalRows)) {
         const [metadata] = await context.call('read', () => job.getMetadata(), { idempotent: true });
@@ -245,16 +247,9 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
       break;
     }
     let pageToken: string | undefined;
-    let counted = true;
     for (;;) {
       const [rows, , response] = await context.call('read', () => job.getQueryResults({ autoPaginate: false, maxResults: pageSize, pageToken, skipParsing: true } as never), { idempotent: true });
       const results = response as QueryResultsResponse;
-      if (results.jobComplete === false) continue;
-      if (!counted) {
-        // BigQuery bills what a query processes: the figure behind ml_connectors_data_volume_bytes for reads.
-        context.recordBytes('read', Number(results.totalBytesProcessed ?? 0));
-        counted = true;
-      }
       const fields = results.schema?.fields ?? [];
       yield (rows as unknown as Array<{ f?: Array<{ v?: unknown }> }>).map((row) => convertRow(fields, row));
       pageToken = results.pageToken;

@@ -141,8 +141,6 @@ describe('BigQuery emulator with @google-cloud/bigquery', () => {
     const table = bigquery.dataset('shop').table('customers');
     const good = `${JSON.stringify({ id: 6, name: 'Fay' })}\n`;
     const bad = `${JSON.stringify({ id: 'seven', name: 'Gus' })}\n`;
-    const [job] = await table.createLoadJob(Buffer.from('') as never, {}).catch(() => [undefined]);
-    expect(job).toBeUndefined();
     const failure = await new Promise<{ errors?: Array<{ message: string }> }>((resolve) => {
       const stream = table.createWriteStream({ sourceFormat: 'NEWLINE_DELIMITED_JSON', jobId: 'bad-load' } as never);
       stream.on('error', (error) => resolve(error as never)).on('complete', () => resolve({}));

@@ -1,4 +1,4 @@
-import { DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
+import { type DuckDBListType, type DuckDBStructType, type DuckDBType, DuckDBTypeId } from '@duckdb/node-api';
 
 /** A BigQuery `TableFieldSchema` as the REST API carries it. */
 export interface TableFieldSchema {
@@ -104,11 +104,11 @@ function duckScalarType(field: TableFieldSchema): string {
 /** The BigQuery field a DuckDB result column maps to (query results, tables made by SQL). */
 export function fieldFromDuckType(name: string, type: DuckDBType): TableFieldSchema {
   if (type.typeId === DuckDBTypeId.LIST || type.typeId === DuckDBTypeId.ARRAY) {
-    const item = fieldFromDuckType(name, (type as unknown as { valueType: DuckDBType }).valueType);
+    const item = fieldFromDuckType(name, (type as DuckDBListType).valueType);
     return { ...item, mode: 'REPEATED' };
   }
   if (type.typeId === DuckDBTypeId.STRUCT) {
-    const struct = type as unknown as { entryNames: readonly string[]; entryTypes: readonly DuckDBType[] };
+    const struct = type as DuckDBStructType;
     return {
       name,
       type: 'RECORD',
