@@ -5,6 +5,12 @@ import { Connection } from 'jsforce';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSalesforceEmulator, type SalesforceEmulator, type SalesforceEmulatorOptions } from './salesforce-emulator.js';
 
+/** What a call rejected with (jsforce's Query is a thenable whose catch is typed for its result). */
+const failure = (call: PromiseLike<unknown>): Promise<any> => Promise.resolve(call).then(
+  () => undefined,
+  (error: unknown) => error,
+);
+
 // The real jsforce against the emulator; only its URLs point at the loopback server.
 describe('Salesforce emulator with jsforce', () => {
   let emulator: SalesforceEmulator;
@@ -56,7 +62,7 @@ describe('Salesforce emulator with jsforce', () => {
       expect(result.totalSize).toBe(3);
       expect(refreshes).toBe(1);
       expect(emulator.requestsTo('rest.query').map((request) => request.status)).toEqual([401, 200]);
-      const noRefresh = await connection().query('SELECT Id FROM Contact').catch((error: Error) => error);
+      const noRefresh = await failure(connection().query('SELECT Id FROM Contact'));
       expect(noRefresh).toMatchObject({ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' });
     });
 
@@ -64,7 +70,7 @@ describe('Salesforce emulator with jsforce', () => {
       const conn = connection({ oauth2: oauth2(), refreshToken: emulator.refreshToken });
       emulator.sessions.expireSessions();
       emulator.sessions.revokeRefreshTokens();
-      const error = (await conn.query('SELECT Id FROM Contact').catch((caught: Error) => caught)) as Error;
+      const error = (await failure(conn.query('SELECT Id FROM Contact'))) as Error;
       expect(error.message).toBe('Unable to refresh session due to: expired access/refresh token');
       expect(emulator.sessions.grants).toEqual([{ grantType: 'refresh_token', ok: false, error: 'invalid_grant' }]);
     });
@@ -99,11 +105,11 @@ describe('Salesforce emulator with jsforce', () => {
       expect(rich.records.map((record) => record.Name)).toEqual(['Initech', 'Acme']);
       const since = await conn.query(`SELECT Id FROM Account WHERE SystemModstamp >= 2020-01-01T00:00:00Z AND AnnualRevenue != null`);
       expect(since.totalSize).toBe(2);
-      const unknown = await conn.query('SELECT Nope FROM Account').catch((error: Error) => error);
+      const unknown = await failure(conn.query('SELECT Nope FROM Account'));
       expect(unknown).toMatchObject({ errorCode: 'INVALID_FIELD' });
       expect((unknown as Error).message).toContain("No such column 'Nope' on entity 'Account'");
-      expect(await conn.query('SELECT FROM Account').catch((error: Error) => error)).toMatchObject({ errorCode: 'MALFORMED_QUERY' });
-      expect(await conn.query('SELECT Id FROM Nope').catch((error: Error) => error)).toMatchObject({ errorCode: 'INVALID_TYPE' });
+      expect(await failure(conn.query('SELECT FROM Account'))).toMatchObject({ errorCode: 'MALFORMED_QUERY' });
+      expect(await failure(conn.query('SELECT Id FROM Nope'))).toMatchObject({ errorCode: 'INVALID_TYPE' });
       expect((await conn.query('SELECT COUNT() FROM Account')).totalSize).toBe(3);
     });
 
@@ -127,11 +133,11 @@ describe('Salesforce emulator with jsforce', () => {
       await start({ dailyApiLimit: 2, maxUrlLength: 300 });
       const conn = connection();
       const fields = Array.from({ length: 40 }, () => 'LastName').join(', ');
-      expect(await conn.query(`SELECT ${fields} FROM Contact`).catch((error: Error) => error)).toMatchObject({ errorCode: 'ERROR_HTTP_414' });
+      expect(await failure(conn.query(`SELECT ${fields} FROM Contact`))).toMatchObject({ errorCode: 'ERROR_HTTP_414' });
       await conn.query('SELECT Id FROM Contact');
       await conn.query('SELECT Id FROM Contact');
       expect(conn.limitInfo).toEqual({ apiUsage: { used: 2, limit: 2 } });
-      const refused = await conn.query('SELECT Id FROM Contact').catch((error: Error) => error);
+      const refused = await failure(conn.query('SELECT Id FROM Contact'));
       expect(refused).toMatchObject({ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' });
     });
   });
@@ -151,7 +157,7 @@ describe('Salesforce emulator with jsforce', () => {
         'External_Id__c',
         { allOrNone: false },
       );
-      expect(results.map((result) => (result.success ? `ok:${(result as { created: boolean }).created}` : (result as { errors: Array<{ statusCode: string }> }).errors[0]!.statusCode))).toEqual([
+      expect(results.map((result) => (result.success ? `ok:${(result as unknown as { created: boolean }).created}` : (result as unknown as { errors: Array<{ statusCode: string }> }).errors[0]!.statusCode))).toEqual([
         'ok:true',
         'ok:false',
         'REQUIRED_FIELD_MISSING',
@@ -217,7 +223,7 @@ describe('Salesforce emulator with jsforce', () => {
         pollInterval: 1,
         pollTimeout: 5000,
       });
-      expect(results.successfulResults.map((row) => [row.sf__Created, row.External_Id__c])).toEqual([
+      expect(results.successfulResults.map((row) => [row.sf__Created, (row as Record<string, unknown>).External_Id__c])).toEqual([
         ['true', 'ext-0'],
         ['false', 'ext-1'],
       ]);
