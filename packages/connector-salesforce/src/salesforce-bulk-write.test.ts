@@ -42,6 +42,25 @@ describe('Salesforce Bulk API 2.0 writes', () => {
     await connector.close();
   });
 
+  it('submits a new job when the awaited one was aborted', async () => {
+    const connector = connectorFor(emulator, { writeMode: 'bulk', bulkPollTimeoutSeconds: 0.2 });
+    emulator.bulk.hold = true;
+    const rows = contacts(10);
+    expect((await connector.write(rows, { table: 'Contact', keyColumn: 'External_Id__c' })).written).toBe(0);
+    const call = (path: string, init: RequestInit = {}) =>
+      fetch(`${emulator.url}/services/data/v62.0${path}`, { ...init, headers: { authorization: `Bearer ${emulator.token}`, 'content-type': 'application/json' } }).then((response) => response.json());
+    const [job] = ((await call('/jobs/ingest')) as { records: Array<{ id: string }> }).records;
+    await call(`/jobs/ingest/${job!.id}`, { method: 'PATCH', body: JSON.stringify({ state: 'Aborted' }) });
+    emulator.bulk.hold = false;
+    const aborted = await connector.write(rows, { table: 'Contact', keyColumn: 'External_Id__c' });
+    expect(new Set(aborted.failed.map((failure) => failure.code))).toEqual(new Set(['BULK_JOB_ABORTED']));
+    const fresh = await connector.write(rows, { table: 'Contact', keyColumn: 'External_Id__c' });
+    expect(fresh).toMatchObject({ written: 10, failed: [] });
+    expect(emulator.requestsTo('bulk.ingest.create')).toHaveLength(2);
+    expect(emulator.count('Contact')).toBe(10);
+    await connector.close();
+  });
+
   it('appends in Collections creates of 200 even when the batches are Bulk-sized', async () => {
     const connector = connectorFor(emulator, { writeMode: 'bulk' });
     const result = await connector.write(contacts(450), { table: 'Contact', mode: 'append' });

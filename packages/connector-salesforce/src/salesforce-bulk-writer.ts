@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { BatchOutcome } from '@automl/connector-core';
+import { type BatchOutcome, DataError } from '@automl/connector-core';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { type BulkJobInfo, waitForJob } from './salesforce-bulk-job.js';
@@ -82,7 +82,13 @@ export async function upsertBulk(remote: SalesforceRemote, object: string, keyFi
     await remote.send('write.bulk', { method: 'PUT', path: `/jobs/ingest/${jobId}/batches`, body: csv, contentType: 'text/csv' }, { idempotent: false });
     await remote.send('write.bulk', { method: 'PATCH', path: `/jobs/ingest/${jobId}`, body: { state: 'UploadComplete' } }, { idempotent: false });
   }
-  await waitForJob(remote, `/jobs/ingest/${jobId}`, options.pollTimeoutMs, 'write.bulk', options.signal);
+  try {
+    await waitForJob(remote, `/jobs/ingest/${jobId}`, options.pollTimeoutMs, 'write.bulk', options.signal);
+  } catch (error) {
+    // A job that failed or was aborted is not waited for again: the next write submits a new one.
+    if (DataError.isInstance(error)) options.jobs.forget(fingerprint);
+    throw error;
+  }
   const outcome = await readResults(remote, jobId, keyField, entries);
   options.jobs.forget(fingerprint);
   return outcome;
