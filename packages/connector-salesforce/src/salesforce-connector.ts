@@ -187,7 +187,7 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
     const bulk = mode === 'bulk' || (mode === 'auto' && (await countRecords(remote, parts)) > (this.config.bulkReadThreshold ?? defaultBulkReadThreshold));
     const pages = bulk
       ? readBulkPages(remote, object, fields, parts, { pollTimeoutMs: (this.config.bulkPollTimeoutSeconds ?? 600) * 1000, ...(request.pageSize ? { pageSize: request.pageSize } : {}) })
-      : readRestPages(remote, object, fields, parts);
+      : readRestPages(remote, object, fields, parts, request.pageSize);
     const since = request.since?.getTime();
     for await (const page of pages) {
       // SOQL datetimes have whole seconds: drop what the rounded-down bound let in.

@@ -44,10 +44,14 @@ describe('Salesforce reads', () => {
       { Email: 'person1@example.com', LastName: 'Last1' },
     ]);
     expect(new URLSearchParams(emulator.requestsTo('rest.query')[0]!.query).get('q')).toBe('SELECT Email, LastName FROM Contact LIMIT 2');
+    const paged: number[] = [];
+    emulator.seed('Contact', contacts(400, 100));
+    for await (const page of connector.read({ table: 'Contact', columns: ['Id'], pageSize: 250 })) paged.push(page.length);
+    expect(paged).toEqual([250, 155]);
     const future = await connector.readAll({ table: 'Contact', since: new Date(Date.now() + 60_000) });
     expect(future).toEqual([]);
     const past = await connector.readAll({ table: 'Contact', since: new Date(Date.now() - 60_000), columns: ['Id'] });
-    expect(past).toHaveLength(5);
+    expect(past).toHaveLength(405);
     expect(new URLSearchParams(emulator.requestsTo('rest.query').at(-1)!.query).get('q')).toMatch(/WHERE SystemModstamp >= \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
     await expect(connector.readAll({ table: 'Contact', columns: ['churn_risk__c'] })).rejects.toMatchObject({ name: 'DataError', message: 'Contact has no field churn_risk__c' });
     await connector.close();

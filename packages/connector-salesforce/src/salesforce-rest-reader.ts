@@ -15,13 +15,15 @@ interface QueryResult {
  * The record batches of one SOQL query, following `nextRecordsUrl` to the end. jsforce's
  * autoFetch would stop silently at 10,000 records (its maxFetch); this pages until `done`.
  */
-export async function* queryBatches(remote: SalesforceRemote, soql: string): AsyncGenerator<QueryResult> {
-  let result = (await remote.send<QueryResult>('read', { method: 'GET', path: `/query?q=${encodeURIComponent(soql)}` })).body;
+export async function* queryBatches(remote: SalesforceRemote, soql: string, batchSize?: number): AsyncGenerator<QueryResult> {
+  // Sforce-Query-Options asks for a batch size (200 to 2,000; Salesforce may return fewer).
+  const headers = batchSize ? { 'Sforce-Query-Options': `batchSize=${Math.min(2000, Math.max(200, Math.round(batchSize)))}` } : undefined;
+  let result = (await remote.send<QueryResult>('read', { method: 'GET', path: `/query?q=${encodeURIComponent(soql)}`, ...(headers ? { headers } : {}) })).body;
   yield result;
   while (!result.done && result.nextRecordsUrl) {
     // nextRecordsUrl is /services/data/vXX.X/query/01g...-2000, possibly absolute: keep its path.
     const path = result.nextRecordsUrl.replace(/^https?:\/\/[^/]+/, '');
-    result = (await remote.send<QueryResult>('read', { method: 'GET', path })).body;
+    result = (await remote.send<QueryResult>('read', { method: 'GET', path, ...(headers ? { headers } : {}) })).body;
     yield result;
   }
 }
@@ -38,17 +40,17 @@ export async function countRecords(remote: SalesforceRemote, parts: SelectParts)
  * read just far enough to cover its page. A record the lead has and a later part lacks (deleted
  * between the queries) is skipped with a warning.
  */
-export async function* readRestPages(remote: SalesforceRemote, object: SalesforceObjectInfo, fields: string[], parts: SelectParts): AsyncGenerator<Row[]> {
+export async function* readRestPages(remote: SalesforceRemote, object: SalesforceObjectInfo, fields: string[], parts: SelectParts, batchSize?: number): AsyncGenerator<Row[]> {
   const groups = splitSelects(fields, parts, remote.apiVersion, remote.maxUrlLength);
   const toRow = restRowReader(fields, object);
   if (groups.length === 1) {
-    for await (const batch of queryBatches(remote, selectSoql(fields, parts))) {
+    for await (const batch of queryBatches(remote, selectSoql(fields, parts), batchSize)) {
       if (batch.records.length > 0) yield batch.records.map(toRow);
     }
     return;
   }
   const ordered = { ...parts, orderBy: 'Id' };
-  const [lead, ...others] = groups.map((group) => queryBatches(remote, selectSoql(group, ordered)));
+  const [lead, ...others] = groups.map((group) => queryBatches(remote, selectSoql(group, ordered), batchSize));
   const buffers = others.map(() => new Map<string, Record<string, unknown>>());
   const finished = others.map(() => false);
   for await (const batch of lead!) {
