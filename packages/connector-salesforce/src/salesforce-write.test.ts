@@ -1,6 +1,6 @@
 import { writeResultOf } from '@automl/connector-core';
 import type { SalesforceEmulator } from '@automl/sandbox/salesforce';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectorFor, contacts, startSalesforce } from './test-support/salesforce-test-setup.js';
 
 const batchSizes = (emulator: SalesforceEmulator, route: string) =>
@@ -75,8 +75,8 @@ describe('Salesforce writes', () => {
     emulator.faults.inject({ route: 'collections.upsert', times: 1, after: 2, fault: { kind: 'latency', ms: 600 } });
     const result = await connector.write(contacts(300), { table: 'Contact', keyColumn: 'External_Id__c' });
     expect(result).toMatchObject({ received: 300, written: 300, failed: [] });
-    // Let the late reply land: it upserts the same keys again.
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // The late request is logged once it has been applied: 2 answered + 503 + reset + the late one.
+    await vi.waitFor(() => expect(emulator.requestsTo('collections.upsert')).toHaveLength(5), { timeout: 5000 });
     expect(emulator.count('Contact')).toBe(300);
     await connector.close();
   });
@@ -135,8 +135,8 @@ describe('Salesforce writes', () => {
     const rows = [{ Email: 'late@example.com', LastName: 'Late' }];
     const first = await connector.write(rows, { table: 'Contact', keyColumn: 'Email' });
     expect(first.written + first.failed.length).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(emulator.requestsTo('collections.create')).toHaveLength(1);
+    // The create lands after the client gave up on it (the emulator logs it once applied).
+    await vi.waitFor(() => expect(emulator.requestsTo('collections.create')).toHaveLength(1), { timeout: 5000 });
     expect(emulator.count('Contact')).toBe(1);
     if (first.failed.length > 0) expect(first.failed[0]!.code).toBe('CREATE_UNCONFIRMED');
     const again = await connector.write(rows, { table: 'Contact', keyColumn: 'Email' });
