@@ -107,6 +107,8 @@ export function salesforceCollectionsRoutes(context: RestContext, options: Colle
         const definition = org.object(request.params.object!);
         if (!definition) return restError(404, 'NOT_FOUND', 'The requested resource does not exist');
         const keyField = org.upsertKeyField(definition.name, request.params.field!, true);
+        // "Only external ids are supported. Don't use record ids." (the wording of the refusal is the emulator's).
+        if (keyField.name === 'Id') throw new OrgRequestError('INVALID_FIELD', `Field name provided, Id is not an External ID or indexed field for ${definition.name}`);
         const { allOrNone, records } = readBody(request);
         for (const item of records) {
           if (item.attributes?.type !== undefined && org.object(String(item.attributes.type))?.name !== definition.name) {
