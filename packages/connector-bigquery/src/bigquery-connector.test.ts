@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { ConnectorError, type Row, writeResultOf } from '@automl/connector-core';
+import { ConnectorError, createConnector, type Row, writeResultOf } from '@automl/connector-core';
 import { LeakProbe, runConnectorConformance } from '@automl/connector-core/testing';
 import { conformanceFaults } from '@automl/sandbox';
 import { bigQueryFault, type BigQueryEmulator, createBigQueryEmulator, type ServiceAccountKey } from '@automl/sandbox/bigquery';
@@ -125,6 +128,28 @@ describe('BigQueryConnector', () => {
     const result = await bigquery.testConnection();
     expect(result).toMatchObject({ ok: true, identity: key.client_email, details: { projectId: PROJECT, datasetId: 'shop', location: 'US' } });
     await bigquery.close();
+  });
+
+  it('is what core createConnector() builds for connectionType bigquery, with the key from GOOGLE_BIGQUERY_CREDENTIALS_JSON', async () => {
+    const made = await createConnector(
+      { connectionType: 'bigquery', projectId: PROJECT, datasetId: 'shop', baseUrl: emulator.url, requestsPerMinute: 0 },
+      { environment: { GOOGLE_BIGQUERY_CREDENTIALS_JSON: JSON.stringify(key) } },
+    );
+    expect(made).toBeInstanceOf(BigQueryConnector);
+    expect(await made.readAll({ table: 'customers' })).toEqual(customers);
+    await made.close();
+  });
+
+  it('reads the key file named by GOOGLE_APPLICATION_CREDENTIALS, and names what is wrong with a bad key without echoing it', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'bq-key-')), 'key.json');
+    writeFileSync(path, JSON.stringify(key));
+    const fromFile = connector({ credentialsJson: undefined }, { environment: { GOOGLE_APPLICATION_CREDENTIALS: path } });
+    expect((await fromFile.testConnection()).identity).toBe(key.client_email);
+    await fromFile.close();
+    const broken = `{"type":"service_account","client_email":"${key.client_email}","private_key":"${key.private_key.slice(0, 40)}`;
+    const result = await connector({ credentialsJson: broken }).testConnection();
+    expect(result.error).toMatchObject({ name: 'AuthenticationError', message: 'Invalid credentials from credentialsJson: not valid JSON' });
+    expect(JSON.stringify(result)).not.toContain(key.private_key.slice(30, 40));
   });
 
   it('names the email to grant roles to when access is denied, and the API to enable when it is off', async () => {
