@@ -187,6 +187,32 @@ describe('MongoDB connector writes', () => {
     expect(await database.count('scores')).toBe(1);
   });
 
+  it('attributes server-refused upsert rows exactly, replaying statements where the server reports only its first failure', async () => {
+    database.proxy.clearLog();
+    const result = await connector().write(
+      [
+        { email: 'a@example.com', score: 1 },
+        { email: 'b@example.com', matrix: [[1, 2], [3]] },
+        { email: 'c@example.com', score: 3 },
+        { email: 'd@example.com', matrix: [[4]] },
+        { email: 'e@example.com', score: 5 },
+      ],
+      { table: 'scores', mode: 'upsert', keyColumn: 'email' },
+    );
+    expect(result.written).toBe(3);
+    // Statement 0 was applied by the first command before FerretDB stopped: replayed, it matches.
+    expect((result.created ?? 0) + (result.updated ?? 0)).toBe(3);
+    expect(result.failed.map((failure) => [failure.index, failure.code])).toEqual([
+      [1, '2'],
+      [3, '2'],
+    ]);
+    expect(result.failed[0]?.reason).toMatch(/nested arrays/);
+    // FerretDB answered the 5-statement command with one error at index 0 and no counts: the
+    // connector replayed the five statements one by one.
+    expect(database.proxy.commandsNamed('update').map((command) => command.statements)).toEqual([5, 1, 1, 1, 1, 1]);
+    expect((await database.documents('scores')).map((document) => document.email).sort()).toEqual(['a@example.com', 'c@example.com', 'e@example.com']);
+  });
+
   it('writes a row read back by _id onto its own document (24-hex strings become ObjectIds again)', async () => {
     const _id = new ObjectId();
     await database.seed('scores', [{ _id, email: 'x@example.com', score: 1 }]);

@@ -60,8 +60,9 @@ export class MongoTestDatabase {
     return this.admin.db(this.name).collection(name);
   }
 
+  /** Replaces the collection (its indexes too) by these documents. */
   async seed(collection: string, documents: Document[]): Promise<void> {
-    await this.collection(collection).deleteMany({});
+    await this.collection(collection).drop();
     if (documents.length > 0) await this.collection(collection).insertMany(documents.map((document) => ({ ...document })));
   }
 
