@@ -219,7 +219,7 @@ export abstract class BaseConnector<T extends ConnectionType> implements Connect
       this.#opened = false;
       await this.closeConnection();
     }
-    (this.policy as { release?: () => void }).release?.();
+    this.policy.dispose();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -316,7 +316,10 @@ export abstract class BaseConnector<T extends ConnectionType> implements Connect
     return {
       connector: this.id,
       signal,
-      call: (name, fn, options) => this.call(name, fn, { ...options, signal: options?.signal ? AbortSignal.any([signal, options.signal]) : signal }),
+      // Writes settle abandoned attempts: a timed-out request that lands late must be answered
+      // before a later batch naming the same keys is sent (the last row per key wins).
+      call: (name, fn, options) =>
+        this.call(name, fn, { ...(operation === 'write' ? { settleAbandoned: true } : {}), ...options, signal: options?.signal ? AbortSignal.any([signal, options.signal]) : signal }),
       recordBytes: (direction, bytes) => this.metrics.recordBytes(this.id, direction === 'read' ? operation : 'write', bytes),
       observeServerQuota: (quota) => this.observeServerQuota(quota),
       warn: (code, message) => {

@@ -81,7 +81,18 @@ export interface CallOptions {
    * attempt still running at the deadline ends with a TimeoutError, as `AbortSignal.timeout` would.
    */
   deadline?: number;
+  /**
+   * For writes whose order matters (the last row per key must win): an attempt that times out is
+   * not aborted but left to finish while the retry runs, and the call ends only once every attempt
+   * it started has been answered (or, past a grace of ten request timeouts, aborted). A request that
+   * timed out on the client but lands late on the server can then never overwrite a later write of
+   * the same key. Core's write loop sets it for every call a write session makes.
+   */
+  settleAbandoned?: boolean;
 }
+
+/** How long a call waits for its abandoned attempts to be answered, per request timeout. */
+const abandonedGraceFactor = 10;
 
 /** The settings of a config, with the specification's and the vendors' defaults filled in. */
 export function policySettingsFrom(config: ConnectionConfig): PolicySettings {
@@ -223,13 +234,15 @@ export class ResiliencePolicy {
     const { connector } = this.settings;
     const started = performance.now();
     const scope = callScope(options.signal, options.deadline);
-    const progress = { attempts: 0 };
+    const progress = { attempts: 0, abandoned: [] as Array<Promise<unknown>> };
     try {
       const result = await this.#breaker.execute(() => this.#withRetries(operation, call, options, scope, progress), scope);
+      if (progress.abandoned.length > 0) await Promise.allSettled(progress.abandoned);
       this.metrics.recordRequest(connector, operation, 'success', (performance.now() - started) / 1000);
       return result;
     } catch (error) {
       this.metrics.recordRequest(connector, operation, 'error', (performance.now() - started) / 1000);
+      if (progress.abandoned.length > 0) await Promise.allSettled(progress.abandoned);
       throw this.failure(operation, scope.signal.aborted ? scope.signal.reason : error, Math.max(1, progress.attempts));
     } finally {
       scope.dispose();
@@ -241,14 +254,14 @@ export class ResiliencePolicy {
     call: (context: CallContext) => Promise<T>,
     options: CallOptions,
     scope: CallScope,
-    progress: { attempts: number },
+    progress: { attempts: number; abandoned: Array<Promise<unknown>> },
   ): Promise<T> {
     const { maxRetries } = this.settings;
     const retries = (options.idempotent ?? true) ? Math.max(0, maxRetries) : 0;
     for (let attempt = 1; ; attempt += 1) {
       progress.attempts = attempt;
       try {
-        return await this.#attempt(operation, call, options, scope, attempt);
+        return await this.#attempt(operation, call, options, scope, attempt, progress.abandoned);
       } catch (error) {
         if (!ConnectorError.isInstance(error) || !error.retryable || attempt > retries) throw error;
         const context = { attempt, result: { error }, signal: scope.signal } as IRetryBackoffContext<unknown>;
@@ -260,7 +273,14 @@ export class ResiliencePolicy {
     }
   }
 
-  async #attempt<T>(operation: string, call: (context: CallContext) => Promise<T>, options: CallOptions, scope: CallScope, attempt: number): Promise<T> {
+  async #attempt<T>(
+    operation: string,
+    call: (context: CallContext) => Promise<T>,
+    options: CallOptions,
+    scope: CallScope,
+    attempt: number,
+    abandoned: Array<Promise<unknown>>,
+  ): Promise<T> {
     const { connector } = this.settings;
     const slot = await this.limiter?.acquire(scope.signal);
     if (slot) this.metrics.recordRateLimitWait(connector, slot.waitedMs);
@@ -271,6 +291,7 @@ export class ResiliencePolicy {
     }
     try {
       if (options.timeout === false) return await call({ signal: scope.signal, attempt });
+      if (options.settleAbandoned) return await this.#attemptSettled(call, scope, attempt, abandoned);
       return await this.#timeout.execute(({ signal }) => call({ signal, attempt }), scope.signal);
     } catch (error) {
       // Cancelled by the caller (or past its deadline): never retried, ends with the caller's reason.
@@ -285,6 +306,34 @@ export class ResiliencePolicy {
     } finally {
       slot?.release();
     }
+  }
+
+  /**
+   * One attempt that, on timeout, is left running (its answer awaited by `execute`, bounded by a
+   * grace period after which it is aborted) instead of aborted: see `CallOptions.settleAbandoned`.
+   */
+  #attemptSettled<T>(call: (context: CallContext) => Promise<T>, scope: CallScope, attempt: number, abandoned: Array<Promise<unknown>>): Promise<T> {
+    const timeoutMs = timerMs(this.settings.requestTimeoutSeconds);
+    const controller = new AbortController();
+    const signal = AbortSignal.any([scope.signal, controller.signal]);
+    const running = call({ signal, attempt });
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const grace = setTimeout(() => controller.abort(new DOMException('Abandoned attempt aborted after its grace period', 'TimeoutError')), Math.min(timeoutMs * abandonedGraceFactor, timerMs(300)));
+        abandoned.push(running.then(() => undefined, () => undefined).finally(() => clearTimeout(grace)));
+        reject(new TaskCancelledError(`Operation timed out after ${timeoutMs}ms`));
+      }, timeoutMs);
+      running.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   }
 
   /** A server asking for a longer wait than `maxRetryAfterSeconds`: fail now and say how long it asked. */
