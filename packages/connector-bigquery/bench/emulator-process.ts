@@ -4,7 +4,7 @@
 // Env: BENCH_ROWS (rows of the wide table), BENCH_LATENCY_MS (added to each REST call and stream open).
 import { createBigQueryEmulator } from '@automl/sandbox/bigquery';
 
-const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const rows = Number(process.env.BENCH_ROWS ?? 200_000);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const emulator = createBigQueryEmulator({ storageRowsPerBatch: 10_000, maxUploadBytes: 512 * 1024 * 1024 });
 const url = await emulator.start();

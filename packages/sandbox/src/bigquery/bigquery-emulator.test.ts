@@ -192,6 +192,20 @@ describe('BigQuery emulator with @google-cloud/bigquery', () => {
     await expect(bigquery.getDatasets()).rejects.toMatchObject({ code: 401 });
   });
 
+  it('streams rows with insertAll: insertIds de-duplicate, a bad row stops the request unless skipInvalidRows', async () => {
+    const table = bigquery.dataset('shop').table('customers');
+    const rows = [
+      { insertId: 'r-4', json: { id: 4, name: 'Dee' } },
+      { insertId: 'r-5', json: { id: 'five', name: 'Eve' } },
+    ];
+    const refused = await table.insert(rows, { raw: true }).catch((error: { errors?: Array<{ errors: Array<{ reason: string }> }> }) => error);
+    expect((refused as { errors?: Array<{ errors: Array<{ reason: string }> }> }).errors?.map((entry) => entry.errors[0]!.reason)).toEqual(['stopped', 'invalid']);
+    expect(await emulator.countRows('shop.customers')).toBe(3);
+    await table.insert(rows, { raw: true, skipInvalidRows: true }).catch(() => undefined);
+    await table.insert([rows[0]!], { raw: true });
+    expect(await emulator.countRows('shop.customers')).toBe(4);
+  });
+
   it('takes a resumable upload in chunks', async () => {
     const start = await fetch(`${emulator.url}/upload/bigquery/v2/projects/automl-tests/jobs?uploadType=resumable`, {
       method: 'POST',
