@@ -15,6 +15,8 @@ const readRows = Number(process.env.ROWS ?? 1_000_000);
 const writeRows = Number(process.env.WRITE_ROWS ?? 100_000);
 const rounds = Number(process.env.ROUNDS ?? 3);
 const latencyMs = 50;
+// HEAP_MB caps each read client's V8 heap: a read that needed the whole result in memory would fail.
+const heapArgs = process.env.HEAP_MB ? [`--max-old-space-size=${process.env.HEAP_MB}`] : [];
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
@@ -32,7 +34,7 @@ async function readPhase(): Promise<void> {
   const results: Record<string, Array<{ ms: number; rows: number; peakRssMb: number }>> = { connector: [], driver: [] };
   for (let round = 0; round < rounds; round += 1) {
     for (const mode of round % 2 === 0 ? ['driver', 'connector'] : ['connector', 'driver']) {
-      const client = spawn(process.execPath, ['--expose-gc', here('./read-client.ts'), mode, endpoint], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const client = spawn(process.execPath, ['--expose-gc', ...heapArgs, here('./read-client.ts'), mode, endpoint], { stdio: ['ignore', 'pipe', 'inherit'] });
       results[mode]?.push(JSON.parse(await lineOf(client)));
       await once(client, 'exit');
     }
