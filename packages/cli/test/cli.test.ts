@@ -126,4 +126,17 @@ describe('automl-connectors', () => {
     expect(result.written + result.failed.length).toBe(result.received);
     expect(emulator.portal.countObjects('contacts')).toBeGreaterThanOrEqual(result.written);
   });
+
+  it('pipeline --sandbox: a dry run says what the CRM write would do, the run does it, the next dry run finds nothing to change', async () => {
+    writeFileSync(join(cwd, 'fast.json'), JSON.stringify({ automl: { candidates: ['logistic-regression'], folds: 3 } }));
+    const dry = await cli(['--json', 'pipeline', 'fast.json', '--sandbox', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    const planned = JSON.parse(dry.stdout) as { status: string; destination: { created: number; updated: number; unchanged: number } };
+    expect(planned).toMatchObject({ status: 'dry-run', destination: { created: 300, updated: 0, unchanged: 0 } });
+    const done = await cli(['pipeline', 'fast.json', '--sandbox']);
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toContain('destination: 300 created, 0 updated, 0 failed');
+    const again = await cli(['pipeline', 'fast.json', '--sandbox', '--dry-run']);
+    expect(again.stdout).toContain('would create 0, update 0, leave 300 unchanged; nothing written');
+  }, 120_000);
 });
