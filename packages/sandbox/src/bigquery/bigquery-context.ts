@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FaultInjector } from '../harness/faults.js';
+import type { PageCache } from './bigquery-page-cache.js';
 import type { EmulatorRequest, EmulatorResponse } from '../harness/types.js';
 import { bigQueryError, decodeFaultMessage, type ErrorProto } from './bigquery-errors.js';
 import type { TableFieldSchema } from './bigquery-schema.js';
@@ -33,6 +34,8 @@ export interface BigQueryContext {
   billedBytes: Map<string, number>;
   /** jobs.query requestIds seen, for its idempotency (15 minutes in BigQuery). */
   requestIds: Map<string, { jobKey: string; at: number }>;
+  /** Encoded tabledata.list pages of unchanged tables. */
+  pages: PageCache<string>;
   /** Resumable uploads in progress. */
   uploads: Map<string, { projectId: string; metadata: object; chunks: Buffer[]; received: number }>;
 }

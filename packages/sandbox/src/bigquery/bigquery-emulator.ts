@@ -7,6 +7,7 @@ import { bigQueryError, decodeFaultMessage } from './bigquery-errors.js';
 import { jobRoutes } from './bigquery-job-routes.js';
 import { loadRoutes } from './bigquery-load-routes.js';
 import type { TableFieldSchema } from './bigquery-schema.js';
+import { PageCache } from './bigquery-page-cache.js';
 import { BigQueryStorageServer } from './bigquery-storage-server.js';
 import { tableRoutes } from './bigquery-table-routes.js';
 import { coerceRecord } from './bigquery-values.js';
@@ -78,6 +79,7 @@ export function createBigQueryEmulator(options: BigQueryEmulatorOptions = {}) {
     callerOf: (request) => callers.get(request) ?? '',
     billedBytes: new Map(),
     requestIds: new Map(),
+    pages: new PageCache<string>(),
     uploads: new Map(),
   };
 
@@ -178,6 +180,7 @@ export function createBigQueryEmulator(options: BigQueryEmulatorOptions = {}) {
     /** Back to empty: datasets, tables, jobs, faults and the request log (service accounts stay). */
     async reset(): Promise<void> {
       await warehouse?.reset();
+      context.pages.clear();
       storage?.reset();
       context.jobs.clear();
       context.requestIds.clear();

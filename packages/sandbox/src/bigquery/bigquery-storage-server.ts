@@ -3,6 +3,7 @@ import { protos } from '@google-cloud/bigquery-storage';
 import { type sendUnaryData, Server, ServerCredentials, type ServerUnaryCall, type ServerWritableStream, status as GrpcStatus } from '@grpc/grpc-js';
 import type { FaultInjector } from '../harness/faults.js';
 import { arrowSchemaOf, serializedRecordBatch, serializedSchema } from './bigquery-arrow.js';
+import { PageCache } from './bigquery-page-cache.js';
 import { quoteIdent, type TableFieldSchema } from './bigquery-schema.js';
 import { rewriteGoogleSql } from './bigquery-sql.js';
 import { ANONYMOUS_DATASET, type BigQueryWarehouse, qualified, type TableRef } from './bigquery-warehouse.js';
@@ -20,6 +21,8 @@ interface SessionState {
   fields: TableFieldSchema[];
   schema: ReturnType<typeof arrowSchemaOf>;
   streams: Array<{ name: string; start: number; count: number }>;
+  /** What the snapshot holds (source table, data version, columns, filter): the key of its cached batches. */
+  contentKey: string;
 }
 
 /** What one ReadRows stream and CreateReadSession did, for tests and benchmarks. */
@@ -79,6 +82,7 @@ export class BigQueryStorageServer {
   readonly #warehouse: () => BigQueryWarehouse;
   readonly #faults: FaultInjector;
   readonly #rowsPerBatch: number;
+  readonly #batches = new PageCache<Uint8Array>();
   #server: Server | undefined;
   #port = 0;
 
@@ -129,6 +133,7 @@ export class BigQueryStorageServer {
 
   reset(): void {
     this.#sessions.clear();
+    this.#batches.clear();
     this.requests.length = 0;
   }
 
@@ -159,6 +164,7 @@ export class BigQueryStorageServer {
     if (unknown.length > 0) throw { code: GrpcStatus.INVALID_ARGUMENT, message: `request failed: Column ${unknown[0]} not found in table` };
     const restriction = request.readSession.readOptions?.rowRestriction;
     const where = restriction ? ` WHERE (${rewriteGoogleSql(restriction).sql})` : '';
+    const contentKey = [warehouse.version, tablePath, fields.map((field) => field.name).join(','), restriction ?? ''].join('|');
     const id = randomUUID().replaceAll('-', '').slice(0, 20);
     const snapshot: TableRef = { projectId: ref.projectId, datasetId: ANONYMOUS_DATASET, tableId: `session_${id}` };
     const columns = fields.map((field) => quoteIdent(field.name)).join(', ') || '1 AS _none';
@@ -177,7 +183,7 @@ export class BigQueryStorageServer {
       return { name: `${name}/streams/${index}`, start, count: end - start };
     });
     const schema = arrowSchemaOf(fields);
-    this.#sessions.set(name, { name, snapshot, fields, schema, streams });
+    this.#sessions.set(name, { name, snapshot, fields, schema, streams, contentKey });
     return {
       name,
       dataFormat: v1.DataFormat.ARROW,
@@ -209,17 +215,19 @@ export class BigQueryStorageServer {
     try {
       while (offset < stream.count && !call.cancelled) {
         const size = Math.min(this.#rowsPerBatch, stream.count - offset);
-        const { rows } = await warehouse.readRows(session.snapshot, { startIndex: stream.start + offset, maxResults: size });
+        const batch = await this.#batches.get(`${session.contentKey}|${stream.start + offset}|${size}`, async () => {
+          const { rows } = await warehouse.readRows(session.snapshot, { startIndex: stream.start + offset, maxResults: size });
+          return serializedRecordBatch(session.schema, session.fields, rows);
+        });
         const response: ReadRowsResponse = {
-          arrowRecordBatch: { serializedRecordBatch: serializedRecordBatch(session.schema, session.fields, rows), rowCount: rows.length },
-          rowCount: rows.length,
-          stats: { progress: { atResponseStart: offset / Math.max(1, stream.count), atResponseEnd: (offset + rows.length) / Math.max(1, stream.count) } },
+          arrowRecordBatch: { serializedRecordBatch: batch, rowCount: size },
+          rowCount: size,
+          stats: { progress: { atResponseStart: offset / Math.max(1, stream.count), atResponseEnd: (offset + size) / Math.max(1, stream.count) } },
         };
-        offset += rows.length;
-        sent += rows.length;
+        offset += size;
+        sent += size;
         // Backpressure: wait for the client to drain before the next batch, so memory stays bounded.
         if (!call.write(response)) await new Promise<void>((resolve) => call.once('drain', () => resolve()));
-        if (rows.length === 0) break;
       }
       this.requests.push({ method: 'ReadRows', target: streamName, code: 0, rows: sent });
       call.end();

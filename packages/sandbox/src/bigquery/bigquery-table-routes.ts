@@ -215,22 +215,28 @@ export function tableRoutes(context: BigQueryContext): Route[] {
           const start = token ?? Number(query.get('startIndex') ?? 0);
           const maxResults = Math.min(Number(query.get('maxResults') ?? MAX_PAGE_ROWS) || MAX_PAGE_ROWS, MAX_PAGE_ROWS);
           const selected = query.get('selectedFields')?.split(',').map((name) => name.trim()).filter(Boolean);
-          const total = await context.warehouse.countRows(ref).catch(() => undefined);
-          if (total === undefined) return bigQueryError('notFound', `Not found: Table ${ref.projectId}:${ref.datasetId}.${ref.tableId}`);
-          const { schema, rows } = await context.warehouse.readRows(ref, { startIndex: start, maxResults, selectedFields: selected });
           const formats = timestampFormat({ useInt64Timestamp: query.get('formatOptions.useInt64Timestamp') ?? undefined, timestampOutputFormat: query.get('formatOptions.timestampOutputFormat') ?? undefined });
-          const page = encodeRows(schema, rows, formats);
-          const next = start + page.rows.length;
-          return {
-            status: 200,
-            body: {
+          const key = [context.warehouse.version, ref.projectId, ref.datasetId, ref.tableId, start, maxResults, selected?.join(',') ?? '*', formats].join('|');
+          let missing = false;
+          const body = await context.pages.get(key, async () => {
+            const total = await context.warehouse.countRows(ref).catch(() => undefined);
+            if (total === undefined) {
+              missing = true;
+              return '';
+            }
+            const { schema, rows } = await context.warehouse.readRows(ref, { startIndex: start, maxResults, selectedFields: selected });
+            const page = encodeRows(schema, rows, formats);
+            const next = start + page.rows.length;
+            return JSON.stringify({
               kind: 'bigquery#tableDataList',
               etag: `"${total}"`,
               totalRows: String(total),
               rows: page.rows,
               ...(next < total ? { pageToken: encodePageToken(next) } : {}),
-            },
-          };
+            });
+          });
+          if (missing || body === '') return bigQueryError('notFound', `Not found: Table ${ref.projectId}:${ref.datasetId}.${ref.tableId}`);
+          return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body };
         }),
     },
     {

@@ -74,6 +74,7 @@ export class BigQueryWarehouse {
   readonly #connection: DuckDBConnection;
   readonly #scratch = mkdtempSync(join(tmpdir(), 'bigquery-emulator-'));
   #queue: Promise<unknown> = Promise.resolve();
+  #version = 0;
   #fileCounter = 0;
 
   private constructor(instance: DuckDBInstance, connection: DuckDBConnection) {
@@ -94,6 +95,16 @@ export class BigQueryWarehouse {
     rmSync(this.#scratch, { recursive: true, force: true });
   }
 
+  /** Bumped by every change to data or tables: what cached pages are keyed on. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Marks the data as changed (also for SQL run directly on the connection). */
+  touch(): void {
+    this.#version += 1;
+  }
+
   /** Runs `work` alone on the connection. */
   serial<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     const run = this.#queue.then(() => work(this.#connection));
@@ -110,6 +121,7 @@ export class BigQueryWarehouse {
 
   /** Drops everything: datasets, tables, results. */
   async reset(): Promise<void> {
+    this.touch();
     await this.serial(async (connection) => {
       await connection.run('USE memory');
       for (const project of this.#projects) await connection.run(`DETACH ${quoteIdent(project)}`);
@@ -142,6 +154,7 @@ export class BigQueryWarehouse {
     if (tables.length > 0 && !deleteContents) {
       throw new WarehouseError('invalid', `Dataset ${projectId}:${datasetId} is still in use`);
     }
+    this.touch();
     await this.serial((connection) => connection.run(`DROP SCHEMA ${quoteIdent(projectId)}.${quoteIdent(datasetId)} CASCADE`));
     this.datasets.delete(datasetKey(projectId, datasetId));
     for (const key of [...this.#tables.keys()]) if (key.startsWith(`${projectId}:${datasetId}.`)) this.#tables.delete(key);
@@ -167,6 +180,7 @@ export class BigQueryWarehouse {
     if (!this.getDataset(ref.projectId, ref.datasetId)) throw notFoundDataset(ref.projectId, ref.datasetId);
     const declared = normalizeSchema(fields);
     if (await this.tableExists(ref)) throw new WarehouseError('duplicate', `Already Exists: Table ${tableKey(ref)}`);
+    this.touch();
     await this.serial((connection) => connection.run(createTableSql(ref, declared)));
     const now = Date.now();
     this.#tables.set(tableKey(ref), { declared, creationTime: now, lastModifiedTime: now, description, insertIds: new Set() });
@@ -174,6 +188,7 @@ export class BigQueryWarehouse {
 
   async deleteTable(ref: TableRef): Promise<void> {
     if (!(await this.tableExists(ref))) throw notFoundTable(ref);
+    this.touch();
     await this.serial((connection) => connection.run(`DROP TABLE ${qualified(ref)}`));
     this.#tables.delete(tableKey(ref));
   }
@@ -250,6 +265,7 @@ export class BigQueryWarehouse {
     const exists = await this.tableExists(ref);
     const file = join(this.#scratch, `rows-${(this.#fileCounter += 1)}.ndjson`);
     if (rows.length > 0) writeFileSync(file, `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
+    this.touch();
     await this.serial(async (connection) => {
       await connection.run('BEGIN TRANSACTION');
       try {
@@ -336,6 +352,8 @@ export class BigQueryWarehouse {
   ): Promise<QueryOutcome> {
     const plan = await this.plan(sql, parameters, context);
     const values = bindValues(parameters);
+    // A query writing a destination table changes data like DML does.
+    if (context.destinationTable) this.touch();
     if (plan.statementType === 'SELECT') {
       const destination = context.destinationTable ?? { projectId: context.projectId, datasetId: ANONYMOUS_DATASET, tableId: `job_${context.jobId.replace(/\W/g, '_')}` };
       await this.serial(async (connection) => {
@@ -356,6 +374,7 @@ export class BigQueryWarehouse {
       const totalRows = await this.countRows(destination);
       return { statementType: 'SELECT', schema: plan.schema, destination, totalRows, totalBytesProcessed: plan.totalBytesProcessed, referencedTables: plan.referencedTables };
     }
+    this.touch();
     const changed = await this.serial(async (connection) => {
       await useDefault(connection, context);
       try {
