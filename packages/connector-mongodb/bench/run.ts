@@ -2,17 +2,18 @@
 // proxy, which adds latency to every read and write command, as a network to Atlas would.
 // 1. Read 100,000 documents: the connector's read() vs a plain driver cursor loop (same sort,
 //    same batch size), alternating, median of the rounds; peak RSS of each.
-// 2. Upsert 10,000 documents keyed on _id: the connector's write() vs a plain bulkWrite loop in
-//    batches of 1,000. Keyed on _id because FerretDB's SQLite backend looks up only _id without a
-//    full scan (an upsert by another key scans the collection per statement: ~30 s per 1,000).
+// 2. Upsert 1,000 documents keyed on _id (UPSERTS=...): the connector's write() vs a plain
+//    bulkWrite loop in batches of 1,000. Keyed on _id because FerretDB's SQLite backend looks up
+//    only _id without a full scan (an upsert by another key scans the collection per statement:
+//    ~30 s per 1,000); even so each upsert statement costs milliseconds there, so the size is small.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { MongoFaultProxy, startFerretDb } from '@automl/sandbox/mongodb';
 import { MongoClient } from 'mongodb';
 import { MongoDbConnector } from '../dist/index.js';
 
-const DOCUMENTS = 100_000;
-const UPSERTS = 10_000;
+const DOCUMENTS = Number(process.env.DOCUMENTS ?? 100_000);
+const UPSERTS = Number(process.env.UPSERTS ?? 1_000);
 const PAGE = 1000;
 const LATENCY_MS = 5;
 const ROUNDS = 2;
@@ -46,7 +47,7 @@ const collection = seeder.db('bench').collection('events');
 const seedStarted = performance.now();
 for (let start = 0; start < DOCUMENTS; start += 10_000) {
   await collection.insertMany(
-    Array.from({ length: 10_000 }, (_, offset) => {
+    Array.from({ length: Math.min(10_000, DOCUMENTS - start) }, (_, offset) => {
       const i = start + offset;
       return { i, name: `user ${i}`, email: `user${i}@example.com`, score: (i % 1000) / 10, active: i % 2 === 0, at: new Date(1_700_000_000_000 + i * 1000) };
     }),
@@ -107,10 +108,14 @@ const connectorUpsert = (version: number) =>
   measure(async () => (await connector.write(upsertRows(version), { table: 'scores', mode: 'upsert', keyColumn: '_id' })).written);
 
 const plainNew = await plainUpsert(1);
+console.log(`  plain upsert, new keys: ${seconds(plainNew.ms)} s`);
 await target.drop();
 const oursNew = await connectorUpsert(1);
+console.log(`  connector upsert, new keys: ${seconds(oursNew.ms)} s`);
 const plainExisting = await plainUpsert(2);
+console.log(`  plain upsert, existing keys: ${seconds(plainExisting.ms)} s`);
 const oursExisting = await connectorUpsert(3);
+console.log(`  connector upsert, existing keys: ${seconds(oursExisting.ms)} s`);
 const stored = await seeder.db('bench').collection('scores').countDocuments({ version: 3 });
 console.log(
   `upsert ${UPSERTS} documents by _id (+${LATENCY_MS} ms per command, batches of ${PAGE}): new keys plain ${seconds(plainNew.ms)} s, connector ${seconds(oursNew.ms)} s ` +

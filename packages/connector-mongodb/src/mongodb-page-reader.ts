@@ -42,6 +42,11 @@ export class MongoDbPageReader {
   /** The next page (empty at the end). Safe to call again after it threw: it resumes. */
   async nextPage(signal: AbortSignal): Promise<Row[]> {
     signal.throwIfAborted();
+    // All asked for is delivered (a reopened cursor with limit 0 would mean "no limit").
+    if (this.#plan.limit !== undefined && this.#delivered >= this.#plan.limit) {
+      this.#done = true;
+      return [];
+    }
     if (this.#broken) await this.#reopen();
     const cursor = this.#cursor as FindCursor;
     const { pageSize } = this.#plan;
