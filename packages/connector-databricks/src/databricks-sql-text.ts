@@ -31,7 +31,8 @@ export function sqlLiteral(value: Value | undefined, columnType: string | undefi
   const type = (columnType ?? '').toUpperCase();
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'number') {
-    if (Number.isFinite(value)) return isIntegerType(type) || type === '' || type.startsWith('DECIMAL') ? numberText(value) : `CAST(${numberText(value)} AS DOUBLE)`;
+    // A plain numeric literal widens to the column's type on insert (DECIMAL or DOUBLE alike).
+    if (Number.isFinite(value)) return numberText(value);
     return `CAST('${Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'}' AS DOUBLE)`;
   }
   if (value instanceof Date) {
