@@ -1,5 +1,10 @@
 export { runDemo, type RunDemoOptions, type RunDemoResult } from './run-demo.js';
-export { runPipeline, type ContactPrediction, type PipelineResults, type PipelineSettings } from './pipeline.js';
+export { runPipeline, type PipelineResults, type PipelineSettings } from './pipeline.js';
+export { crmTargets, crmTarget, crmIds, defaultCrm, isCrmId } from './crm-targets.js';
+export { hubspotTarget } from './crm-hubspot.js';
+export { pipedriveTarget, pipedriveStatePath } from './crm-pipedrive.js';
+export { salesforceTarget, salesforceStatePath, salesforceExternalId } from './crm-salesforce.js';
+export type { CrmConnection, CrmId, CrmSandbox, CrmTarget, ScoredCustomer } from './crm-target.js';
 export { startOfflineSandbox, newCustomerSheetRows, sandboxStatePaths, sandboxSpreadsheetId, sandboxSheetTitle, type OfflineSandbox, type OfflineSandboxOptions, type NewCustomersSeed } from './offline-sandbox.js';
 export { selectMode, type ModeDecision, type RequestedMode } from './pipeline-mode.js';
 export { segmentFor, countSegments, segmentNames, type Segment } from './segment.js';

@@ -29,6 +29,16 @@ describe('selectMode', () => {
     expect(selectMode('offline', undefined, all).mode).toBe('offline');
     expect(selectMode('online', undefined, {})).toMatchObject({ mode: 'online', missing: expect.arrayContaining(['HUBSPOT_API_KEY']) });
   });
+
+  it("asks for the chosen CRM's credentials, not HubSpot's", () => {
+    const google = { GOOGLE_SHEETS_CREDENTIALS: key, NEW_CUSTOMERS_SPREADSHEET_ID: 'sheet-1' };
+    expect(selectMode('auto', undefined, { ...google, HUBSPOT_API_KEY: 'pat-eu1-x' }, 'pipedrive')).toMatchObject({ mode: 'offline', missing: ['PIPEDRIVE_API_KEY'] });
+    expect(selectMode('auto', undefined, { ...google, PIPEDRIVE_API_KEY: 'token' }, 'pipedrive')).toMatchObject({ mode: 'online', missing: [] });
+    expect(selectMode('auto', undefined, { ...google, SALESFORCE_API_KEY: '00D!x' }, 'salesforce')).toMatchObject({ mode: 'offline', missing: ['SALESFORCE_INSTANCE_URL'] });
+    const salesforce = selectMode('auto', undefined, { ...google, SALESFORCE_API_KEY: '00D!x', SALESFORCE_INSTANCE_URL: 'https://x.my.salesforce.com' }, 'salesforce');
+    expect(salesforce).toMatchObject({ mode: 'online', missing: [] });
+    expect(salesforce.reason).toContain('Salesforce');
+  });
 });
 
 describe('parseCliArguments', () => {
@@ -39,6 +49,13 @@ describe('parseCliArguments', () => {
     });
     expect(parseCliArguments(['--online', '--spreadsheet-id', 'abc'])).toMatchObject({ options: { mode: 'online', spreadsheetId: 'abc', fresh: false } });
     expect(parseCliArguments(['-h'])).toEqual({ help: true });
+  });
+
+  it('reads --crm, case-insensitively, and leaves it out when not given (HubSpot)', () => {
+    expect(parseCliArguments(['--crm', 'pipedrive'])).toMatchObject({ options: { crm: 'pipedrive' } });
+    expect(parseCliArguments(['--crm', 'Salesforce'])).toMatchObject({ options: { crm: 'salesforce' } });
+    expect(parseCliArguments([])).not.toHaveProperty('options.crm');
+    expect(() => parseCliArguments(['--crm', 'zoho'])).toThrow(/--crm must be one of hubspot, pipedrive, salesforce/);
   });
 
   it('rejects unknown and contradictory options', () => {

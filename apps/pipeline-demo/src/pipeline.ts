@@ -3,11 +3,12 @@ import type { ConnectorOptions, Row } from '@automl/connector-core';
 import { ExcelConnector } from '@automl/connector-excel';
 import { GoogleSheetsConnector } from '@automl/connector-googlesheets';
 import { openCrmConnector } from './crm-connector.js';
+import type { CrmConnection, CrmTarget, ScoredCustomer } from './crm-target.js';
 import { displayPath } from './display-path.js';
 import { PipelineInputError } from './pipeline-input-error.js';
 import { formatDuration, type StageProgress } from './progress.js';
 import type { CrmFailure, LeaderboardRow, RunReport } from './run-report.js';
-import { countSegments, segmentFor, type Segment } from './segment.js';
+import { countSegments, segmentFor } from './segment.js';
 
 /**
  * Where each stage reads and writes. The same settings shape serves the real services and the
@@ -17,28 +18,24 @@ export interface PipelineSettings {
   excel: { filePath: string; sheetName?: string };
   /** Credentials from `credentialsJson`, else GOOGLE_SHEETS_CREDENTIALS / GOOGLE_APPLICATION_CREDENTIALS. */
   googleSheets: { spreadsheetId: string; sheetName?: string; baseUrl?: string; credentialsJson?: string };
-  /** Token from `apiKey`, else HUBSPOT_API_KEY. */
-  hubspot: { baseUrl?: string; apiKey?: string };
+  /**
+   * The CRM and its CRMConnector config: the sandbox's address and credentials offline, just
+   * `{ crmType }` online (the connector reads HUBSPOT_API_KEY, PIPEDRIVE_API_KEY or
+   * SALESFORCE_API_KEY + SALESFORCE_INSTANCE_URL itself).
+   */
+  crm: { target: CrmTarget; connection: CrmConnection };
   /** The column to learn; the seed's `churned`. */
   labelColumn?: string;
   automl?: AutoMLOptions;
   /** Passed to every connector: the metrics registry, a logger. */
   connectorOptions?: ConnectorOptions;
-  /** Interrupts the run (SIGINT): the HubSpot write stops sending and returns what landed. */
+  /** Interrupts the run (SIGINT): the CRM write stops sending and returns what landed. */
   signal?: AbortSignal;
 }
 
 /** The parts of the run report the pipeline fills in, stage by stage (kept when a later stage fails). */
 export type PipelineResults = Pick<RunReport, 'sources' | 'model' | 'predictions' | 'crm'>;
 
-/** What goes to HubSpot per contact: the key, the names, and the two predictions; not the features. */
-export interface ContactPrediction {
-  email: string | null;
-  firstname: string | null;
-  lastname: string | null;
-  churn_risk: number;
-  segment: Segment;
-}
 
 const leaderboardRowsShown = 10;
 const failuresShown = 5;
@@ -46,8 +43,8 @@ const failuresShown = 5;
 /**
  * The seed's pipeline, stage for stage: read customers.xlsx, train AutoML on it, read the new
  * customers from Google Sheets, score them (churn_risk = P(churn), segment at 0.3 / 0.7), and upsert
- * them into HubSpot contacts by email. Fills `results` as it goes; a stage that fails throws a
- * StageFailure naming it.
+ * them into the CRM (HubSpot contacts by email by default). Fills `results` as it goes; a stage
+ * that fails throws a StageFailure naming it.
  */
 export async function runPipeline(settings: PipelineSettings, progress: StageProgress, results: PipelineResults): Promise<void> {
   const labelColumn = settings.labelColumn ?? 'churned';
@@ -133,7 +130,7 @@ export async function runPipeline(settings: PipelineSettings, progress: StagePro
 
   // 4. Score: churn_risk is the probability of the positive class (column 1 of sorted classes, 'Yes').
   const drift: SchemaDrift[] = [];
-  const contacts = await progress.run(
+  const customers = await progress.run(
     'predict',
     'Scoring churn risk',
     async () => {
@@ -143,27 +140,28 @@ export async function runPipeline(settings: PipelineSettings, progress: StagePro
       const positiveColumn = orchestrator.classes.length - 1;
       // Columns that no longer look like training's are imputed: say so, in the output and the report.
       const probabilities = orchestrator.predictProba(newCustomers as AutoMLRow[], { onSchemaDrift: (found) => drift.push(...found) });
-      return newCustomers.map((customer, index): ContactPrediction => {
+      return newCustomers.map((customer, index): ScoredCustomer => {
         const churnRisk = probabilities[index]![positiveColumn]!;
         return {
+          customerId: textOrNull(customer.customer_id),
           email: textOrNull(customer.email),
-          firstname: textOrNull(customer.first_name),
-          lastname: textOrNull(customer.last_name),
-          churn_risk: Math.round(churnRisk * 10_000) / 10_000,
+          firstName: textOrNull(customer.first_name),
+          lastName: textOrNull(customer.last_name),
+          churnRisk: Math.round(churnRisk * 10_000) / 10_000,
           // Segment from the unrounded probability, as the seed cuts predictions[:, 1] itself.
           segment: segmentFor(churnRisk),
         };
       });
     },
     (scored) => {
-      const counts = countSegments(scored.map((contact) => contact.segment));
+      const counts = countSegments(scored.map((customer) => customer.segment));
       return `Low ${counts.Low}, Medium ${counts.Medium}, High ${counts.High}`;
     },
   );
   results.predictions = {
-    rows: contacts.length,
-    segments: countSegments(contacts.map((contact) => contact.segment)),
-    meanChurnRisk: Math.round((contacts.reduce((sum, contact) => sum + contact.churn_risk, 0) / contacts.length) * 10_000) / 10_000,
+    rows: customers.length,
+    segments: countSegments(customers.map((customer) => customer.segment)),
+    meanChurnRisk: Math.round((customers.reduce((sum, customer) => sum + customer.churnRisk, 0) / customers.length) * 10_000) / 10_000,
     ...(drift.length > 0 ? { schemaDrift: drift } : {}),
   };
   for (const entry of drift) {
@@ -174,28 +172,23 @@ export async function runPipeline(settings: PipelineSettings, progress: StagePro
     );
   }
 
-  // 5. Upsert into HubSpot contacts by email; failed rows are reported, not fatal.
-  const crm = openCrmConnector(
-    {
-      connectionType: 'hubspot',
-      crmType: 'hubspot',
-      ...(settings.hubspot.baseUrl === undefined ? {} : { baseUrl: settings.hubspot.baseUrl }),
-      ...(settings.hubspot.apiKey === undefined ? {} : { apiKey: settings.hubspot.apiKey }),
-    },
-    connectorOptions,
-  );
+  // 5. Upsert into the CRM by its key; failed rows are reported, not fatal.
+  const target = settings.crm.target;
+  const records = customers.map((customer) => target.record(customer));
+  const noun = target.recordNoun;
+  const crm = openCrmConnector(settings.crm.connection, connectorOptions);
   const written = await progress.run(
-    'writeHubSpot',
-    `Upserting ${contacts.length.toLocaleString('en-US')} contacts into HubSpot by email`,
+    target.stage,
+    `Upserting ${records.length.toLocaleString('en-US')} ${noun} into ${target.name} ${target.matchedBy}`,
     async () => {
       try {
         await crm.connect();
         // Rows are handed over one at a time and stop when the run is interrupted: the write then
         // finishes the batches already sent and returns exactly what landed.
-        return await crm.writeCrmData(untilInterrupted(contacts as unknown as Row[], settings.signal), {
-          destination: 'contacts',
+        return await crm.writeCrmData(untilInterrupted(records, settings.signal), {
+          destination: target.destination,
           updateExisting: true,
-          idProperty: 'email',
+          idProperty: target.idProperty,
           createMissingProperties: true,
         });
       } finally {
@@ -203,33 +196,49 @@ export async function runPipeline(settings: PipelineSettings, progress: StagePro
       }
     },
     (result) =>
-      `created ${result.created ?? 0}, updated ${result.updated ?? 0}, failed ${result.failed.length}` +
-      (result.received < contacts.length ? `, not sent ${contacts.length - result.received} (interrupted)` : ''),
+      `created ${result.created ?? 0}, updated ${result.updated ?? 0}, ` +
+      (unchangedOf(result) > 0 ? `unchanged ${unchangedOf(result)}, ` : '') +
+      `failed ${result.failed.length}` +
+      (result.received < records.length ? `, not sent ${records.length - result.received} (interrupted)` : ''),
     { cooperative: true },
   );
-  const failures: CrmFailure[] = written.failed.map((failure) => ({
-    index: failure.index,
-    email: contacts[failure.index]?.email ?? null,
-    reason: failure.reason,
-    ...(failure.code === undefined ? {} : { code: String(failure.code) }),
-  }));
+  const failures: CrmFailure[] = written.failed.map((failure) => {
+    const customer = customers[failure.index];
+    return {
+      index: failure.index,
+      email: customer?.email ?? null,
+      ...(target.idProperty === 'email' ? {} : { key: customer ? target.keyOf(customer) : null }),
+      reason: failure.reason,
+      ...(failure.code === undefined ? {} : { code: String(failure.code) }),
+    };
+  });
   results.crm = {
-    system: 'hubspot',
-    destination: 'contacts',
-    idProperty: 'email',
+    system: target.id,
+    destination: target.destination,
+    idProperty: target.idProperty,
     received: written.received,
     written: written.written,
     created: written.created ?? 0,
     updated: written.updated ?? 0,
+    unchanged: unchangedOf(written),
     failed: failures.length,
     failures,
-    ...(written.received < contacts.length ? { notSent: contacts.length - written.received } : {}),
+    ...(written.received < records.length ? { notSent: records.length - written.received } : {}),
   };
   for (const failure of failures.slice(0, failuresShown)) {
-    progress.detail(`failed row ${failure.index} (${failure.email ?? 'no email'}): ${failure.reason}`);
+    const key = target.idProperty === 'email' ? failure.email : failure.key;
+    progress.detail(`failed row ${failure.index} (${key ?? `no ${target.idProperty}`}): ${failure.reason}`);
   }
   if (failures.length > failuresShown) progress.detail(`... and ${failures.length - failuresShown} more failed rows (see the report)`);
   settings.signal?.throwIfAborted();
+}
+
+/**
+ * Rows written without a change: a CRM connector that finds a record already holding the row's
+ * values sends nothing for it (Pipedrive's does), so it is neither created nor updated.
+ */
+function unchangedOf(result: { written: number; created?: number; updated?: number }): number {
+  return Math.max(0, result.written - (result.created ?? 0) - (result.updated ?? 0));
 }
 
 /** The rows, one at a time, until the signal aborts. */

@@ -1,10 +1,13 @@
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AutoMLOptions } from '@automl/automl';
 import { loadDotEnv } from '@automl/connector-core';
 import { Registry } from 'prom-client';
 import { defaultDataPath, defaultStateDirectory } from './app-paths.js';
+import type { CrmId, CrmSandbox, CrmTarget } from './crm-target.js';
+import { crmTarget } from './crm-targets.js';
 import { displayPath } from './display-path.js';
-import { startOfflineSandbox, type NewCustomersSeed, type OfflineSandbox } from './offline-sandbox.js';
+import { sandboxStatePaths, startOfflineSandbox, type NewCustomersSeed, type OfflineSandbox } from './offline-sandbox.js';
 import { PipelineInputError } from './pipeline-input-error.js';
 import { interruptionSignal } from './pipeline-interrupted.js';
 import { runPipeline, type PipelineResults, type PipelineSettings } from './pipeline.js';
@@ -13,7 +16,9 @@ import { formatDuration, StageFailure, StageProgress, type Write } from './progr
 import { defaultReportPath, writeRunReport, type RunReport, type StageName } from './run-report.js';
 
 export interface RunDemoOptions {
-  /** Reset the offline sandbox's state first. */
+  /** The CRM the predictions go to (`--crm`): hubspot (default), pipedrive or salesforce. */
+  crm?: CrmId;
+  /** Reset the offline sandbox's state first (the sheet and the chosen CRM's). */
   fresh?: boolean;
   mode?: RequestedMode;
   /** Training workbook; default the shipped data/customers.xlsx. */
@@ -36,7 +41,7 @@ export interface RunDemoOptions {
    */
   signal?: AbortSignal;
   /** Offline only: called once the sandbox runs (tests and scripts inject faults or watch requests there). */
-  onSandboxReady?: (sandbox: OfflineSandbox) => void;
+  onSandboxReady?: (sandbox: OfflineSandbox, crm: CrmSandbox) => void;
 }
 
 export interface RunDemoResult {
@@ -57,15 +62,17 @@ export async function runDemo(options: RunDemoOptions, write: Write): Promise<Ru
   if (environment === process.env) loadDotEnv();
   const stateDirectory = resolve(options.stateDirectory ?? defaultStateDirectory);
   const dataPath = resolve(options.dataPath ?? defaultDataPath);
-  const decision = selectMode(options.mode ?? 'auto', options.spreadsheetId, environment);
+  const target = crmTarget(options.crm);
+  const decision = selectMode(options.mode ?? 'auto', options.spreadsheetId, environment, target.id);
   const metricsRegistry = new Registry();
   const results: PipelineResults = { sources: {} };
   const signal = options.signal;
   const progress = new StageProgress(write, decision.mode === 'offline' ? 6 : 5, signal);
   let failure: RunReport['error'];
   let sandbox: OfflineSandbox | undefined;
+  let crmSandbox: CrmSandbox | undefined;
 
-  write(`Churn pipeline: Excel -> AutoML -> Google Sheets -> HubSpot\n`);
+  write(`Churn pipeline: Excel -> AutoML -> Google Sheets -> ${target.name}\n`);
   write(`Mode: ${decision.mode} (${decision.reason})\n`);
   try {
     if (decision.mode === 'online' && decision.missing.length > 0) {
@@ -75,32 +82,33 @@ export async function runDemo(options: RunDemoOptions, write: Write): Promise<Ru
     if (decision.mode === 'offline') {
       const ready = await progress.run(
         'sandbox',
-        'Starting the offline sandbox (Google Sheets and HubSpot emulators)',
-        () => startOfflineSandbox({ stateDirectory, fresh: options.fresh ?? false, ...(options.newCustomers ? { newCustomers: options.newCustomers } : {}) }),
-        (sandboxReady) =>
-          `${sandboxReady.seededNow ? `new sheet seeded with ${sandboxReady.newCustomerRows} customers` : `sheet of ${sandboxReady.newCustomerRows} customers kept from an earlier run`}, ` +
-          `${sandboxReady.contactsBefore} contacts already in HubSpot`,
+        `Starting the offline sandbox (Google Sheets and ${target.name} emulators)`,
+        () => startSandboxes(target, stateDirectory, options),
+        ({ shared, crm }) =>
+          `${shared.seededNow ? `new sheet seeded with ${shared.newCustomerRows} customers` : `sheet of ${shared.newCustomerRows} customers kept from an earlier run`}, ` +
+          `${crm.recordsBefore} ${target.recordNoun} already in ${target.name}`,
       );
-      sandbox = ready;
-      options.onSandboxReady?.(ready);
-      progress.detail(`Google Sheets emulator ${ready.googleSheets.baseUrl}, HubSpot emulator ${ready.hubspot.baseUrl}`);
+      sandbox = ready.shared;
+      crmSandbox = ready.crm;
+      options.onSandboxReady?.(ready.shared, ready.crm);
+      progress.detail(`Google Sheets emulator ${ready.shared.googleSheets.baseUrl}, ${target.name} emulator ${ready.crm.baseUrl}`);
       progress.detail(`state kept in ${displayPath(stateDirectory)} between runs (--fresh resets it)`);
       settings = {
         excel: { filePath: dataPath },
         googleSheets: {
-          spreadsheetId: options.spreadsheetId ?? ready.googleSheets.spreadsheetId,
-          baseUrl: ready.googleSheets.baseUrl,
-          credentialsJson: ready.googleSheets.credentialsJson,
+          spreadsheetId: options.spreadsheetId ?? ready.shared.googleSheets.spreadsheetId,
+          baseUrl: ready.shared.googleSheets.baseUrl,
+          credentialsJson: ready.shared.googleSheets.credentialsJson,
           ...(options.sheetName === undefined ? {} : { sheetName: options.sheetName }),
         },
-        hubspot: { baseUrl: ready.hubspot.baseUrl, apiKey: ready.hubspot.apiKey },
+        crm: { target, connection: ready.crm.connection },
       };
     } else {
       // Credentials come from the environment, read by the connectors themselves.
       settings = {
         excel: { filePath: dataPath },
         googleSheets: { spreadsheetId: decision.spreadsheetId!, ...(options.sheetName === undefined ? {} : { sheetName: options.sheetName }) },
-        hubspot: {},
+        crm: { target, connection: { crmType: target.id } },
       };
     }
     await runPipeline(
@@ -109,8 +117,9 @@ export async function runDemo(options: RunDemoOptions, write: Write): Promise<Ru
       results,
     );
   } catch (error) {
-    failure = signal?.aborted ? describeInterruption(signal.reason, progress.current ?? 'setup') : describeFailure(error);
+    failure = signal?.aborted ? describeInterruption(signal.reason, progress.current ?? 'setup', target) : describeFailure(error);
   } finally {
+    await crmSandbox?.stop();
     await sandbox?.stop();
   }
 
@@ -131,27 +140,51 @@ export async function runDemo(options: RunDemoOptions, write: Write): Promise<Ru
   const reportPath = writeRunReport(report, options.reportPath ?? defaultReportPath(stateDirectory, started));
 
   if (report.interrupted) {
-    const landed = report.crm ? ` HubSpot holds ${report.crm.written} contacts from this run; ${report.crm.notSent ?? 0} were not sent.` : '';
+    const landed = report.crm ? ` ${target.name} holds ${report.crm.written} ${target.recordNoun} from this run; ${report.crm.notSent ?? 0} were not sent.` : '';
     write(`\nInterrupted during stage ${report.interrupted.stage}.${landed} The report records what landed.\n`);
   } else if (failure) {
     write(`\nError in stage ${failure.stage}: ${failure.message}\n`);
     if (failure.hint) write(`Hint: ${failure.hint}\n`);
   } else if (report.crm) {
-    const { created, updated, failed, received } = report.crm;
-    write(`\nDone in ${formatDuration(totalMs)}: ${received} contacts sent to HubSpot, ${created} created, ${updated} updated, ${failed} failed.\n`);
-    if (sandbox) write(`What the pipeline wrote: ${displayPath(sandbox.statePaths.hubspot)} (the sandbox's HubSpot portal)\n`);
+    const { created, updated, unchanged, failed, received } = report.crm;
+    write(
+      `\nDone in ${formatDuration(totalMs)}: ${received} ${target.recordNoun} sent to ${target.name}, ${created} created, ${updated} updated, ` +
+        `${unchanged > 0 ? `${unchanged} unchanged, ` : ''}${failed} failed.\n`,
+    );
+    if (crmSandbox) write(`What the pipeline wrote: ${displayPath(crmSandbox.statePath)} (${target.sandboxHolds})\n`);
   }
   write(`report: ${reportPath}\n`);
   // 130 = 128 + SIGINT, what a shell reports for a run stopped with Ctrl+C.
   return { exitCode: report.interrupted ? 130 : failure ? 1 : 0, reportPath, report };
 }
 
-function describeInterruption(reason: unknown, stage: StageName | 'setup'): NonNullable<RunReport['error']> {
+/**
+ * The shared sandbox (Google Sheets, and HubSpot's emulator, which @automl/pipeline always starts)
+ * and the chosen CRM's emulator. `--fresh` resets the sheet and the chosen CRM only: a Pipedrive
+ * run does not empty the HubSpot portal.
+ */
+async function startSandboxes(target: CrmTarget, stateDirectory: string, options: RunDemoOptions): Promise<{ shared: OfflineSandbox; crm: CrmSandbox }> {
+  const fresh = options.fresh ?? false;
+  if (fresh && target.id !== 'hubspot') rmSync(sandboxStatePaths(stateDirectory).googleSheets, { force: true });
+  const shared = await startOfflineSandbox({
+    stateDirectory,
+    fresh: fresh && target.id === 'hubspot',
+    ...(options.newCustomers ? { newCustomers: options.newCustomers } : {}),
+  });
+  try {
+    return { shared, crm: await target.startSandbox({ stateDirectory, fresh, shared }) };
+  } catch (error) {
+    await shared.stop();
+    throw error;
+  }
+}
+
+function describeInterruption(reason: unknown, stage: StageName | 'setup', target: CrmTarget): NonNullable<RunReport['error']> {
   return {
     stage,
     name: 'PipelineInterrupted',
     message: `Interrupted by ${interruptionSignal(reason)} during stage ${stage}`,
-    hint: 'Run the demo again: upserts by email are safe to repeat, so contacts already written are updated, not duplicated.',
+    hint: `Run the demo again: upserts ${target.matchedBy} are safe to repeat, so ${target.recordNoun} already written are updated, not duplicated.`,
   };
 }
 

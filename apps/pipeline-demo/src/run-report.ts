@@ -1,11 +1,12 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { CrmId } from './crm-target.js';
 import type { Segment } from './segment.js';
 
 export type PipelineMode = 'offline' | 'online';
 
 /** The stages of the pipeline, in order, as named in `durationsMs`. */
-export type StageName = 'sandbox' | 'readExcel' | 'train' | 'readGoogleSheets' | 'predict' | 'writeHubSpot';
+export type StageName = 'sandbox' | 'readExcel' | 'train' | 'readGoogleSheets' | 'predict' | 'writeHubSpot' | 'writePipedrive' | 'writeSalesforce';
 
 /** One candidate model's cross-validated scores, best ROC AUC first. */
 export interface LeaderboardRow {
@@ -20,6 +21,8 @@ export interface CrmFailure {
   /** Position of the row among the new customers (0-based). */
   index: number;
   email: string | null;
+  /** The row's key when the CRM matches on another field than email (Salesforce: External_Id__c). */
+  key?: string | null;
   reason: string;
   code?: string;
 }
@@ -51,13 +54,17 @@ export interface RunReport {
     schemaDrift?: Array<{ column: string; expected: string; kind: 'unparseable' | 'absent'; rows: number; total: number }>;
   };
   crm?: {
-    system: 'hubspot';
-    destination: 'contacts';
-    idProperty: 'email';
+    system: CrmId;
+    /** `contacts` (HubSpot, Salesforce), `persons` (Pipedrive). */
+    destination: string;
+    /** `email` (HubSpot, Pipedrive), `External_Id__c` (Salesforce). */
+    idProperty: string;
     received: number;
     written: number;
     created: number;
     updated: number;
+    /** Written rows whose record already held the values, so nothing was sent (Pipedrive's connector skips them). */
+    unchanged: number;
     /** How many rows failed; `failures` holds each one's reason. */
     failed: number;
     failures: CrmFailure[];
@@ -72,8 +79,8 @@ export interface RunReport {
   error?: { stage: StageName | 'setup'; name: string; message: string; hint?: string };
   /**
    * Set when the run was interrupted (Ctrl+C / SIGINT, SIGTERM): in which stage. Everything above
-   * is what landed before it: the sources read, the model trained, and in `crm` the contacts
-   * HubSpot holds from this run (`written`) and those never sent (`notSent`).
+   * is what landed before it: the sources read, the model trained, and in `crm` the records
+   * the CRM holds from this run (`written`) and those never sent (`notSent`).
    */
   interrupted?: { signal: string; stage: StageName | 'setup' };
 }
