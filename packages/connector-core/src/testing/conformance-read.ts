@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Connector } from '../contract/connector.js';
 import { UnsupportedOperationError } from '../errors/connector-error.js';
 import type { ConformanceFixture } from './fixture.js';
-
-async function using<T>(fixture: ConformanceFixture, run: (connector: Connector) => Promise<T>, overrides?: Record<string, unknown>): Promise<T> {
-  const connector = await fixture.create(overrides);
-  try {
-    return await run(connector);
-  } finally {
-    await connector.close();
-  }
-}
+import { withConnector } from './with-connector.js';
 
 /** Reads: lazy connect, close twice, listing, paging with maxRows, columns, since, query, cancels. */
 export function readCases(fixture: ConformanceFixture): void {
   describe('reads', () => {
     it('connects lazily: reading works without an explicit connect()', async () => {
-      const rows = await using(fixture, (connector) => connector.readAll({ table: fixture.table }));
+      const rows = await withConnector(fixture, (connector) => connector.readAll({ table: fixture.table }));
       expect(rows).toHaveLength(fixture.rows.length);
     });
 
@@ -30,7 +21,7 @@ export function readCases(fixture: ConformanceFixture): void {
     });
 
     it('lists the table and describes its columns', async () => {
-      await using(fixture, async (connector) => {
+      await withConnector(fixture, async (connector) => {
         expect(await connector.listTables()).toContain(fixture.table);
         const schema = await connector.describe(fixture.table);
         expect(schema.columns.map((column) => column.name)).toEqual(expect.arrayContaining(Object.keys(fixture.rows[0] ?? {})));
@@ -38,7 +29,7 @@ export function readCases(fixture: ConformanceFixture): void {
     });
 
     it('honours maxRows and yields every row in pages', async () => {
-      await using(fixture, async (connector) => {
+      await withConnector(fixture, async (connector) => {
         expect(await connector.readAll({ table: fixture.table, maxRows: 2 })).toHaveLength(2);
         let seen = 0;
         for await (const page of connector.read({ table: fixture.table, pageSize: 2 })) {
@@ -50,7 +41,7 @@ export function readCases(fixture: ConformanceFixture): void {
     });
 
     it('refuses a malformed maxRows before any I/O', async () => {
-      await using(fixture, async (connector) => {
+      await withConnector(fixture, async (connector) => {
         await expect(connector.readAll({ table: fixture.table, maxRows: 0 })).rejects.toThrow(/maxRows/);
         await expect(connector.readAll({ table: fixture.table, maxRows: -5 })).rejects.toThrow(/maxRows/);
       });
@@ -58,7 +49,7 @@ export function readCases(fixture: ConformanceFixture): void {
 
     it('reads only the columns asked for', async () => {
       const column = fixture.keyColumn;
-      await using(fixture, async (connector) => {
+      await withConnector(fixture, async (connector) => {
         const rows = await connector.readAll({ table: fixture.table, columns: [column] });
         expect(rows).toHaveLength(fixture.rows.length);
         const others = Object.keys(fixture.rows[0] ?? {}).filter((name) => name !== column);
@@ -70,7 +61,7 @@ export function readCases(fixture: ConformanceFixture): void {
     });
 
     it('filters with since where supported, refuses it before any I/O where not', async () => {
-      await using(fixture, async (connector) => {
+      await withConnector(fixture, async (connector) => {
         const future = new Date(Date.now() + 365 * 24 * 3600 * 1000);
         if (connector.capabilities.incrementalRead === false) {
           const error = await connector.readAll({ table: fixture.table, since: future }).catch((caught: unknown) => caught);
@@ -83,7 +74,7 @@ export function readCases(fixture: ConformanceFixture): void {
     });
 
     it('refuses what it cannot honour (a query, a filter) before any I/O', async () => {
-      await using(fixture, async (connector) => {
+      await withConnector(fixture, async (connector) => {
         if (!connector.capabilities.query) {
           const error = await connector.readAll({ query: 'SELECT 1' }).catch((caught: unknown) => caught);
           expect(UnsupportedOperationError.isInstance(error)).toBe(true);
@@ -96,7 +87,7 @@ export function readCases(fixture: ConformanceFixture): void {
     });
 
     it('a cancelled read ends with the caller\'s AbortError and sends nothing more', async () => {
-      await using(fixture, async (connector) => {
+      await withConnector(fixture, async (connector) => {
         const already = new AbortController();
         already.abort();
         const before = fixture.arrivals?.().length;
@@ -113,7 +104,7 @@ export function readCases(fixture: ConformanceFixture): void {
     });
 
     it('reports a healthy connection with its latency', async () => {
-      await using(fixture, async (connector) => {
+      await withConnector(fixture, async (connector) => {
         const result = await connector.testConnection();
         expect(result).toMatchObject({ ok: true, connector: connector.id });
         expect(result.latencyMs).toBeGreaterThanOrEqual(0);

@@ -5,6 +5,7 @@ import type { WriteMode, WriteResult } from '../contract/requests.js';
 import type { Row } from '../contract/row.js';
 import { UnsupportedOperationError } from '../errors/connector-error.js';
 import type { ConformanceFault, ConformanceFixture } from './fixture.js';
+import { withConnector } from './with-connector.js';
 
 const keyOf = (fixture: ConformanceFixture, row: Row) => (fixture.keyOf ? fixture.keyOf(row) : String(row[fixture.keyColumn]));
 
@@ -40,15 +41,6 @@ async function expectLastValuePerKey(fixture: ConformanceFixture, input: Row[], 
   }
 }
 
-async function using<T>(fixture: ConformanceFixture, run: (connector: Connector) => Promise<T>, overrides?: Record<string, unknown>): Promise<T> {
-  const connector = await fixture.create(overrides);
-  try {
-    return await run(connector);
-  } finally {
-    await connector.close();
-  }
-}
-
 function modesOf(fixture: ConformanceFixture, connector: Connector): WriteMode[] {
   return (fixture.writeModes ?? connector.capabilities.writeModes) as WriteMode[];
 }
@@ -62,7 +54,7 @@ export function writeCases(fixture: ConformanceFixture, capabilities: { write: b
   describe('writes', () => {
     if (!capabilities.write) {
       it('refuses writes before any I/O', async () => {
-        await using(fixture, async (connector) => {
+        await withConnector(fixture, async (connector) => {
           const error = await connector.write([fixture.makeRow(0, 1)]).catch((caught: unknown) => caught);
           expect(UnsupportedOperationError.isInstance(error)).toBe(true);
         });
@@ -74,12 +66,12 @@ export function writeCases(fixture: ConformanceFixture, capabilities: { write: b
     if (modes.includes('append')) {
       it('append adds the rows, which read back', async () => {
         const input = [0, 1, 2, 3, 4].map((index) => fixture.makeRow(1000 + index, 1));
-        const result = await using(fixture, (connector) => connector.write(input, { table: fixture.table, mode: 'append' }));
+        const result = await withConnector(fixture, (connector) => connector.write(input, { table: fixture.table, mode: 'append' }));
         expectAccounted(result, input.length);
         expect(result.failed).toEqual([]);
         const records = await fixture.records(fixture.table);
         expect(records).toHaveLength(fixture.rows.length + input.length);
-        const back = await using(fixture, (connector) => connector.readAll({ table: fixture.table }));
+        const back = await withConnector(fixture, (connector) => connector.readAll({ table: fixture.table }));
         expect(back.map((row) => keyOf(fixture, row))).toEqual(expect.arrayContaining(input.map((row) => keyOf(fixture, row))));
       });
     }
@@ -87,7 +79,7 @@ export function writeCases(fixture: ConformanceFixture, capabilities: { write: b
     if (modes.includes('overwrite')) {
       it('overwrite replaces what the table held', async () => {
         const input = [0, 1, 2].map((index) => fixture.makeRow(2000 + index, 1));
-        const result = await using(fixture, (connector) => connector.write(input, { table: fixture.table, mode: 'overwrite' }));
+        const result = await withConnector(fixture, (connector) => connector.write(input, { table: fixture.table, mode: 'overwrite' }));
         expectAccounted(result, input.length);
         const records = await fixture.records(fixture.table);
         expect(records.map((row) => keyOf(fixture, row)).sort()).toEqual(input.map((row) => keyOf(fixture, row)).sort());
@@ -98,7 +90,7 @@ export function writeCases(fixture: ConformanceFixture, capabilities: { write: b
       it('an upsert run twice leaves one record per key, with the last values', async () => {
         const first = [0, 1, 2, 3].map((index) => fixture.makeRow(3000 + index, 1));
         const second = [0, 1, 2, 3].map((index) => fixture.makeRow(3000 + index, 2));
-        await using(fixture, async (connector) => {
+        await withConnector(fixture, async (connector) => {
           expectAccounted(await connector.write(first, { table: fixture.table, mode: 'upsert', keyColumn: fixture.keyColumn }), 4);
           expectAccounted(await connector.write(second, { table: fixture.table, mode: 'upsert', keyColumn: fixture.keyColumn }), 4);
         });
@@ -108,7 +100,7 @@ export function writeCases(fixture: ConformanceFixture, capabilities: { write: b
 
       it('a key repeated within one write ends with its last row', async () => {
         const input = [fixture.makeRow(3100, 1), fixture.makeRow(3101, 1), fixture.makeRow(3100, 2), fixture.makeRow(3100, 3)];
-        const result = await using(fixture, (connector) => connector.write(input, { table: fixture.table, mode: 'upsert', keyColumn: fixture.keyColumn }));
+        const result = await withConnector(fixture, (connector) => connector.write(input, { table: fixture.table, mode: 'upsert', keyColumn: fixture.keyColumn }));
         expectAccounted(result, input.length);
         await expectLastValuePerKey(fixture, input, new Set(result.failed.map((failure) => failure.index)));
       });
@@ -117,7 +109,7 @@ export function writeCases(fixture: ConformanceFixture, capabilities: { write: b
     if (fixture.invalidRow) {
       const invalidRow = fixture.invalidRow;
       it('a partial batch failure names exactly the rows that failed, the others land', async () => {
-        await using(fixture, async (connector) => {
+        await withConnector(fixture, async (connector) => {
           const mode = faultMode(modesOf(fixture, connector));
           const input = [fixture.makeRow(4000, 1), invalidRow(1), fixture.makeRow(4002, 1), invalidRow(3), fixture.makeRow(4004, 1)];
           const result = await connector.write(input, { table: fixture.table, mode, keyColumn: fixture.keyColumn });
@@ -141,7 +133,7 @@ export function writeCases(fixture: ConformanceFixture, capabilities: { write: b
           await new Promise((resolve) => setImmediate(resolve));
         }
       }
-      await using(fixture, async (connector) => {
+      await withConnector(fixture, async (connector) => {
         const mode = faultMode(modesOf(fixture, connector));
         const error = await connector.write(slowInput(), { table: fixture.table, mode, keyColumn: fixture.keyColumn, signal: controller.signal }).catch((caught: unknown) => caught);
         expect((error as Error).name).toBe('AbortError');
@@ -169,7 +161,7 @@ function faultCases(fixture: ConformanceFixture): void {
     for (const { name, fault, overrides } of cases) {
       it(`survives ${name} mid-write`, async () => {
         const input = Array.from({ length: 12 }, (_, index) => fixture.makeRow(6000 + (index % 9), 1 + Math.floor(index / 9)));
-        await using(
+        await withConnector(
           fixture,
           async (connector) => {
             const mode = faultMode(modesOf(fixture, connector));
@@ -208,7 +200,7 @@ function faultCases(fixture: ConformanceFixture): void {
           yield row;
         }
       }
-      await using(
+      await withConnector(
         fixture,
         async (connector) => {
           const mode = faultMode(modesOf(fixture, connector));
