@@ -45,9 +45,15 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   if (options.sandbox) {
     const sandbox = await startDemoSandbox({ stateDirectory: join(options.project.directory, '.automl-connectors', 'sandbox') });
     stopSandbox = () => sandbox.stop();
-    for (const [name, config] of Object.entries(sandbox.connections)) {
-      for (const field of secretFieldsOf(config.connectionType as ConnectionType)) if (config[field] !== undefined) scrubber.addSecretValue(config[field]);
-      options.project.add(name, config, { replace: true });
+    try {
+      for (const [name, config] of Object.entries(sandbox.connections)) {
+        for (const field of secretFieldsOf(config.connectionType as ConnectionType)) if (config[field] !== undefined) scrubber.addSecretValue(config[field]);
+        // The emulators' ports change at each start: the sandbox's entries are replaced, never duplicated.
+        options.project.add(name, config, { replace: true });
+      }
+    } catch (error) {
+      await sandbox.stop();
+      throw error;
     }
     defaultSpec = sandbox.spec;
     log(`sandbox: emulators started, connections ${Object.keys(sandbox.connections).join(', ')} added to ${options.project.path}`);
@@ -62,10 +68,16 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     sandbox: options.sandbox ?? false,
     ...(defaultSpec ? { defaultSpec } : {}),
   });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 0 }, () => resolve(started));
-    started.once('error', reject);
-  });
+  let server: ReturnType<typeof serve>;
+  try {
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const started = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 0 }, () => resolve(started));
+      started.once('error', reject);
+    });
+  } catch (error) {
+    await stopSandbox?.();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   access.allow(host, port);
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
