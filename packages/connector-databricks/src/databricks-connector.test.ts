@@ -1,4 +1,4 @@
-import { AuthenticationError, DataError, NotFoundError, TransientError, writeResultOf } from '@automl/connector-core';
+import { AuthenticationError, DataError, NotFoundError, TransientError, UnsupportedOperationError, writeResultOf } from '@automl/connector-core';
 import { LeakProbe } from '@automl/connector-core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { databricksFixture, testToken } from './test-support/databricks-fixture.js';
@@ -59,6 +59,25 @@ describe('DatabricksConnector reads', () => {
     await using connector = fixture.create();
     const rows = await connector.readAll({ query: 'SELECT name FROM people WHERE id >= :low AND name LIKE :prefix ORDER BY id', parameters: { low: 2, prefix: 'A%' } });
     expect(rows).toEqual([{ name: 'Alan' }]);
+  });
+
+  it('reads incrementally on the configured column, and refuses `since` without one before any I/O', async () => {
+    await emulator.seed(
+      'events',
+      [
+        { id: 1, changed: new Date('2024-01-01T00:00:00Z') },
+        { id: 2, changed: new Date('2024-06-01T00:00:00Z') },
+        { id: 3, changed: new Date('2025-01-01T00:00:00Z') },
+      ],
+      { columns: { id: 'BIGINT', changed: 'TIMESTAMP' } },
+    );
+    await using incremental = fixture.create({ incrementalColumn: 'changed' });
+    const rows = await incremental.readAll({ table: 'events', since: new Date('2024-06-01T00:00:00Z') });
+    expect(rows.map((row) => row.id)).toEqual([2, 3]);
+    await using plain = fixture.create();
+    emulator.clearLog();
+    await expect(plain.readAll({ table: 'events', since: new Date() })).rejects.toBeInstanceOf(UnsupportedOperationError);
+    expect(emulator.requests).toHaveLength(0);
   });
 
   it('gives exact BIGINT and DECIMAL values as strings with exactNumerics', async () => {

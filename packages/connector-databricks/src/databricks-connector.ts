@@ -11,13 +11,14 @@ import {
   type TableSchema,
   type WriteSession,
   requireConfigValue,
+  UnsupportedOperationError,
 } from '@automl/connector-core';
 import { DBSQLClient } from '@databricks/sql';
 import { columnTypeOf, convertDatabricksRow } from './convert-databricks-record.js';
 import { databricksEndpoint } from './databricks-endpoint.js';
 import { classifyDatabricksError } from './databricks-errors.js';
 import { readDatabricksPages } from './databricks-reader.js';
-import { qualifiedName, splitName } from './databricks-sql-text.js';
+import { qualifiedName, quoteName, splitName } from './databricks-sql-text.js';
 import { DatabricksStatements, type DriverSession } from './databricks-statements.js';
 import { beginDatabricksWrite, type TableColumns } from './databricks-write-session.js';
 
@@ -44,7 +45,8 @@ export class DatabricksConnector extends BaseConnector<'databricks'> {
       maxRecordsPerWrite: writeBatchSizeOf(config),
       maxBytesPerWrite: 1_000_000,
       writeConcurrency: 2,
-      incrementalRead: false,
+      // `since` filters on a column the config names; capabilities are fixed before the config is parsed.
+      incrementalRead: rawConfigValue(config, 'incrementalColumn', 'incremental_column') ? 'server' : false,
       query: true,
       readAhead: 1,
     });
@@ -124,9 +126,19 @@ export class DatabricksConnector extends BaseConnector<'databricks'> {
 
   protected override readPages(request: ReadRequest, context: ConnectorContext): AsyncIterable<Row[]> {
     const table = request.query ? undefined : this.#requireTable(request.table, 'read');
+    const since = request.since && this.config.incrementalColumn ? this.config.incrementalColumn : undefined;
+    if (request.since && request.query) {
+      throw new UnsupportedOperationError({
+        message: '`since` applies to table reads; put the condition in the query instead',
+        connector: 'databricks',
+        operation: 'read',
+        hint: 'Add `WHERE <column> >= :since` to the query and pass `since` as a parameter.',
+      });
+    }
+    const select = table ? `SELECT ${request.columns?.length ? request.columns.map(quoteName).join(', ') : '*'} FROM ${this.#qualified(table)}` : '';
     return readDatabricksPages(this.statements, context, {
-      sql: request.query ?? `SELECT ${request.columns?.length ? request.columns.map((column) => `\`${column.replaceAll('`', '``')}\``).join(', ') : '*'} FROM ${this.#qualified(table as string)}`,
-      parameters: request.parameters,
+      sql: request.query ?? (since ? `${select} WHERE ${quoteName(since)} >= :automl_since` : select),
+      parameters: since ? { ...request.parameters, automl_since: request.since as Date } : request.parameters,
       maxRows: request.maxRows,
       wrapLimit: request.query !== undefined,
       pageSize: request.pageSize ?? this.config.pageSize ?? defaultPageSize,
@@ -181,9 +193,13 @@ export class DatabricksConnector extends BaseConnector<'databricks'> {
 
 /** `writeBatchSize` from the raw config: capabilities are fixed before core parses the config. */
 function writeBatchSizeOf(config: unknown): number {
-  const raw = config as { writeBatchSize?: unknown; write_batch_size?: unknown } | undefined;
-  const value = raw?.writeBatchSize ?? raw?.write_batch_size;
+  const value = rawConfigValue(config, 'writeBatchSize', 'write_batch_size');
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 10_000 ? value : defaultWriteBatchSize;
+}
+
+function rawConfigValue(config: unknown, key: string, snakeKey: string): unknown {
+  const raw = (typeof config === 'object' && config !== null ? config : {}) as Record<string, unknown>;
+  return raw[key] ?? raw[snakeKey];
 }
 
 /** The driver's log lines go to the connector's (redacting) logger at debug level. */

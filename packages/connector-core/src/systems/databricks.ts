@@ -21,6 +21,8 @@ export const databricksSystem = defineSystem({
     caCert: z.string().min(1).optional(),
     /** Rows per page of a read (the driver's fetch size). */
     pageSize: z.number().int().positive().optional(),
+    /** The TIMESTAMP column incremental reads (`since`) filter on; without it `since` is refused. */
+    incrementalColumn: z.string().min(1).optional(),
     /** Rows per staging INSERT of a write (1,000 by default; each statement stays under ~1 MB). */
     writeBatchSize: z.number().int().min(1).max(10_000).optional(),
   },
