@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExcelConnector } from '../dist/index.js';
@@ -141,6 +141,8 @@ async function exceljsStreamCount(path: string): Promise<number> {
 interface Measure {
   task: string;
   seconds: number;
+  /** User + system CPU time of the child (its threads included): steadier than wall time on a shared machine. */
+  cpuSeconds: number;
   peakRssMb: number;
   rows: number;
 }
@@ -156,10 +158,13 @@ async function child(task: string): Promise<void> {
   const run = tasks[task];
   if (!run) throw new Error(`unknown task ${task}`);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const rows = await run();
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
   const peakRssMb = process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
-  console.log(JSON.stringify({ task, seconds, peakRssMb, rows }));
+  console.log(JSON.stringify({ task, seconds, cpuSeconds, peakRssMb, rows }));
 }
 
 async function main(): Promise<void> {
@@ -170,15 +175,15 @@ async function main(): Promise<void> {
   for (const name of names) {
     const measure = runChild(name);
     results.set(name, measure);
-    console.log(`${name.padEnd(26)} ${measure.seconds.toFixed(2).padStart(7)} s  ${measure.peakRssMb.toFixed(0).padStart(5)} MB peak RSS  ${measure.rows} rows`);
+    console.log(`${name.padEnd(26)} ${measure.seconds.toFixed(2).padStart(7)} s  ${measure.cpuSeconds.toFixed(2).padStart(7)} s CPU  ${measure.peakRssMb.toFixed(0).padStart(5)} MB peak RSS  ${measure.rows} rows`);
   }
   const ratio = (a: string, b: string) => {
     const x = results.get(a);
     const y = results.get(b);
-    return x && y ? `${(y.seconds / x.seconds).toFixed(2)}x` : 'n/a';
+    return x && y ? `${(y.seconds / x.seconds).toFixed(2)}x (CPU time: ${(y.cpuSeconds / x.cpuSeconds).toFixed(2)}x)` : 'n/a';
   };
   console.log('');
-  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}`);
+  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}`);
   console.log(`read 100k x 20, ours vs SheetJS:           ${ratio('ours-read-100k', 'sheetjs-read-100k')} faster (target >= 1.5x)`);
   console.log(`read 100k x 20, ours vs exceljs stream:    ${ratio('ours-read-100k', 'exceljs-stream-read-100k')} faster`);
   console.log(`stream 1M rows, ours vs exceljs stream:    ${ratio('ours-stream-1m', 'exceljs-stream-read-1m')} faster; ours peak RSS ${results.get('ours-stream-1m')?.peakRssMb.toFixed(0) ?? 'n/a'} MB (target < 256 MB)`);

@@ -45,6 +45,27 @@ describe('writeExcel', () => {
     expect(await connector.readExcel()).toEqual([{ a: 1, b: 2 }, { a: 3, b: null }]);
   });
 
+  it('names a stream\'s columns from its first 1,000 rows (written in batches of 100), and fails a later new key alone', async () => {
+    async function* rows() {
+      for (let i = 0; i < 2000; i += 1) {
+        if (i === 3) yield { a: i, bad: 1n } as unknown as Row;
+        else if (i === 500) yield { a: i, late: 'x' };
+        else if (i === 1500) yield { a: i, later: 'y' };
+        else yield { a: i };
+      }
+    }
+    const path = join(dir, 'sampled.xlsx');
+    await using connector = new ExcelConnector({ connectionType: 'excel', filePath: path }, { metricsRegistry: null });
+    const result = await connector.write(rows());
+    expect(result.written).toBe(1998);
+    expect(result.failed.map((failure) => failure.index)).toEqual([3, 1500]);
+    expect(result.failed[1]?.reason).toMatch(/column "later" is not among the written columns \(a, bad, late\)/);
+    const back = await connector.readExcelWithReport();
+    expect(back.columns).toEqual(['a', 'bad', 'late']);
+    expect(back.rows[499]).toEqual({ a: 500, bad: null, late: 'x' });
+    expect(back.rows).toHaveLength(1998);
+  });
+
   it('is atomic: a failure mid-way leaves the old file untouched and no temporary file behind', async () => {
     const path = join(dir, 'target.xlsx');
     await writeFile(path, 'the previous workbook');

@@ -34,6 +34,8 @@ export interface AtomicWorkbook {
 }
 
 const maxCellText = 32_767; // Excel's limit per cell
+// Without given columns, the keys of this many first rows name them (a stream is not read twice).
+const columnSampleRows = 1000;
 const dateTimeFormat = 'yyyy-mm-dd hh:mm:ss';
 const dateFormat = 'yyyy-mm-dd';
 // Characters XML 1.0 cannot carry, and a literal "_xHHHH_" that a reader would unescape: written
@@ -74,31 +76,51 @@ export async function openAtomicWorkbook(options: AtomicWorkbookOptions): Promis
       sheet.addRow(names.map(escapeText)).commit();
     };
     if (options.columns) start([...new Set(options.columns)]);
+    const add = (row: Row, cells: Cell[]) => {
+      const added = sheet.addRow(cells);
+      cells.forEach((cell, at) => {
+        // Dates are written as serials with a date format: that is all a date is in a workbook.
+        const value = row[columns![at]!];
+        if (typeof cell === 'number' && value instanceof Date) added.getCell(at + 1).numFmt = value.getTime() % 86_400_000 === 0 ? dateFormat : dateTimeFormat;
+      });
+      added.commit();
+    };
+    // Until the columns are known: the first rows, checked (a value no cell holds fails now), kept.
+    let sample: Row[] = [];
+    let sampled = 0;
+    const sampleKeys = new Set<string>();
+    const endSample = () => {
+      start([...sampleKeys]);
+      for (const row of sample) add(row, rowCells(row, columns!, columnSet) as Cell[]);
+      sample = [];
+    };
     return {
       destination,
       writeRows(rows) {
-        // Without given columns, the first rows name them (a stream is not read twice).
-        if (columns === undefined) start(firstSeenKeys(rows.map((entry) => entry.row)));
         const failed: Array<{ index: number; reason: string }> = [];
-        for (const { index, row } of rows) {
-          const cells = rowCells(row, columns!, columnSet);
-          if (typeof cells === 'string') {
-            failed.push({ index, reason: cells });
-            continue;
+        if (columns === undefined) {
+          for (const { index, row } of rows) {
+            const keys = isRowObject(row) ? Object.keys(row) : [];
+            for (const key of keys) sampleKeys.add(key);
+            // The sample's keys become the columns, so only the values can make a sampled row fail.
+            const cells = rowCells(row, keys, new Set(keys));
+            if (typeof cells === 'string') failed.push({ index, reason: cells });
+            else sample.push(row);
           }
-          const added = sheet.addRow(cells);
-          cells.forEach((cell, at) => {
-            // Dates are written as serials with a date format: that is all a date is in a workbook.
-            const value = row[columns![at]!];
-            if (typeof cell === 'number' && value instanceof Date) added.getCell(at + 1).numFmt = value.getTime() % 86_400_000 === 0 ? dateFormat : dateTimeFormat;
-          });
-          added.commit();
+          sampled += rows.length;
+          if (sampled >= columnSampleRows) endSample();
+          return failed;
+        }
+        for (const { index, row } of rows) {
+          const cells = rowCells(row, columns, columnSet);
+          if (typeof cells === 'string') failed.push({ index, reason: cells });
+          else add(row, cells);
         }
         return failed;
       },
       async commit() {
         try {
-          if (columns === undefined) start(firstSeenKeys([]));
+          if (columns === undefined) endSample();
           sheet.commit();
           await workbook.commit();
           await syncFile(temporary);
