@@ -14,12 +14,13 @@ import {
   writeSmallWorkbook,
 } from './test-support/temporary-workspace.js';
 
-const newCustomers = 15;
 // One quick model: these tests are about the CRM stage, the model is covered by run-demo.test.ts.
 const fastAutoML = { folds: 2, candidates: ['logistic-regression'] } as RunDemoOptions['automl'];
 
 interface CrmCase {
   crm: Exclude<CrmId, 'hubspot'>;
+  /** New customers in the sheet: few for Pipedrive (one request per person at 20 per 2 s), more than one Collections call (200) for Salesforce. */
+  newCustomers: number;
   name: string;
   noun: string;
   destination: string;
@@ -38,22 +39,24 @@ interface CrmCase {
 const cases: CrmCase[] = [
   {
     crm: 'pipedrive',
+    newCustomers: 15,
     name: 'Pipedrive',
     noun: 'persons',
     destination: 'persons',
     idProperty: 'email',
     records: persistedPersons,
-    sameValues: { updated: 0, unchanged: newCustomers },
+    sameValues: { updated: 0, unchanged: 15 },
     keyOf: (index) => `customer${String(5001 + index).padStart(5, '0')}@example.com`,
   },
   {
     crm: 'salesforce',
+    newCustomers: 250,
     name: 'Salesforce',
     noun: 'contacts',
     destination: 'contacts',
     idProperty: 'External_Id__c',
     records: persistedSalesforceContacts,
-    sameValues: { updated: newCustomers, unchanged: 0 },
+    sameValues: { updated: 250, unchanged: 0 },
     keyOf: (index) => `C${String(5001 + index).padStart(5, '0')}`,
   },
 ];
@@ -61,6 +64,7 @@ const cases: CrmCase[] = [
 describe.each(cases)('the demo with --crm $crm, offline against its emulator', (crmCase) => {
   const workspace = temporaryDirectory(`pipeline-demo-${crmCase.crm}-`);
   const stateDirectory = join(workspace.path, 'state');
+  const newCustomers = crmCase.newCustomers;
   let firstData: string;
   let secondData: string;
 
@@ -81,7 +85,8 @@ describe.each(cases)('the demo with --crm $crm, offline against its emulator', (
       expect(record.churnRisk).toBeGreaterThanOrEqual(0);
       expect(record.churnRisk).toBeLessThanOrEqual(1);
       // The segment is cut on the unrounded probability, churn_risk rounded to 4 decimals.
-      expect([segmentFor(record.churnRisk - 0.00005), segmentFor(record.churnRisk + 0.00005)]).toContain(record.segment);
+      const around = [Math.max(0, record.churnRisk - 0.00005), Math.min(1, record.churnRisk + 0.00005)];
+      expect(around.map(segmentFor)).toContain(record.segment);
       expect(record.name).toBeTruthy();
     }
   }
@@ -128,9 +133,9 @@ describe.each(cases)('the demo with --crm $crm, offline against its emulator', (
     expect(report.crm).toMatchObject({ received: newCustomers, written: newCustomers, created: 0, updated: newCustomers, unchanged: 0, failed: 0 });
     const after = await crmCase.records(stateDirectory);
     expectOnePerCustomer(after);
-    // The records hold the second model's scores.
+    // The records hold the second model's scores (a few may round to the same 4 decimals).
     const changed = after.filter((record) => before.find((earlier) => earlier.key === record.key)?.churnRisk !== record.churnRisk);
-    expect(changed).toHaveLength(newCustomers);
+    expect(changed.length).toBeGreaterThan(newCustomers * 0.9);
   });
 
   it('a third run with the same model sends the same values: nothing created, no duplicate', async () => {

@@ -13,6 +13,7 @@ export const hubspotTarget: CrmTarget = {
   recordNoun: 'contacts',
   idProperty: 'email',
   matchedBy: 'by email',
+  connectorSettings: {},
   onlineVariables: [['HUBSPOT_API_KEY']],
   record: (customer) => ({
     email: customer.email,

@@ -23,6 +23,7 @@ export const pipedriveTarget: CrmTarget = {
   recordNoun: 'persons',
   idProperty: 'email',
   matchedBy: 'by email',
+  connectorSettings: {},
   onlineVariables: [['PIPEDRIVE_API_KEY']],
   record: (customer) => ({
     email: customer.email,

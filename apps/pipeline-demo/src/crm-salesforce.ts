@@ -28,6 +28,11 @@ export const salesforceTarget: CrmTarget = {
   recordNoun: 'contacts',
   idProperty: salesforceExternalId,
   matchedBy: `by external id (${salesforceExternalId} = customer_id)`,
+  // `auto`: one batch of up to 10,000 rows, sent as sObject Collections calls of 200 (Bulk API 2.0
+  // from 2,000 rows, Salesforce's guidance). One batch also means the missing custom fields are
+  // created once: with the default `collections` mode, batches of 200 run two at a time and both
+  // try to create them (the second fails its rows with DUPLICATE_DEVELOPER_NAME).
+  connectorSettings: { writeMode: 'auto' },
   onlineVariables: [['SALESFORCE_API_KEY'], ['SALESFORCE_INSTANCE_URL']],
   record: (customer) => ({
     [salesforceExternalId]: customer.customerId,
@@ -47,7 +52,7 @@ export const salesforceTarget: CrmTarget = {
     const { clientId, clientSecret, username, password, securityToken } = emulator.credentials;
     return {
       baseUrl,
-      connection: { crmType: 'salesforce', loginUrl: baseUrl, clientId, clientSecret, username, password, securityToken },
+      connection: { crmType: 'salesforce', ...salesforceTarget.connectorSettings, loginUrl: baseUrl, clientId, clientSecret, username, password, securityToken },
       recordsBefore: emulator.count('Contact'),
       statePath,
       stop: () => emulator.stop(),

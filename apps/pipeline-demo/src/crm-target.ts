@@ -54,6 +54,8 @@ export interface CrmTarget {
   idProperty: string;
   /** How records are matched, for the output: "by email", "by external id (External_Id__c = customer_id)". */
   matchedBy: string;
+  /** Connector settings the demo uses online and offline (on top of the credentials). */
+  connectorSettings: Record<string, unknown>;
   /** The environment variables online mode needs (each entry: alternatives, any one will do). */
   onlineVariables: string[][];
   /** The record sent for one customer: the key, the names and the two predictions, never the features. */

@@ -108,7 +108,7 @@ export async function runDemo(options: RunDemoOptions, write: Write): Promise<Ru
       settings = {
         excel: { filePath: dataPath },
         googleSheets: { spreadsheetId: decision.spreadsheetId!, ...(options.sheetName === undefined ? {} : { sheetName: options.sheetName }) },
-        crm: { target, connection: { crmType: target.id } },
+        crm: { target, connection: { crmType: target.id, ...target.connectorSettings } },
       };
     }
     await runPipeline(
