@@ -270,6 +270,24 @@ describe('DatabricksConnector writes', () => {
     expect(await emulator.count('scores')).toBe(1000);
   });
 
+  it('a cancelled write leaves the target untouched and no staging table behind', async () => {
+    await emulator.seed('scores', [{ id: 1, name: 'keep', score: 1, amount: null, updated: null }], { columns: scoreColumns });
+    const controller = new AbortController();
+    async function* rows() {
+      for (let index = 0; index < 100; index += 1) {
+        if (index === 40) controller.abort();
+        yield { id: index, name: 'new' };
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    await using connector = fixture.create({ writeBatchSize: 10 });
+    const error = await connector.write(rows(), { table: 'scores', mode: 'upsert', keyColumn: 'id', signal: controller.signal }).catch((caught: unknown) => caught);
+    expect((error as Error).name).toBe('AbortError');
+    expect(writeResultOf(error)?.written).toBe(0);
+    expect(await emulator.rows('scores', 'id')).toEqual([{ id: '1', name: 'keep', score: 1, amount: null, updated: null }]);
+    await expect.poll(async () => (await emulator.sql(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name LIKE '%automl_stage%'`))[0]?.n).toBe('0');
+  });
+
   it('stops on credentials that expire mid-write, leaving the target untouched', async () => {
     await emulator.seed('scores', [{ id: 1, name: 'keep', score: 1, amount: null, updated: null }], { columns: scoreColumns });
     emulator.faults.inject({ route: 'ExecuteStatement:INSERT', after: 1, fault: { kind: 'auth' } });

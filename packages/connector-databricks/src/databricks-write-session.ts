@@ -106,7 +106,11 @@ export async function beginDatabricksWrite(target: WriteTarget): Promise<WriteSe
     },
 
     async abort() {
-      if (ready) await run('write.cleanup', `DROP TABLE IF EXISTS ${staging}`).catch(() => undefined);
+      if (!ready) return;
+      // After a cancel the write's signal is aborted and every call through it would end at once:
+      // the staging table is dropped on a signal of its own, best effort, so that none is left behind.
+      await ready.catch(() => undefined);
+      await statements.run(`DROP TABLE IF EXISTS ${staging}`, AbortSignal.timeout(30_000)).catch(() => undefined);
     },
   };
 
