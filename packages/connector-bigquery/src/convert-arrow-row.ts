@@ -12,14 +12,51 @@ const typeOf = (field: BigQueryField) => legacy[field.type.toUpperCase()] ?? fie
  * TIMESTAMP/DATETIME as microseconds, TIME as microseconds since midnight.
  */
 export function convertArrowBatch(fields: readonly BigQueryField[], batch: RecordBatch): Row[] {
-  const columns = fields.map((field) => ({ field, vector: batch.getChild(field.name) }));
   const rows: Row[] = new Array(batch.numRows);
-  for (let index = 0; index < batch.numRows; index += 1) {
-    const row: Row = {};
-    for (const { field, vector } of columns) row[field.name] = vector ? fromArrow(field, vector.isValid(index) ? vector.get(index) : null) : null;
-    rows[index] = row;
+  for (let index = 0; index < batch.numRows; index += 1) rows[index] = {};
+  for (const field of fields) {
+    const vector = batch.getChild(field.name);
+    const values = vector ? convertColumn(field, vector as unknown as ArrowColumn, batch.numRows) : new Array<Value>(batch.numRows).fill(null);
+    for (let index = 0; index < values.length; index += 1) rows[index]![field.name] = values[index]!;
   }
   return rows;
+}
+
+interface ArrowColumn {
+  nullCount: number;
+  isValid(index: number): boolean;
+  get(index: number): unknown;
+  toArray(): ArrayLike<unknown>;
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * One column at a time: the flat INT64, FLOAT64 and STRING columns are read from the vector's
+ * array in one pass (per-cell getters were most of a batch's cost); everything else cell by cell.
+ */
+function convertColumn(field: BigQueryField, vector: ArrowColumn, length: number): Value[] {
+  const values: Value[] = new Array(length);
+  const nulls = vector.nullCount > 0;
+  const type = field.mode === 'REPEATED' ? 'REPEATED' : typeOf(field);
+  if (type === 'INTEGER' || type === 'FLOAT' || type === 'STRING' || type === 'GEOGRAPHY') {
+    const array = vector.toArray();
+    for (let index = 0; index < length; index += 1) {
+      if (nulls && !vector.isValid(index)) {
+        values[index] = null;
+        continue;
+      }
+      const value = array[index];
+      if (type === 'INTEGER') {
+        const big = value as bigint;
+        values[index] = big <= MAX_SAFE && big >= -MAX_SAFE ? Number(big) : big.toString();
+      } else if (type === 'FLOAT') values[index] = value as number;
+      else values[index] = value as string;
+    }
+    return values;
+  }
+  for (let index = 0; index < length; index += 1) values[index] = fromArrow(field, nulls && !vector.isValid(index) ? null : vector.get(index));
+  return values;
 }
 
 function fromArrow(field: BigQueryField, value: unknown): Value {
