@@ -43,7 +43,7 @@ function specFrom(file: string | undefined, flags: PipelineFlags): Record<string
 export async function pipelineCommand(context: CliContext, file: string | undefined, flags: PipelineFlags): Promise<number> {
   let project = context.project;
   let spec: PipelineSpec;
-  let stop = async () => undefined as void;
+  let stop: () => Promise<void> = async () => {};
   if (flags.sandbox) {
     const directory = join(context.project.directory, '.automl-connectors', 'sandbox');
     const sandbox = await startDemoSandbox({ stateDirectory: join(directory, 'state'), fresh: flags.fresh ?? false });
