@@ -171,6 +171,7 @@ describe('the dashboard server: connections', () => {
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { fields: Record<string, string> } };
     expect(Object.keys(body.error.fields)).toEqual(expect.arrayContaining(['maxRetries']));
+    expect(body.error.fields.maxRetries).toBeTruthy();
   });
 
   it('refuses bodies over the size limit and bodies that are not JSON', async () => {

@@ -142,7 +142,7 @@ export function createDashboardApp(options: DashboardAppOptions) {
       log(`connection ${name} (${id}) saved`);
       return c.json({ connection: { ...summary, lastTest: null }, serviceAccount: serviceAccount ?? null }, 201);
     } catch (error) {
-      return c.json(errorBody(error), statusOf(error));
+      return c.json(errorBody(error, name), statusOf(error));
     }
   });
 

@@ -5,16 +5,17 @@ export interface ErrorBody {
   error: { name: string; message: string; hint?: string; fields?: Record<string, string> };
 }
 
-export function errorBody(error: unknown, fields?: Record<string, string>): ErrorBody {
+/** `connection` strips the "<name>." prefix that ConnectionsProject puts on each issue's path. */
+export function errorBody(error: unknown, connection?: string): ErrorBody {
   const value = error instanceof Error ? error : new Error(String(error));
   const body: ErrorBody['error'] = { name: value.name, message: value.message };
   const hint = (value as { hint?: unknown }).hint;
   if (typeof hint === 'string' && hint) body.hint = hint;
   if (ConfigError.isInstance(value)) {
     const issues = (value as ConfigError).issues ?? [];
-    if (issues.length > 0) body.fields = Object.fromEntries(issues.map((issue) => [issue.path.replace(/^[^.]+\./, ''), issue.message]));
+    const prefix = connection ? `${connection}.` : '';
+    if (issues.length > 0) body.fields = Object.fromEntries(issues.map((issue) => [prefix && issue.path.startsWith(prefix) ? issue.path.slice(prefix.length) : issue.path, issue.message]));
   }
-  if (fields) body.fields = { ...body.fields, ...fields };
   return { error: body };
 }
 

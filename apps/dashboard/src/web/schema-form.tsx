@@ -63,7 +63,12 @@ export function SchemaForm({ system, values, errors, onChange, onServiceAccountE
       </div>
     ) : null;
     const variable = system.environment.find((fallback) => fallback.key === key)?.variable;
-    const help = [raw.description, variable ? `Unset: read from ${variable}.` : '', property.default !== undefined ? `Default: ${String(property.default)}.` : '']
+    const help = [
+      raw.description,
+      property.secret && !system.serviceAccountFields.includes(key) ? 'Stored encrypted; or give a reference: env:VARIABLE, file:path.' : '',
+      variable ? `Unset: read from ${variable}.` : '',
+      property.default !== undefined ? `Default: ${String(property.default)}.` : '',
+    ]
       .filter(Boolean)
       .join(' ');
     let input: preact.JSX.Element;
