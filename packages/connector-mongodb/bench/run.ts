@@ -16,7 +16,7 @@ const DOCUMENTS = Number(process.env.DOCUMENTS ?? 100_000);
 const UPSERTS = Number(process.env.UPSERTS ?? 1_000);
 const PAGE = 1000;
 const LATENCY_MS = 5;
-const ROUNDS = 2;
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
 
 const binary = execFileSync(fileURLToPath(new URL('../../../scripts/ferretdb.sh', import.meta.url)), { encoding: 'utf8' }).trim().split('\n').at(-1) ?? '';
 const user = { username: 'bench', password: 'bench-password-1' };
@@ -28,18 +28,20 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 
-/** Runs `work` and reports its wall time and the process's peak RSS meanwhile. */
-async function measure(work: () => Promise<number>): Promise<{ ms: number; count: number; peakRss: number }> {
+/** Runs `work` and reports its wall time, this process's CPU time (the client's own cost: the server runs apart) and peak RSS. */
+async function measure(work: () => Promise<number>): Promise<{ ms: number; cpuMs: number; count: number; peakRss: number }> {
   (globalThis as { gc?: () => void }).gc?.();
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 10);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const count = await work();
   const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   clearInterval(sampler);
-  return { ms, count, peakRss: Math.max(peakRss, process.memoryUsage().rss) };
+  return { ms, cpuMs: (used.user + used.system) / 1000, count, peakRss: Math.max(peakRss, process.memoryUsage().rss) };
 }
 
 const seeder = new MongoClient(server.uri(), { serverSelectionTimeoutMS: 10_000 });
@@ -74,21 +76,26 @@ const connectorRead = () =>
     return count;
   });
 
-const reads = { plain: [] as number[], connector: [] as number[], plainRss: 0, connectorRss: 0 };
+const reads = { plain: [] as number[], connector: [] as number[], plainCpu: [] as number[], connectorCpu: [] as number[], plainRss: 0, connectorRss: 0 };
 for (let round = 0; round < ROUNDS; round += 1) {
   const plain = await plainRead();
   const ours = await connectorRead();
   if (plain.count !== DOCUMENTS || ours.count !== DOCUMENTS) throw new Error(`read ${plain.count} / ${ours.count} documents, expected ${DOCUMENTS}`);
   reads.plain.push(plain.ms);
   reads.connector.push(ours.ms);
+  reads.plainCpu.push(plain.cpuMs);
+  reads.connectorCpu.push(ours.cpuMs);
   reads.plainRss = Math.max(reads.plainRss, plain.peakRss);
   reads.connectorRss = Math.max(reads.connectorRss, ours.peakRss);
-  console.log(`  read round ${round + 1}: plain cursor ${seconds(plain.ms)} s, connector ${seconds(ours.ms)} s`);
+  console.log(
+    `  read round ${round + 1}: plain cursor ${seconds(plain.ms)} s (client CPU ${seconds(plain.cpuMs)} s), connector ${seconds(ours.ms)} s (client CPU ${seconds(ours.cpuMs)} s)`,
+  );
 }
 const readRatio = median(reads.connector) / median(reads.plain);
 console.log(
   `read ${DOCUMENTS} documents (+${LATENCY_MS} ms per find/getMore, pages of ${PAGE}): plain cursor ${seconds(median(reads.plain))} s, ` +
-    `connector ${seconds(median(reads.connector))} s, ratio ${readRatio.toFixed(2)}; peak RSS ${megabytes(reads.plainRss)} / ${megabytes(reads.connectorRss)} MB`,
+    `connector ${seconds(median(reads.connector))} s, ratio ${readRatio.toFixed(2)}; client CPU ratio ${(median(reads.connectorCpu) / median(reads.plainCpu)).toFixed(2)}; ` +
+    `peak RSS ${megabytes(reads.plainRss)} / ${megabytes(reads.connectorRss)} MB`,
 );
 
 const upsertRows = (version: number) => Array.from({ length: UPSERTS }, (_, i) => ({ _id: `key-${i}`, score: i + version / 10, version }));
