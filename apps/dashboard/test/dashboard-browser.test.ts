@@ -176,6 +176,13 @@ describe('the dashboard in Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download the JSON report' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^pipeline-report-.+\.json$/);
     await shot('08-run');
+
+    // The same spec as a dry run: everything is in the CRM already, nothing would change.
+    await page.getByLabel('Dry run').check();
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.locator('[data-testid=report][data-status=dry-run]').waitFor({ timeout: 45_000 });
+    expect(await page.locator('[data-count=unchanged]').textContent()).toBe('40');
+    expect(await page.locator('[data-count=created]').textContent()).toBe('0');
   });
 
   it('refuses a browser without the token, and a request from a foreign origin even with the cookie', async () => {

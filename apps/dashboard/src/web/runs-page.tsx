@@ -6,7 +6,13 @@ interface Report {
   status: string;
   leaderboard: Array<{ model: string; score: number; metric: string; warning?: string }>;
   predictions: { rows: number; segments: Record<string, number>; churnRiskHistogram: number[] };
-  destination: { created: number; updated: number; unchanged?: number; failed: Array<{ index: number; reason: string }> };
+  destination: {
+    created: number;
+    updated: number;
+    unchanged?: number;
+    failed: Array<{ index: number; reason: string }>;
+    sample?: Array<{ key: string; action: 'create' | 'update'; before?: Record<string, unknown>; after: Record<string, unknown> }>;
+  };
   error?: { name: string; message: string; hint?: string };
 }
 
@@ -133,6 +139,29 @@ export function RunsPage({ defaultSpec }: { defaultSpec: unknown }) {
               failed <strong data-count="failed">{report.destination.failed.length}</strong>
             </span>
           </div>
+          {report.destination.sample && report.destination.sample.length > 0 ? (
+            <div data-testid="dry-run-sample">
+              <h3>What the write would change (sample)</h3>
+              <table class="grid">
+                <thead>
+                  <tr>
+                    <th>Key</th>
+                    <th>Action</th>
+                    <th>After</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.destination.sample.map((change) => (
+                    <tr>
+                      <td>{change.key}</td>
+                      <td>{change.action}</td>
+                      <td>{JSON.stringify(change.after)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
           {report.destination.failed.length > 0 ? (
             <ul>
               {report.destination.failed.slice(0, 20).map((failure) => (
