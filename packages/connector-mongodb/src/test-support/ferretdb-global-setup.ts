@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { startFerretDb } from '@automl/sandbox/mongodb';
 import type { TestProject } from 'vitest/node';
 
@@ -30,11 +29,27 @@ const script = fileURLToPath(new URL('../../../../scripts/ferretdb.sh', import.m
  * with SCRAM authentication on, stopped when the run ends.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const { stdout } = await promisify(execFile)(script, [], { maxBuffer: 1 << 20 });
-  const binary = stdout.trim().split('\n').at(-1) ?? '';
+  const binary = await buildOnce();
   const username = 'automl-tests';
   const password = `pw-${randomBytes(12).toString('hex')}`;
   const server = await startFerretDb({ binary, user: { username, password } });
   project.provide('ferretdb', { binary, host: server.host, port: server.port, username, password });
   return () => server.stop();
+}
+
+/** Runs scripts/ferretdb.sh, its progress (a cold build's "building ... about 5 minutes") shown on stderr. */
+function buildOnce(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(script, [], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const binary = output.trim().split('\n').at(-1) ?? '';
+      if (code === 0 && binary) resolve(binary);
+      else reject(new Error(`scripts/ferretdb.sh failed (exit code ${code}): the MongoDB tests need FerretDB built with Go`));
+    });
+  });
 }
