@@ -28,6 +28,7 @@ export const hubspotTarget: CrmTarget = {
     connection: { crmType: 'hubspot', baseUrl: shared.hubspot.baseUrl, apiKey: shared.hubspot.apiKey },
     recordsBefore: shared.contactsBefore,
     statePath: shared.statePaths.hubspot,
+    emulator: shared.hubspot.emulator,
     // Stopped with the shared sandbox.
     stop: async () => {},
   }),

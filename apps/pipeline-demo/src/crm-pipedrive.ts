@@ -44,6 +44,7 @@ export const pipedriveTarget: CrmTarget = {
       connection: { crmType: 'pipedrive', baseUrl, apiKey: emulator.token },
       recordsBefore: emulator.count('persons'),
       statePath,
+      emulator,
       stop: () => emulator.stop(),
     };
   },

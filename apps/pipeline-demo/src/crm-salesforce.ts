@@ -55,6 +55,7 @@ export const salesforceTarget: CrmTarget = {
       connection: { crmType: 'salesforce', ...salesforceTarget.connectorSettings, loginUrl: baseUrl, clientId, clientSecret, username, password, securityToken },
       recordsBefore: emulator.count('Contact'),
       statePath,
+      emulator,
       stop: () => emulator.stop(),
     };
   },

@@ -1,4 +1,5 @@
 import type { Row } from '@automl/connector-core';
+import type { EmulatorServer } from '@automl/sandbox';
 import type { OfflineSandbox } from './offline-sandbox.js';
 import type { StageName } from './run-report.js';
 import type { Segment } from './segment.js';
@@ -29,6 +30,8 @@ export interface CrmSandbox {
   recordsBefore: number;
   /** The emulator's state file, kept between runs (open it to see what the pipeline wrote). */
   statePath: string;
+  /** The emulator itself: tests and scripts inject faults or watch requests there (`onSandboxReady`). */
+  emulator: EmulatorServer;
   stop(): Promise<void>;
 }
 
