@@ -119,8 +119,11 @@ export async function runDemo(options: RunDemoOptions, write: Write): Promise<Ru
   } catch (error) {
     failure = signal?.aborted ? describeInterruption(signal.reason, progress.current ?? 'setup', target) : describeFailure(error);
   } finally {
-    await crmSandbox?.stop();
-    await sandbox?.stop();
+    try {
+      await crmSandbox?.stop();
+    } finally {
+      await sandbox?.stop();
+    }
   }
 
   const totalMs = Math.round(performance.now() - startedAt);
