@@ -249,9 +249,16 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
         hint: `Mark ${keyField.name} as an External ID (and unique) in Setup, use a field that is, or write with writeMode "auto" or "collections" (they look records up by ${keyField.name} first).`,
       });
     }
-    const ensured = async (rows: ReadonlyArray<Row>) => {
-      object = await ensureFields(remote, this.#describe, object, rows, resolved.createMissing);
-      return object;
+    // One field check at a time: batches in flight must not both create the same missing field
+    // (the second would fail with DUPLICATE_DEVELOPER_NAME); the next one sees the refreshed describe.
+    let ensuring: Promise<unknown> = Promise.resolve();
+    const ensured = (rows: ReadonlyArray<Row>): Promise<SalesforceObjectInfo> => {
+      const next = ensuring.then(async () => {
+        object = await ensureFields(remote, this.#describe, object, rows, resolved.createMissing);
+        return object;
+      });
+      ensuring = next.catch(() => undefined);
+      return next;
     };
     // The key column as the row spells it (field names are case-insensitive in Salesforce).
     const keyValue = (row: Row) => {

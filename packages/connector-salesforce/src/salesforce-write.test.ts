@@ -107,6 +107,16 @@ describe('Salesforce writes', () => {
     await connector.close();
   });
 
+  it('creates a missing field once even when several batches are in flight (no DUPLICATE_DEVELOPER_NAME)', async () => {
+    const connector = connectorFor(emulator);
+    const rows = contacts(450).map((row, index) => ({ External_Id__c: row.External_Id__c, LastName: row.LastName, churn_risk__c: (index % 10) / 10 }));
+    const result = await connector.writeCrmData(rows, { destination: 'contacts', idProperty: 'External_Id__c', createMissingProperties: true });
+    expect(result).toMatchObject({ written: 450, failed: [] });
+    expect(emulator.requestsTo('tooling.customField.create', 201).length + emulator.requestsTo('tooling.customField.create', 200).length).toBe(1);
+    expect(emulator.count('Contact')).toBe(450);
+    await connector.close();
+  });
+
   it('upserts on Email, not an External ID, by looking records up first; several matches fail that row', async () => {
     emulator.seed('Contact', [
       { LastName: 'Existing', Email: 'known@example.com' },
