@@ -139,4 +139,27 @@ describe('automl-connectors', () => {
     const again = await cli(['pipeline', 'fast.json', '--sandbox', '--dry-run']);
     expect(again.stdout).toContain('would create 0, update 0, leave 300 unchanged; nothing written');
   }, 120_000);
+
+  it('dashboard: serves the page on loopback with its one-time token, refuses requests without it, stops on Ctrl-C', async () => {
+    const child = spawn(process.execPath, [bin, 'dashboard'], { cwd, env: { PATH: process.env.PATH ?? '' } });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const url = await new Promise<string>((done, fail) => {
+      const timer = setInterval(() => {
+        const match = /dashboard: (http:\/\/127\.0\.0\.1:\d+\S*)/.exec(stdout);
+        if (match) {
+          clearInterval(timer);
+          done(match[1] as string);
+        }
+      }, 20);
+      child.on('exit', () => fail(new Error(`dashboard exited: ${stdout}`)));
+    });
+    const withToken = await fetch(url, { redirect: 'manual' });
+    expect([200, 302, 303]).toContain(withToken.status);
+    const origin = new URL(url).origin;
+    const without = await fetch(`${origin}/api/connections`);
+    expect(without.status).toBe(401);
+    child.kill('SIGINT');
+    expect(await new Promise<number | null>((done) => child.on('exit', done))).toBe(0);
+  });
 });

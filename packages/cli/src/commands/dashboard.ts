@@ -2,7 +2,14 @@ import { ConfigError } from '@automl/connector-core';
 import type { CliContext } from '../cli-context.js';
 
 interface DashboardModule {
-  startDashboard(options: { project: unknown; host?: string; port?: number; sandbox?: boolean; log?: (line: string) => void }): Promise<{ url: string; close(): Promise<void> }>;
+  startDashboard(options: {
+    project: unknown;
+    host?: string;
+    port?: number;
+    sandbox?: boolean;
+    log?: (line: string) => void;
+    metricsRegistry?: unknown;
+  }): Promise<{ url: string; close(): Promise<void> }>;
 }
 
 /** Starts the web dashboard (@automl/dashboard) on loopback and waits for Ctrl-C. */
@@ -19,6 +26,7 @@ export async function dashboardCommand(context: CliContext, options: { port?: nu
     ...(options.port !== undefined ? { port: options.port } : {}),
     sandbox: options.sandbox ?? false,
     log: (line) => context.output.err(`${line}\n`),
+    metricsRegistry: context.registry,
   });
   context.output.out(`dashboard: ${dashboard.url}\n`);
   await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve(), { once: true }));
