@@ -36,11 +36,24 @@ function postLarge(body: string): Promise<number> {
   return new Promise((resolve, reject) => {
     let status: number | undefined;
     const url = new URL('/api/connections', t.origin);
-    const request = httpRequest(url, { method: 'POST', headers: { cookie: http.cookie, origin: t.origin, 'x-csrf-token': http.csrf, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
-      status = response.statusCode;
-      response.resume();
-      resolve(status ?? 0);
-    });
+    const request = httpRequest(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          cookie: http.cookie,
+          origin: t.origin,
+          'x-csrf-token': http.csrf,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (response) => {
+        status = response.statusCode;
+        response.resume();
+        resolve(status ?? 0);
+      },
+    );
     request.on('error', (error) => {
       if (status === undefined) reject(error);
     });
@@ -99,7 +112,8 @@ describe('the dashboard server: access', () => {
 
   it('refuses a state-changing request without the CSRF token, without an Origin, or from a foreign Origin', async () => {
     const body = JSON.stringify({ name: 'x', config: { connectionType: 'excel', filePath: 'x.xlsx' } });
-    const post = (headers: Record<string, string>) => fetch(`${t.origin}/api/connections`, { method: 'POST', body, headers: { 'content-type': 'application/json', cookie: http.cookie, ...headers } });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${t.origin}/api/connections`, { method: 'POST', body, headers: { 'content-type': 'application/json', cookie: http.cookie, ...headers } });
     expect((await post({ origin: t.origin })).status).toBe(403);
     expect((await post({ 'x-csrf-token': http.csrf })).status).toBe(403);
     expect((await post({ origin: 'http://evil.example', 'x-csrf-token': http.csrf })).status).toBe(403);
@@ -120,8 +134,22 @@ describe('the dashboard server: access', () => {
 
 describe('the dashboard server: connections', () => {
   it('lists every system of core with its JSON Schema, secret fields marked', async () => {
-    const systems = (await http.json('/api/systems')) as Array<{ id: string; secretFields: string[]; serviceAccountFields: string[]; schema: { properties: Record<string, { secret?: boolean }> } }>;
-    expect(systems.map((system) => system.id).sort()).toEqual(['bigquery', 'databricks', 'excel', 'googlesheets', 'hubspot', 'mongodb', 'pipedrive', 'salesforce']);
+    const systems = (await http.json('/api/systems')) as Array<{
+      id: string;
+      secretFields: string[];
+      serviceAccountFields: string[];
+      schema: { properties: Record<string, { secret?: boolean }> };
+    }>;
+    expect(systems.map((system) => system.id).sort()).toEqual([
+      'bigquery',
+      'databricks',
+      'excel',
+      'googlesheets',
+      'hubspot',
+      'mongodb',
+      'pipedrive',
+      'salesforce',
+    ]);
     const sheets = systems.find((system) => system.id === 'googlesheets')!;
     expect(sheets.serviceAccountFields).toEqual(['credentialsJson']);
     expect(sheets.schema.properties.credentialsJson?.secret).toBe(true);
@@ -129,7 +157,8 @@ describe('the dashboard server: connections', () => {
   });
 
   it('checks a service-account key on the server: not JSON, not a key, and a key without private_key are field errors', async () => {
-    const add = (credentialsJson: string) => http.request('/api/connections', { method: 'POST', body: { name: 'sheet', config: { connectionType: 'googlesheets', credentialsJson } } });
+    const add = (credentialsJson: string) =>
+      http.request('/api/connections', { method: 'POST', body: { name: 'sheet', config: { connectionType: 'googlesheets', credentialsJson } } });
     const notJson = await add('{"type": "service_account",');
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as { error: { fields: Record<string, string> } }).error.fields.credentialsJson).toMatch(/Not valid JSON/);
@@ -143,7 +172,10 @@ describe('the dashboard server: connections', () => {
   it('adds a Google Sheets connection from a key: client_email and sharing hint back, the key to the encrypted store, never out again', async () => {
     const response = await http.request('/api/connections', {
       method: 'POST',
-      body: { name: 'sheet', config: { connectionType: 'googlesheets', spreadsheetId: t.spreadsheetId, baseUrl: t.sheetsUrl, credentialsJson: JSON.stringify(t.key) } },
+      body: {
+        name: 'sheet',
+        config: { connectionType: 'googlesheets', spreadsheetId: t.spreadsheetId, baseUrl: t.sheetsUrl, credentialsJson: JSON.stringify(t.key) },
+      },
     });
     expect(response.status).toBe(201);
     const body = (await response.json()) as { serviceAccount: { clientEmail: string; sharingHint: string }; connection: { secrets: Record<string, string> } };
@@ -169,7 +201,10 @@ describe('the dashboard server: connections', () => {
   it('browses: the tables, a table schema with types, and its first rows', async () => {
     const tables = (await http.json('/api/connections/sheet/tables')) as { tables: string[] };
     expect(tables.tables).toContain('Customers');
-    const preview = (await http.json('/api/connections/sheet/tables/Customers')) as { schema: { columns: Array<{ name: string; type: string }> }; rows: unknown[] };
+    const preview = (await http.json('/api/connections/sheet/tables/Customers')) as {
+      schema: { columns: Array<{ name: string; type: string }> };
+      rows: unknown[];
+    };
     expect(preview.schema.columns.map((column) => column.name)).toEqual(['email', 'plan', 'seats']);
     expect(preview.schema.columns.find((column) => column.name === 'seats')?.type).toMatch(/integer|number/);
     expect(preview.rows).toHaveLength(3);
@@ -178,9 +213,15 @@ describe('the dashboard server: connections', () => {
 
   it('a HubSpot token the portal refuses gives the typed error and its hint, and the token never comes back', async () => {
     const badToken = 'pat-na1-00000000-bad-token-for-the-test';
-    const added = await http.request('/api/connections', { method: 'POST', body: { name: 'crm', config: { connectionType: 'hubspot', baseUrl: t.hubspotUrl, apiKey: badToken, maxRetries: 0 } } });
+    const added = await http.request('/api/connections', {
+      method: 'POST',
+      body: { name: 'crm', config: { connectionType: 'hubspot', baseUrl: t.hubspotUrl, apiKey: badToken, maxRetries: 0 } },
+    });
     expect(added.status).toBe(201);
-    const result = (await http.json('/api/connections/crm/test', { method: 'POST' })) as { ok: boolean; error: { name: string; message: string; hint: string } };
+    const result = (await http.json('/api/connections/crm/test', { method: 'POST' })) as {
+      ok: boolean;
+      error: { name: string; message: string; hint: string };
+    };
     expect(result.ok).toBe(false);
     expect(result.error.name).toBe('AuthenticationError');
     expect(result.error.hint).toMatch(/pat-|Private App/i);
@@ -188,7 +229,10 @@ describe('the dashboard server: connections', () => {
   });
 
   it('names the bad fields of a config, validated by core', async () => {
-    const response = await http.request('/api/connections', { method: 'POST', body: { name: 'bad', config: { connectionType: 'hubspot', maxRetries: 'many', nonsense: 1 } } });
+    const response = await http.request('/api/connections', {
+      method: 'POST',
+      body: { name: 'bad', config: { connectionType: 'hubspot', maxRetries: 'many', nonsense: 1 } },
+    });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { fields: Record<string, string> } };
     expect(Object.keys(body.error.fields)).toEqual(expect.arrayContaining(['maxRetries']));
@@ -217,7 +261,13 @@ describe('the dashboard server: connections', () => {
   it('streams a run over server-sent events and offers its report for download', async () => {
     const started = (await http.json('/api/runs', {
       method: 'POST',
-      body: { spec: { training: { connection: 'missing', labelColumn: 'churned' }, scoring: { connection: 'sheet', table: 'Customers' }, destination: { connection: 'crm', table: 'contacts', keyColumn: 'email' } } },
+      body: {
+        spec: {
+          training: { connection: 'missing', labelColumn: 'churned' },
+          scoring: { connection: 'sheet', table: 'Customers' },
+          destination: { connection: 'crm', table: 'contacts', keyColumn: 'email' },
+        },
+      },
     })) as { id: string };
     const events = await (await http.request(`/api/runs/${started.id}/events`)).text();
     expect(events).toContain('event: pipeline');

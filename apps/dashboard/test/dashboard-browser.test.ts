@@ -46,7 +46,8 @@ beforeAll(async () => {
 });
 
 afterEach(async (test) => {
-  if (test.task.result?.state === 'fail') await page?.screenshot({ path: join(artifactsDirectory, `failed-${test.task.name.slice(0, 40).replace(/\W+/g, '-')}.png`), fullPage: true });
+  if (test.task.result?.state === 'fail')
+    await page?.screenshot({ path: join(artifactsDirectory, `failed-${test.task.name.slice(0, 40).replace(/\W+/g, '-')}.png`), fullPage: true });
 });
 
 afterAll(async () => {
@@ -104,7 +105,11 @@ describe('the dashboard in Chromium', () => {
     const grid = page.locator('[data-testid=preview]');
     await grid.waitFor();
     expect(await grid.locator('tbody tr').count()).toBe(3);
-    expect(await grid.locator('thead th').allTextContents()).toEqual([expect.stringMatching(/^emailstring/), expect.stringMatching(/^planstring/), expect.stringMatching(/^seats(integer|number)/)]);
+    expect(await grid.locator('thead th').allTextContents()).toEqual([
+      expect.stringMatching(/^emailstring/),
+      expect.stringMatching(/^planstring/),
+      expect.stringMatching(/^seats(integer|number)/),
+    ]);
     expect(await grid.locator('tbody tr').first().textContent()).toContain('ada@example.com');
     await shot('04-browse');
   });
@@ -145,7 +150,13 @@ describe('the dashboard in Chromium', () => {
   it('shows the connectors metrics as charts', async () => {
     await page.getByRole('link', { name: 'Metrics' }).click();
     await page.locator('[data-testid=charts]').waitFor();
-    expect(await page.locator('[data-testid=charts] figcaption').allTextContents()).toEqual(['Requests', 'Errors', 'Mean latency', 'Rows read', 'Rows written']);
+    expect(await page.locator('[data-testid=charts] figcaption').allTextContents()).toEqual([
+      'Requests',
+      'Errors',
+      'Mean latency',
+      'Rows read',
+      'Rows written',
+    ]);
     expect(await page.locator('[data-testid=charts]').textContent()).toContain('googlesheets');
     await shot('07-metrics');
   });

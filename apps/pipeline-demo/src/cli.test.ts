@@ -10,7 +10,8 @@ const cliPath = join(appDirectory, 'dist', 'cli.js');
 /** The environment of the child without any credential (a developer's own must not switch it online). */
 function offlineEnvironment(): NodeJS.ProcessEnv {
   const environment = { ...process.env };
-  for (const name of ['GOOGLE_SHEETS_CREDENTIALS', 'GOOGLE_APPLICATION_CREDENTIALS', 'NEW_CUSTOMERS_SPREADSHEET_ID', 'HUBSPOT_API_KEY']) delete environment[name];
+  for (const name of ['GOOGLE_SHEETS_CREDENTIALS', 'GOOGLE_APPLICATION_CREDENTIALS', 'NEW_CUSTOMERS_SPREADSHEET_ID', 'HUBSPOT_API_KEY'])
+    delete environment[name];
   return environment;
 }
 
@@ -25,7 +26,11 @@ describe('the built CLI (node dist/cli.js)', () => {
   beforeAll(async () => {
     // Build the app as `pnpm demo` does (its dependencies are built by `turbo run build` first), so
     // this test runs today's code, never a stale dist/.
-    execFileSync(process.execPath, [join(appDirectory, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(appDirectory, 'tsconfig.build.json')], { stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [join(appDirectory, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(appDirectory, 'tsconfig.build.json')],
+      { stdio: 'pipe' },
+    );
     smallData = await writeSmallWorkbook(join(workspace.path, 'small.xlsx'), 400);
   });
   afterAll(() => workspace.remove());
@@ -44,13 +49,21 @@ describe('the built CLI (node dist/cli.js)', () => {
     expect(reportPath.startsWith(join(stateDirectory, 'reports'))).toBe(true);
     expect(existsSync(reportPath)).toBe(true);
     const report = JSON.parse(readFileSync(reportPath, 'utf8'));
-    expect(report).toMatchObject({ ok: true, mode: 'offline', sources: { excel: { rows: 400 }, googlesheets: { rows: 300 } }, crm: { created: 300, updated: 0, failed: 0 } });
+    expect(report).toMatchObject({
+      ok: true,
+      mode: 'offline',
+      sources: { excel: { rows: 400 }, googlesheets: { rows: 300 } },
+      crm: { created: 300, updated: 0, failed: 0 },
+    });
     expect(result.stdout).toContain('[6/6] Upserting 300 contacts into HubSpot by email ... created 300, updated 0, failed 0');
   });
 
   it('Ctrl+C (SIGINT) during training: exits 130 after writing the report, marked interrupted', async () => {
     const stateDirectory = join(workspace.path, 'interrupted');
-    const child = spawn(process.execPath, [cliPath, '--fresh', '--data', smallData, '--state-dir', stateDirectory], { cwd: workspace.path, env: offlineEnvironment() });
+    const child = spawn(process.execPath, [cliPath, '--fresh', '--data', smallData, '--state-dir', stateDirectory], {
+      cwd: workspace.path,
+      env: offlineEnvironment(),
+    });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       const before = stdout;

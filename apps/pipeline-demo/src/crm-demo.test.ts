@@ -71,7 +71,15 @@ describe.each(cases)('the demo with --crm $crm, offline against its emulator', (
   async function run(options: RunDemoOptions = {}): Promise<{ exitCode: number; report: RunReport; output: string }> {
     let output = '';
     const result = await runDemo(
-      { environment: noCredentials, crm: crmCase.crm, stateDirectory, newCustomers: { count: newCustomers }, automl: fastAutoML, dataPath: firstData, ...options },
+      {
+        environment: noCredentials,
+        crm: crmCase.crm,
+        stateDirectory,
+        newCustomers: { count: newCustomers },
+        automl: fastAutoML,
+        dataPath: firstData,
+        ...options,
+      },
       (text) => (output += text),
     );
     return { exitCode: result.exitCode, report: result.report, output };

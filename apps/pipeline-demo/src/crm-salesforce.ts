@@ -52,7 +52,16 @@ export const salesforceTarget: CrmTarget = {
     const { clientId, clientSecret, username, password, securityToken } = emulator.credentials;
     return {
       baseUrl,
-      connection: { crmType: 'salesforce', ...salesforceTarget.connectorSettings, loginUrl: baseUrl, clientId, clientSecret, username, password, securityToken },
+      connection: {
+        crmType: 'salesforce',
+        ...salesforceTarget.connectorSettings,
+        loginUrl: baseUrl,
+        clientId,
+        clientSecret,
+        username,
+        password,
+        securityToken,
+      },
       recordsBefore: emulator.count('Contact'),
       statePath,
       emulator,

@@ -14,7 +14,10 @@ describe('selectMode', () => {
   it('runs online when the Google key, the spreadsheet id and the HubSpot token are all set', () => {
     const decision = selectMode('auto', undefined, { GOOGLE_SHEETS_CREDENTIALS: key, NEW_CUSTOMERS_SPREADSHEET_ID: 'sheet-1', HUBSPOT_API_KEY: 'pat-eu1-x' });
     expect(decision).toMatchObject({ mode: 'online', spreadsheetId: 'sheet-1', missing: [] });
-    expect(selectMode('auto', 'from-flag', { GOOGLE_APPLICATION_CREDENTIALS: '/key.json', HUBSPOT_API_KEY: 'pat-eu1-x' })).toMatchObject({ mode: 'online', spreadsheetId: 'from-flag' });
+    expect(selectMode('auto', 'from-flag', { GOOGLE_APPLICATION_CREDENTIALS: '/key.json', HUBSPOT_API_KEY: 'pat-eu1-x' })).toMatchObject({
+      mode: 'online',
+      spreadsheetId: 'from-flag',
+    });
   });
 
   it('stays offline and names what is missing when only some credentials are set', () => {
@@ -32,10 +35,21 @@ describe('selectMode', () => {
 
   it("asks for the chosen CRM's credentials, not HubSpot's", () => {
     const google = { GOOGLE_SHEETS_CREDENTIALS: key, NEW_CUSTOMERS_SPREADSHEET_ID: 'sheet-1' };
-    expect(selectMode('auto', undefined, { ...google, HUBSPOT_API_KEY: 'pat-eu1-x' }, 'pipedrive')).toMatchObject({ mode: 'offline', missing: ['PIPEDRIVE_API_KEY'] });
+    expect(selectMode('auto', undefined, { ...google, HUBSPOT_API_KEY: 'pat-eu1-x' }, 'pipedrive')).toMatchObject({
+      mode: 'offline',
+      missing: ['PIPEDRIVE_API_KEY'],
+    });
     expect(selectMode('auto', undefined, { ...google, PIPEDRIVE_API_KEY: 'token' }, 'pipedrive')).toMatchObject({ mode: 'online', missing: [] });
-    expect(selectMode('auto', undefined, { ...google, SALESFORCE_API_KEY: '00D!x' }, 'salesforce')).toMatchObject({ mode: 'offline', missing: ['SALESFORCE_INSTANCE_URL'] });
-    const salesforce = selectMode('auto', undefined, { ...google, SALESFORCE_API_KEY: '00D!x', SALESFORCE_INSTANCE_URL: 'https://x.my.salesforce.com' }, 'salesforce');
+    expect(selectMode('auto', undefined, { ...google, SALESFORCE_API_KEY: '00D!x' }, 'salesforce')).toMatchObject({
+      mode: 'offline',
+      missing: ['SALESFORCE_INSTANCE_URL'],
+    });
+    const salesforce = selectMode(
+      'auto',
+      undefined,
+      { ...google, SALESFORCE_API_KEY: '00D!x', SALESFORCE_INSTANCE_URL: 'https://x.my.salesforce.com' },
+      'salesforce',
+    );
     expect(salesforce).toMatchObject({ mode: 'online', missing: [] });
     expect(salesforce.reason).toContain('Salesforce');
   });

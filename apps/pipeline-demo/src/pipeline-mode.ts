@@ -41,7 +41,8 @@ export function selectMode(
   ];
   const found = 2 + target.onlineVariables.length - missing.length;
   if (requested === 'offline') return { mode: 'offline', reason: '--offline given: using the sandbox emulators', missing };
-  if (missing.length === 0) return { mode: 'online', reason: `credentials found: talking to the real Google Sheets and ${target.name}`, missing, spreadsheetId: spreadsheetId! };
+  if (missing.length === 0)
+    return { mode: 'online', reason: `credentials found: talking to the real Google Sheets and ${target.name}`, missing, spreadsheetId: spreadsheetId! };
   if (requested === 'online') return { mode: 'online', reason: `--online given but ${missing.join(', ')} not set`, missing };
   const reason =
     found === 0

@@ -36,7 +36,6 @@ export interface PipelineSettings {
 /** The parts of the run report the pipeline fills in, stage by stage (kept when a later stage fails). */
 export type PipelineResults = Pick<RunReport, 'sources' | 'model' | 'predictions' | 'crm'>;
 
-
 const leaderboardRowsShown = 10;
 const failuresShown = 5;
 
@@ -126,7 +125,11 @@ export async function runPipeline(settings: PipelineSettings, progress: StagePro
     },
     (rows) => `${rows.length.toLocaleString('en-US')} rows`,
   );
-  results.sources.googlesheets = { spreadsheetId: settings.googleSheets.spreadsheetId, sheet: settings.googleSheets.sheetName ?? null, rows: newCustomers.length };
+  results.sources.googlesheets = {
+    spreadsheetId: settings.googleSheets.spreadsheetId,
+    sheet: settings.googleSheets.sheetName ?? null,
+    rows: newCustomers.length,
+  };
 
   // 4. Score: churn_risk is the probability of the positive class (column 1 of sorted classes, 'Yes').
   const drift: SchemaDrift[] = [];
@@ -135,7 +138,10 @@ export async function runPipeline(settings: PipelineSettings, progress: StagePro
     'Scoring churn risk',
     async () => {
       if (newCustomers.length === 0) {
-        throw new PipelineInputError('The new-customers sheet has no data rows', 'Put a header row and at least one customer (with an email) in the first tab of the spreadsheet.');
+        throw new PipelineInputError(
+          'The new-customers sheet has no data rows',
+          'Put a header row and at least one customer (with an email) in the first tab of the spreadsheet.',
+        );
       }
       const positiveColumn = orchestrator.classes.length - 1;
       // Columns that no longer look like training's are imputed: say so, in the output and the report.

@@ -76,7 +76,10 @@ export async function runDemo(options: RunDemoOptions, write: Write): Promise<Ru
   write(`Mode: ${decision.mode} (${decision.reason})\n`);
   try {
     if (decision.mode === 'online' && decision.missing.length > 0) {
-      throw new PipelineInputError(`Online mode needs ${decision.missing.join(', ')}`, 'Set them (see the README), or run without --online to use the offline sandbox.');
+      throw new PipelineInputError(
+        `Online mode needs ${decision.missing.join(', ')}`,
+        'Set them (see the README), or run without --online to use the offline sandbox.',
+      );
     }
     let settings: PipelineSettings;
     if (decision.mode === 'offline') {
@@ -143,7 +146,9 @@ export async function runDemo(options: RunDemoOptions, write: Write): Promise<Ru
   const reportPath = writeRunReport(report, options.reportPath ?? defaultReportPath(stateDirectory, started));
 
   if (report.interrupted) {
-    const landed = report.crm ? ` ${target.name} holds ${report.crm.written} ${target.recordNoun} from this run; ${report.crm.notSent ?? 0} were not sent.` : '';
+    const landed = report.crm
+      ? ` ${target.name} holds ${report.crm.written} ${target.recordNoun} from this run; ${report.crm.notSent ?? 0} were not sent.`
+      : '';
     write(`\nInterrupted during stage ${report.interrupted.stage}.${landed} The report records what landed.\n`);
   } else if (failure) {
     write(`\nError in stage ${failure.stage}: ${failure.message}\n`);

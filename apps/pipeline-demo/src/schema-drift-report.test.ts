@@ -19,7 +19,8 @@ describe('the demo on new customers whose columns drifted from training', () => 
         newCustomers: { count: 30 },
         automl: { folds: 2, candidates: ['logistic-regression'] },
         // Column R is monthly_charges: three customers' charges exported as words.
-        onSandboxReady: (sandbox) => sandbox.googleSheets.emulator.setValues(sandboxSpreadsheetId, `'${sandboxSheetTitle}'!R2:R4`, [['twelve'], ['n/c'], ['ten-ish']]),
+        onSandboxReady: (sandbox) =>
+          sandbox.googleSheets.emulator.setValues(sandboxSpreadsheetId, `'${sandboxSheetTitle}'!R2:R4`, [['twelve'], ['n/c'], ['ten-ish']]),
       },
       (text) => (output += text),
     );

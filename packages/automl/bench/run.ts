@@ -19,7 +19,10 @@ async function measure(name: string, orchestrator: AutoMLOrchestrator) {
   const started = performance.now();
   await orchestrator.fit(trainRows, trainLabels);
   const fitMs = performance.now() - started;
-  const heldOutAuc = rocAuc(testTruth, orchestrator.predictProba(testRows).map((row) => row[1] as number));
+  const heldOutAuc = rocAuc(
+    testTruth,
+    orchestrator.predictProba(testRows).map((row) => row[1] as number),
+  );
   return { name, orchestrator, fitMs, heldOutAuc };
 }
 
@@ -27,8 +30,12 @@ const search = await measure('automl (5-fold search)', new AutoMLOrchestrator({ 
 const baseline = await measure('baseline: logistic regression + one-hot', new AutoMLOrchestrator({ seed: 1, candidates: ['logistic-regression'] }));
 const featureColumns = Object.keys(trainRows[0] ?? {}).length;
 
-console.log(`rows: ${trainRows.length} train x ${featureColumns} columns, ${testRows.length} held out; training churn rate ${(trainLabels.filter((label) => label === 'Yes').length / trainLabels.length).toFixed(3)}`);
-console.log(`dropped columns: ${search.orchestrator.droppedColumns.map((column) => `${column.name} (${column.reason})`).join(', ')}; features: ${search.orchestrator.featureSummary.featureCount}`);
+console.log(
+  `rows: ${trainRows.length} train x ${featureColumns} columns, ${testRows.length} held out; training churn rate ${(trainLabels.filter((label) => label === 'Yes').length / trainLabels.length).toFixed(3)}`,
+);
+console.log(
+  `dropped columns: ${search.orchestrator.droppedColumns.map((column) => `${column.name} (${column.reason})`).join(', ')}; features: ${search.orchestrator.featureSummary.featureCount}`,
+);
 console.table(
   search.orchestrator.leaderboard.map((entry) => ({
     model: entry.model,

@@ -56,7 +56,10 @@ describe('AutoMLOrchestrator', () => {
     ['0/1 numbers', (label: string) => (label === 'Yes' ? 1 : 0), [0, 1]],
   ] as const)('orders %s like sklearn so column 1 is the positive class', async (_name, convert, expected) => {
     const toLabel: (label: string) => boolean | number = convert;
-    const automl = await new AutoMLOrchestrator({ seed: 2, candidates: ['logistic-regression'], folds: 2 }).fit(X, y.map((label) => toLabel(label)));
+    const automl = await new AutoMLOrchestrator({ seed: 2, candidates: ['logistic-regression'], folds: 2 }).fit(
+      X,
+      y.map((label) => toLabel(label)),
+    );
     expect(automl.classes).toEqual(expected);
     const scores = automl.predictProba(X).map((row) => row[1] as number);
     const churnerMean = scores.filter((_, index) => y[index] === 'Yes').reduce((sum, score) => sum + score, 0) / y.filter((label) => label === 'Yes').length;

@@ -135,7 +135,14 @@ export class AutoMLOrchestrator {
         leaderboard.push(await this.crossValidate(candidate, X, classIndices, classes.length, folds, modelSeed, settings));
       } catch (error) {
         // One family failing on this data (e.g. a singular system) must not sink the search.
-        leaderboard.push({ model: candidate, rocAuc: Number.NaN, accuracy: Number.NaN, logLoss: Number.NaN, fitTimeMs: 0, warning: `failed and was left out: ${failureMessage(error)}` });
+        leaderboard.push({
+          model: candidate,
+          rocAuc: Number.NaN,
+          accuracy: Number.NaN,
+          logLoss: Number.NaN,
+          fitTimeMs: 0,
+          warning: `failed and was left out: ${failureMessage(error)}`,
+        });
       }
     }
     // Best first; ties keep the earlier (simpler) candidate because sort is stable. Failed ones last.

@@ -10,7 +10,11 @@ describe('model quality on a realistic churn table', () => {
     const customers = generateChurnCustomers({ count: 4000, seed: 2024 });
     const labels = customers.map((customer) => customer.churned);
     const rows = withoutLabel(customers, 'churned');
-    const split = stratifiedTrainTestSplit(labels.map((label) => (label === 'Yes' ? 1 : 0)), 0.25, 1);
+    const split = stratifiedTrainTestSplit(
+      labels.map((label) => (label === 'Yes' ? 1 : 0)),
+      0.25,
+      1,
+    );
     const trainRows = split.trainIndices.map((index) => rows[index] as (typeof rows)[number]);
     const trainLabels = split.trainIndices.map((index) => labels[index] as string);
     const testRows = split.testIndices.map((index) => rows[index] as (typeof rows)[number]);
@@ -19,8 +23,14 @@ describe('model quality on a realistic churn table', () => {
     // Three folds keep the suite fast; the property (search picks a model at least as good) does not need five.
     const automl = await new AutoMLOrchestrator({ seed: 1, folds: 3 }).fit(trainRows, trainLabels);
     const baseline = await new AutoMLOrchestrator({ seed: 1, folds: 2, candidates: ['logistic-regression'] }).fit(trainRows, trainLabels);
-    const bestAuc = rocAuc(testTruth, automl.predictProba(testRows).map((row) => row[1] as number));
-    const baselineAuc = rocAuc(testTruth, baseline.predictProba(testRows).map((row) => row[1] as number));
+    const bestAuc = rocAuc(
+      testTruth,
+      automl.predictProba(testRows).map((row) => row[1] as number),
+    );
+    const baselineAuc = rocAuc(
+      testTruth,
+      baseline.predictProba(testRows).map((row) => row[1] as number),
+    );
 
     expect(bestAuc).toBeGreaterThan(0.75);
     expect(bestAuc).toBeGreaterThanOrEqual(baselineAuc - 0.01);

@@ -30,7 +30,10 @@ describe('AutoMLOrchestrator on hostile data', () => {
     // The outlier does not squash the other rows' charges into one value: they keep their spread.
     const preprocessor = TabularPreprocessor.fit(rows);
     const column = preprocessor.featureNames.indexOf('monthly_charges');
-    const others = preprocessor.transform(rows).filter((_, index) => index !== 5).map((features) => features[column] as number);
+    const others = preprocessor
+      .transform(rows)
+      .filter((_, index) => index !== 5)
+      .map((features) => features[column] as number);
     const mean = others.reduce((sum, value) => sum + value, 0) / others.length;
     expect(Math.sqrt(others.reduce((sum, value) => sum + (value - mean) ** 2, 0) / others.length)).toBeGreaterThan(0.5);
     const probabilities = automl.predictProba([...rows.slice(0, 20), { ...(rows[0] as Row), monthly_charges: -1e300 }]);

@@ -3,7 +3,11 @@ import { CommanderError } from 'commander';
 import type { CliContext } from './cli-context.js';
 import { buildProgram } from './program.js';
 
-const output = { out: (text: string) => process.stdout.write(text), err: (text: string) => process.stderr.write(text), interactive: process.stderr.isTTY === true };
+const output = {
+  out: (text: string) => process.stdout.write(text),
+  err: (text: string) => process.stderr.write(text),
+  interactive: process.stderr.isTTY === true,
+};
 let current: CliContext | undefined;
 let interrupts = 0;
 process.on('SIGINT', () => {

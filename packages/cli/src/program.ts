@@ -33,7 +33,8 @@ export function buildProgram(output: Output, cwd = process.cwd(), onContext?: (c
     .showHelpAfterError()
     .exitOverride();
 
-  const run = (action: (context: CliContext, ...args: never[]) => Promise<number> | number) =>
+  const run =
+    (action: (context: CliContext, ...args: never[]) => Promise<number> | number) =>
     async (...args: unknown[]) => {
       const context = new CliContext(program.opts<GlobalOptions>(), output, cwd);
       onContext?.(context);
@@ -54,7 +55,10 @@ export function buildProgram(output: Output, cwd = process.cwd(), onContext?: (c
     .action(run((context, names: string[]) => checkConnections(context, names)));
 
   const connections = program.command('connections').description('the connections of this project');
-  connections.command('list').description('every connection, its system and where its secrets come from').action(run((context) => listConnections(context)));
+  connections
+    .command('list')
+    .description('every connection, its system and where its secrets come from')
+    .action(run((context) => listConnections(context)));
   connections
     .command('add')
     .argument('<type>', 'the system: excel, googlesheets, bigquery, databricks, mongodb, hubspot, salesforce, pipedrive')
@@ -62,12 +66,33 @@ export function buildProgram(output: Output, cwd = process.cwd(), onContext?: (c
     .option('--set <key=value>', 'a config key (repeat); secrets as env:VAR, file:path, or a value stored encrypted', collect, [])
     .option('--replace', 'replace an existing connection of that name')
     .description('add a connection; secret values go to the local encrypted store, never into the file')
-    .action(run((context, type: string, name: string, options: { set: string[]; replace?: boolean }) => addConnection(context, type, name, options.set, options.replace ?? false)));
-  connections.command('remove').argument('<name>').description('remove a connection and its stored secrets').action(run((context, name: string) => removeConnection(context, name)));
-  connections.command('test').argument('<name>').description('check one connection').action(run((context, name: string) => testConnection(context, name)));
+    .action(
+      run((context, type: string, name: string, options: { set: string[]; replace?: boolean }) =>
+        addConnection(context, type, name, options.set, options.replace ?? false),
+      ),
+    );
+  connections
+    .command('remove')
+    .argument('<name>')
+    .description('remove a connection and its stored secrets')
+    .action(run((context, name: string) => removeConnection(context, name)));
+  connections
+    .command('test')
+    .argument('<name>')
+    .description('check one connection')
+    .action(run((context, name: string) => testConnection(context, name)));
 
-  program.command('tables').argument('<name>').description('the tables, sheets, collections or objects of a connection').action(run((context, name: string) => listTables(context, name)));
-  program.command('describe').argument('<name>').argument('<table>').description('the columns of a table and their types').action(run((context, name: string, table: string) => describeTable(context, name, table)));
+  program
+    .command('tables')
+    .argument('<name>')
+    .description('the tables, sheets, collections or objects of a connection')
+    .action(run((context, name: string) => listTables(context, name)));
+  program
+    .command('describe')
+    .argument('<name>')
+    .argument('<table>')
+    .description('the columns of a table and their types')
+    .action(run((context, name: string, table: string) => describeTable(context, name, table)));
 
   program
     .command('read')
@@ -78,7 +103,11 @@ export function buildProgram(output: Output, cwd = process.cwd(), onContext?: (c
     .addOption(new Option('--format <format>', 'output format').choices(outputFormats).default('table'))
     .option('--out <file>', 'write to a file instead of stdout')
     .description('read rows')
-    .action(run((context, name: string, options: { table?: string; query?: string; limit?: number; format: 'table'; out?: string }) => readCommand(context, name, options)));
+    .action(
+      run((context, name: string, options: { table?: string; query?: string; limit?: number; format: 'table'; out?: string }) =>
+        readCommand(context, name, options),
+      ),
+    );
 
   program
     .command('write')
@@ -89,9 +118,16 @@ export function buildProgram(output: Output, cwd = process.cwd(), onContext?: (c
     .option('--key <column>', 'the column an upsert matches records on')
     .option('--format <format>', 'input format when it is not the file extension (stdin: ndjson)')
     .description('write rows and report created / updated / failed, with each failed row and why')
-    .action(run((context, name: string, file: string | undefined, options: { table?: string; mode?: 'upsert'; key?: string; format?: string }) => writeCommand(context, name, file, options)));
+    .action(
+      run((context, name: string, file: string | undefined, options: { table?: string; mode?: 'upsert'; key?: string; format?: string }) =>
+        writeCommand(context, name, file, options),
+      ),
+    );
 
-  program.command('metrics').description('Prometheus text of the last run').action(run((context) => metricsCommand(context)));
+  program
+    .command('metrics')
+    .description('Prometheus text of the last run')
+    .action(run((context) => metricsCommand(context)));
 
   program
     .command('pipeline')

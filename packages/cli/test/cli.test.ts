@@ -16,7 +16,11 @@ let cwd = '';
 
 async function cli(args: string[], environment: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...environment }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: cwd, ...environment },
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -104,7 +108,10 @@ describe('automl-connectors', () => {
     const lines = Array.from({ length: 3000 }, (_, index) => JSON.stringify({ email: `c${index}@example.com`, lastname: 'Interrupted' })).join('\n');
     writeFileSync(join(cwd, 'big.ndjson'), `${lines}\n`);
     emulator.faults.inject({ route: /batch/, fault: { kind: 'latency', ms: 150 } });
-    const child = spawn(process.execPath, [bin, '--json', 'write', 'crm', 'big.ndjson', '--table', 'contacts', '--mode', 'upsert', '--key', 'email'], { cwd, env: { PATH: process.env.PATH ?? '' } });
+    const child = spawn(process.execPath, [bin, '--json', 'write', 'crm', 'big.ndjson', '--table', 'contacts', '--mode', 'upsert', '--key', 'email'], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '' },
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     // Interrupt once the first batch has reached the emulator.

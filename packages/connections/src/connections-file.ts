@@ -29,7 +29,11 @@ const nameRule = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export function checkConnectionName(name: string): void {
   if (!nameRule.test(name)) {
-    throw new ConfigError({ message: `Invalid connection name "${name.slice(0, 80)}"`, operation: 'connections', hint: 'Use letters, digits, ".", "_" and "-" (at most 64), starting with a letter or digit.' });
+    throw new ConfigError({
+      message: `Invalid connection name "${name.slice(0, 80)}"`,
+      operation: 'connections',
+      hint: 'Use letters, digits, ".", "_" and "-" (at most 64), starting with a letter or digit.',
+    });
   }
 }
 

@@ -81,7 +81,11 @@ export class ConnectionsProject {
   #entry(name: string): ConnectionEntry {
     const entry = this.#entries()[name];
     if (!entry) {
-      throw new ConfigError({ message: `No connection named "${name}" in ${this.path}`, operation: 'connections', hint: `Known: ${this.names().join(', ') || 'none'}. Add one with \`automl-connectors connections add\`.` });
+      throw new ConfigError({
+        message: `No connection named "${name}" in ${this.path}`,
+        operation: 'connections',
+        hint: `Known: ${this.names().join(', ') || 'none'}. Add one with \`automl-connectors connections add\`.`,
+      });
     }
     return entry;
   }
@@ -126,7 +130,11 @@ export class ConnectionsProject {
     checkConnectionName(name);
     const document = readConnectionsFile(this.path);
     if (Object.hasOwn(document.connections, name) && !options.replace) {
-      throw new ConfigError({ message: `A connection named "${name}" exists already`, operation: 'connections', hint: 'Remove it first, or choose another name.' });
+      throw new ConfigError({
+        message: `A connection named "${name}" exists already`,
+        operation: 'connections',
+        hint: 'Remove it first, or choose another name.',
+      });
     }
     const placeholder = this.#validate(name, config);
     const connectionType = placeholder.connectionType as ConnectionType;

@@ -91,7 +91,11 @@ export class SecretStore {
       if (parsed?.version !== 1 || typeof parsed.secrets !== 'object' || parsed.secrets === null) throw new Error('bad shape');
       return { version: 1, secrets: Object.assign(Object.create(null), parsed.secrets) as Record<string, string> };
     } catch {
-      throw new ConfigError({ message: `The secret store ${this.path} is damaged`, operation: 'secrets', hint: 'Restore it from a backup, or delete it and add the connections again.' });
+      throw new ConfigError({
+        message: `The secret store ${this.path} is damaged`,
+        operation: 'secrets',
+        hint: 'Restore it from a backup, or delete it and add the connections again.',
+      });
     }
   }
 
@@ -108,7 +112,11 @@ export class SecretStore {
     if (fromEnvironment?.trim()) return (this.#key = keyFromText(fromEnvironment));
     if (existsSync(this.keyPath)) return (this.#key = keyFromText(readFileSync(this.keyPath, 'utf8')));
     if (!create) {
-      throw new ConfigError({ message: `No key for the secret store (${this.keyPath} is missing)`, operation: 'secrets', hint: `Set ${secretKeyVariable}, or restore the key file.` });
+      throw new ConfigError({
+        message: `No key for the secret store (${this.keyPath} is missing)`,
+        operation: 'secrets',
+        hint: `Set ${secretKeyVariable}, or restore the key file.`,
+      });
     }
     mkdirSync(dirname(this.keyPath), { recursive: true });
     const key = randomBytes(32);

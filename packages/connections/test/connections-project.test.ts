@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Secret } from '@automl/connector-core';
+import type { Secret } from '@automl/connector-core';
 import { describe, expect, it } from 'vitest';
 import { ConnectionsProject } from '../src/connections-project.js';
 
@@ -49,7 +49,9 @@ describe('ConnectionsProject', () => {
     writeFileSync(join(cwd, 'automl-connectors.yaml'), 'connections:\n  warehouse:\n    connection_type: bigquery\n    project_id: p\n    dataset_id: d\n');
     const project = new ConnectionsProject({ cwd, environment: {} });
     expect(project.summary('warehouse').settings).toMatchObject({ connectionType: 'bigquery', projectId: 'p', datasetId: 'd' });
-    expect(() => project.add('bad', { connectionType: 'salesforce', instanceUrl: 'nope', colour: 'red' })).toThrow(/bad\.instanceUrl: .*; bad\.colour: unknown key/);
+    expect(() => project.add('bad', { connectionType: 'salesforce', instanceUrl: 'nope', colour: 'red' })).toThrow(
+      /bad\.instanceUrl: .*; bad\.colour: unknown key/,
+    );
     writeFileSync(join(cwd, 'automl-connectors.yaml'), 'connections:\n  x:\n    connection_type: nosuch\n');
     expect(() => project.names()).toThrow(/x\.connectionType: must be one of/);
   });
@@ -58,7 +60,9 @@ describe('ConnectionsProject', () => {
     const cwd = folder();
     const project = new ConnectionsProject({ cwd, environment: {} });
     project.add('crm', { connectionType: 'hubspot', apiKey: 'pat-abc-123456' });
-    expect(() => new ConnectionsProject({ cwd, environment: { AUTOML_CONNECTORS_SECRET_KEY: 'another key entirely' } }).resolve('crm')).toThrow(/cannot decrypt "crm.apiKey"/);
+    expect(() => new ConnectionsProject({ cwd, environment: { AUTOML_CONNECTORS_SECRET_KEY: 'another key entirely' } }).resolve('crm')).toThrow(
+      /cannot decrypt "crm.apiKey"/,
+    );
     project.remove('crm');
     expect(project.names()).toEqual([]);
     expect(project.store.ids()).toEqual([]);

@@ -19,8 +19,23 @@ const columns = [
   ...[0, 1].map((n) => `(TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(range * ${n + 1})) AS t${n}`),
   `(DATE '2020-01-01' + (range % 3650)::INTEGER) AS d0`,
 ];
-await emulator.warehouse.serial((connection) => connection.run(`CREATE TABLE "bench-project"."bench"."wide" AS SELECT ${columns.join(', ')} FROM range(${rows})`));
-emulator.faults.inject({ route: ['tabledata.list', 'jobs.getQueryResults', 'jobs.query', 'jobs.insert', 'jobs.get', 'tables.get', 'jobs.upload', 'storage.readRows', 'storage.createReadSession'], fault: { kind: 'latency', ms: latencyMs } });
+await emulator.warehouse.serial((connection) =>
+  connection.run(`CREATE TABLE "bench-project"."bench"."wide" AS SELECT ${columns.join(', ')} FROM range(${rows})`),
+);
+emulator.faults.inject({
+  route: [
+    'tabledata.list',
+    'jobs.getQueryResults',
+    'jobs.query',
+    'jobs.insert',
+    'jobs.get',
+    'tables.get',
+    'jobs.upload',
+    'storage.readRows',
+    'storage.createReadSession',
+  ],
+  fault: { kind: 'latency', ms: latencyMs },
+});
 process.stdout.write(`${JSON.stringify({ url, storage: emulator.storageEndpoint, key, rows, latencyMs })}\n`);
 process.stdin.resume();
 process.stdin.on('end', async () => {

@@ -15,9 +15,18 @@ import { JWT } from 'google-auth-library';
 import { BigQueryConnector } from '../dist/index.js';
 
 process.env.METADATA_SERVER_DETECTION = 'none';
-const child = spawn(process.execPath, [fileURLToPath(new URL('./emulator-process.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'], env: process.env });
+const child = spawn(process.execPath, [fileURLToPath(new URL('./emulator-process.ts', import.meta.url))], {
+  stdio: ['pipe', 'pipe', 'inherit'],
+  env: process.env,
+});
 const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
-const { url, storage, key, rows: total, latencyMs } = JSON.parse(first) as {
+const {
+  url,
+  storage,
+  key,
+  rows: total,
+  latencyMs,
+} = JSON.parse(first) as {
   url: string;
   storage: { host: string; port: number };
   key: { client_email: string; private_key: string; private_key_id: string; project_id: string };
@@ -53,7 +62,9 @@ async function measure(label: string, work: () => Promise<number>): Promise<{ la
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
   const result = { label, seconds, rows, peakMb: peak / 1024 / 1024 };
-  console.log(`${label.padEnd(44)} ${rows} rows in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds).toLocaleString('en-US')} rows/s, peak RSS ${result.peakMb.toFixed(0)} MB`);
+  console.log(
+    `${label.padEnd(44)} ${rows} rows in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds).toLocaleString('en-US')} rows/s, peak RSS ${result.peakMb.toFixed(0)} MB`,
+  );
   return result;
 }
 
@@ -78,8 +89,17 @@ async function sdkRestRead(): Promise<number> {
 }
 
 async function sdkStorageRead(): Promise<number> {
-  const client = new v1.BigQueryReadClient({ apiEndpoint: storage.host, port: storage.port, sslCreds: credentials.createInsecure(), authClient: jwt() as never });
-  const [session] = await client.createReadSession({ parent: 'projects/bench-project', readSession: { table: 'projects/bench-project/datasets/bench/tables/wide', dataFormat: 'ARROW' }, maxStreamCount: 4 });
+  const client = new v1.BigQueryReadClient({
+    apiEndpoint: storage.host,
+    port: storage.port,
+    sslCreds: credentials.createInsecure(),
+    authClient: jwt() as never,
+  });
+  const [session] = await client.createReadSession({
+    parent: 'projects/bench-project',
+    readSession: { table: 'projects/bench-project/datasets/bench/tables/wide', dataFormat: 'ARROW' },
+    maxStreamCount: 4,
+  });
   const schema = session.arrowSchema!.serializedSchema as Uint8Array;
   const counts = await Promise.all(
     session.streams!.map(async (stream) => {
@@ -99,7 +119,9 @@ async function sdkStorageRead(): Promise<number> {
 }
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-console.log(`BigQuery bench: ${total.toLocaleString('en-US')} rows x 20 columns, ${latencyMs} ms added to every call and stream open (emulator in a child process), median of ${rounds} rounds, order alternated`);
+console.log(
+  `BigQuery bench: ${total.toLocaleString('en-US')} rows x 20 columns, ${latencyMs} ms added to every call and stream open (emulator in a child process), median of ${rounds} rounds, order alternated`,
+);
 const phases: Array<[string, () => Promise<number>]> = [
   ['connector, Storage Read API (4 streams)', () => connectorRead(true)],
   ['plain SDK, Storage Read API (4 streams)', sdkStorageRead],
@@ -120,11 +142,20 @@ for (let round = 0; round < rounds; round += 1) {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const [storageRead, sdkStorage, restRead, sdkRest] = phases.map(([label]) => median(times.get(label)!)) as [number, number, number, number];
 console.log('medians:');
-for (const [label] of phases) console.log(`  ${label.padEnd(44)} ${Math.round(total / median(times.get(label)!)).toLocaleString('en-US')} rows/s, peak RSS ${peaks.get(label)!.toFixed(0)} MB`);
+for (const [label] of phases)
+  console.log(
+    `  ${label.padEnd(44)} ${Math.round(total / median(times.get(label)!)).toLocaleString('en-US')} rows/s, peak RSS ${peaks.get(label)!.toFixed(0)} MB`,
+  );
 console.log(`Storage vs REST through the connector: ${(restRead / storageRead).toFixed(1)}x the throughput`);
 console.log(`connector / plain SDK wall time: Storage ${(storageRead / sdkStorage).toFixed(2)}, REST ${(restRead / sdkRest).toFixed(2)}`);
 
-const loadRows = Array.from({ length: 100_000 }, (_, index) => ({ id: index, name: `name-${index}`, score: index / 7, active: index % 2 === 0, at: new Date(1_700_000_000_000 + index * 1000) }));
+const loadRows = Array.from({ length: 100_000 }, (_, index) => ({
+  id: index,
+  name: `name-${index}`,
+  score: index / 7,
+  active: index % 2 === 0,
+  at: new Date(1_700_000_000_000 + index * 1000),
+}));
 const loader = new BigQueryConnector(config({}), { metricsRegistry: null });
 await measure('connector, load 100,000 rows (append)', async () => (await loader.write(loadRows, { table: 'loaded', mode: 'append' })).written);
 const [jobs] = await new BigQuery({ projectId: 'bench-project', apiEndpoint: url, authClient: jwt() }).dataset('bench').table('loaded').getMetadata();

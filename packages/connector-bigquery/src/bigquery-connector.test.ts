@@ -61,7 +61,14 @@ const allTypeFields = [
   { name: 'ts', type: 'TIMESTAMP' },
   { name: 'g', type: 'GEOGRAPHY' },
   { name: 'j', type: 'JSON' },
-  { name: 'st', type: 'STRUCT', fields: [{ name: 'a', type: 'INT64' }, { name: 'tags', type: 'STRING', mode: 'REPEATED' as const }] },
+  {
+    name: 'st',
+    type: 'STRUCT',
+    fields: [
+      { name: 'a', type: 'INT64' },
+      { name: 'tags', type: 'STRING', mode: 'REPEATED' as const },
+    ],
+  },
   { name: 'arr', type: 'INT64', mode: 'REPEATED' as const },
 ];
 const typeRow = {
@@ -100,7 +107,24 @@ const expectedAllTypes: Row = {
   st: { a: 5, tags: ['x', 'y'] },
   arr: [1, 2, 3],
 };
-const expectedNulls: Row = { i: null, big: null, n: null, bn: null, f: null, b: null, s: null, by: null, d: null, dt: null, t: null, ts: null, g: null, j: null, st: null, arr: [] };
+const expectedNulls: Row = {
+  i: null,
+  big: null,
+  n: null,
+  bn: null,
+  f: null,
+  b: null,
+  s: null,
+  by: null,
+  d: null,
+  dt: null,
+  t: null,
+  ts: null,
+  g: null,
+  j: null,
+  st: null,
+  arr: [],
+};
 
 beforeAll(async () => {
   await emulator.start();
@@ -219,8 +243,12 @@ describe('BigQueryConnector', () => {
     // 33 rows are below storageReadMinRows (10,000): plain REST pages.
     expect(emulator.storageRequests).toHaveLength(0);
     const pages: Row[][] = [];
-    for await (const page of bigquery.readTable('customers', { columns: ['id', 'score'], rowRestriction: 'score >= 10 AND id < 100', maxStreams: 3 })) pages.push(page);
-    const ids = pages.flat().map((row) => row.id as number).sort((a, b) => a - b);
+    for await (const page of bigquery.readTable('customers', { columns: ['id', 'score'], rowRestriction: 'score >= 10 AND id < 100', maxStreams: 3 }))
+      pages.push(page);
+    const ids = pages
+      .flat()
+      .map((row) => row.id as number)
+      .sort((a, b) => a - b);
     // Ada (id 1, score 12.5) passes the filter too.
     expect(ids).toEqual([1, ...Array.from({ length: 20 }, (_, index) => 20 + index)]);
     expect(Object.keys(pages[0]![0]!)).toEqual(['id', 'score']);
@@ -240,7 +268,8 @@ describe('BigQueryConnector', () => {
   it('runs a query with named parameters and pages its results', async () => {
     const bigquery = connector();
     const pages: number[] = [];
-    for await (const page of bigquery.read({ query: 'SELECT id, name FROM customers WHERE id >= @min ORDER BY id', parameters: { min: 2 }, pageSize: 1 })) pages.push(page.length);
+    for await (const page of bigquery.read({ query: 'SELECT id, name FROM customers WHERE id >= @min ORDER BY id', parameters: { min: 2 }, pageSize: 1 }))
+      pages.push(page.length);
     expect(pages).toEqual([1, 1]);
     expect(await bigquery.readAll({ query: 'SELECT name FROM shop.customers WHERE name = @name', parameters: { name: 'Cy' } })).toEqual([{ name: 'Cy' }]);
     await bigquery.close();
@@ -280,7 +309,13 @@ describe('BigQueryConnector', () => {
 
   it('appends with a load job whose id is derived from the content', async () => {
     const bigquery = connector();
-    const result = await bigquery.write([{ id: 4, name: 'Dee', score: 1 }, { id: 5, name: 'Eve', score: 2 }], { table: 'customers', mode: 'append' });
+    const result = await bigquery.write(
+      [
+        { id: 4, name: 'Dee', score: 1 },
+        { id: 5, name: 'Eve', score: 2 },
+      ],
+      { table: 'customers', mode: 'append' },
+    );
     expect(result).toMatchObject({ received: 2, written: 2, failed: [] });
     expect(await emulator.countRows('shop.customers')).toBe(5);
     const jobs = emulator.jobsIn(PROJECT);
@@ -309,7 +344,11 @@ describe('BigQueryConnector', () => {
 
   it('reports rows a load job rejects by their input index, and writes the others', async () => {
     const bigquery = connector();
-    const rows = [{ id: 7, name: 'Gus' }, { id: 'eight', name: 'Hal' }, { id: 9, name: 'Ivy', extra: true }];
+    const rows = [
+      { id: 7, name: 'Gus' },
+      { id: 'eight', name: 'Hal' },
+      { id: 9, name: 'Ivy', extra: true },
+    ];
     const result = await bigquery.write(rows, { table: 'customers', mode: 'append' });
     expect(result.written).toBe(1);
     // The file's lines are the rows as JSON: the second starts after the first and its newline.

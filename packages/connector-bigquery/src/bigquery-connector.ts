@@ -48,7 +48,13 @@ export interface BigQueryConnectorOptions extends ConnectorOptions {
 /** Carries readTable()'s Storage options through core's read() (which copies the request, symbols included). */
 const storageRequest = Symbol('bigquery.storageRequest');
 
-type QueryResultsResponse = { jobComplete?: boolean; pageToken?: string; schema?: { fields?: BigQueryField[] }; rows?: Array<{ f?: Array<{ v?: unknown }> }>; totalBytesProcessed?: string };
+type QueryResultsResponse = {
+  jobComplete?: boolean;
+  pageToken?: string;
+  schema?: { fields?: BigQueryField[] };
+  rows?: Array<{ f?: Array<{ v?: unknown }> }>;
+  totalBytesProcessed?: string;
+};
 
 /**
  * Google BigQuery through @google-cloud/bigquery, authenticated as a service account with a
@@ -63,7 +69,11 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
   #auth: JWT | undefined;
   #key: ServiceAccountKey | undefined;
   #projectId = '';
-  readonly #classify = bigQueryErrorClassifier(() => ({ clientEmail: this.#key?.clientEmail, projectId: this.#projectId || this.config.projectId, datasetId: this.config.datasetId }));
+  readonly #classify = bigQueryErrorClassifier(() => ({
+    clientEmail: this.#key?.clientEmail,
+    projectId: this.#projectId || this.config.projectId,
+    datasetId: this.config.datasetId,
+  }));
 
   constructor(config: unknown, options: BigQueryConnectorOptions = {}) {
     super('bigquery', config, options, {
@@ -88,7 +98,13 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
     this.redactor.add(key.json);
     this.redactor.add(key.privateKey);
     const projectId = this.config.projectId ?? key.projectId;
-    if (!projectId) throw new ConfigError({ message: 'projectId is required (the key has no project_id)', connector: this.id, operation: 'connect', hint: 'Set projectId to the Google Cloud project that runs the jobs.' });
+    if (!projectId)
+      throw new ConfigError({
+        message: 'projectId is required (the key has no project_id)',
+        connector: this.id,
+        operation: 'connect',
+        hint: 'Set projectId to the Google Cloud project that runs the jobs.',
+      });
     const auth = new JWT({ email: key.clientEmail, key: key.privateKey.reveal(), keyId: key.privateKeyId, scopes: [BIGQUERY_SCOPE] });
     // A locally signed JWT with the scope, as Google's libraries do for service accounts; the
     // constructor ignores this flag, so it is set on the instance.
@@ -134,11 +150,16 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
   /** Tables of the config's dataset. */
   async listTables(): Promise<string[]> {
     const bigquery = await this.#client();
-    if (!this.config.datasetId) throw new ConfigError({ message: 'datasetId is required to list tables', connector: this.id, operation: 'listTables', hint: 'Set datasetId.' });
+    if (!this.config.datasetId)
+      throw new ConfigError({ message: 'datasetId is required to list tables', connector: this.id, operation: 'listTables', hint: 'Set datasetId.' });
     const names: string[] = [];
     let pageToken: string | undefined;
     do {
-      const [tables, next] = await this.call('listTables', () => bigquery.dataset(this.config.datasetId!).getTables({ autoPaginate: false, maxResults: 1000, pageToken }), { idempotent: true });
+      const [tables, next] = await this.call(
+        'listTables',
+        () => bigquery.dataset(this.config.datasetId!).getTables({ autoPaginate: false, maxResults: 1000, pageToken }),
+        { idempotent: true },
+      );
       for (const table of tables) if (table.id) names.push(table.id);
       pageToken = (next as { pageToken?: string } | null)?.pageToken;
     } while (pageToken);
@@ -149,7 +170,9 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
   async describe(table?: string): Promise<TableSchema> {
     const bigquery = await this.#client();
     const name = resolveTableName(table, { projectId: this.#projectId, datasetId: this.config.datasetId });
-    const [metadata] = await this.call('describe', () => bigquery.dataset(name.datasetId, { projectId: name.projectId }).table(name.tableId).getMetadata(), { idempotent: true });
+    const [metadata] = await this.call('describe', () => bigquery.dataset(name.datasetId, { projectId: name.projectId }).table(name.tableId).getMetadata(), {
+      idempotent: true,
+    });
     const fields = ((metadata as { schema?: { fields?: BigQueryField[] } }).schema?.fields ?? []) as BigQueryField[];
     return {
       table: name.tableId,
@@ -184,7 +207,14 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
     do {
       const [rows, next] = await context.call(
         'read',
-        () => table.getRows({ autoPaginate: false, maxResults: pageSize, pageToken, skipParsing: true, ...(request.columns ? { selectedFields: fields.map((field) => field.name).join(',') } : {}) } as never),
+        () =>
+          table.getRows({
+            autoPaginate: false,
+            maxResults: pageSize,
+            pageToken,
+            skipParsing: true,
+            ...(request.columns ? { selectedFields: fields.map((field) => field.name).join(',') } : {}),
+          } as never),
         { idempotent: true },
       );
       const raw = rows as unknown as Array<{ f?: Array<{ v?: unknown }> }>;
@@ -220,7 +250,11 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
         hint: 'Select fewer columns or filter on the partitioning column, or raise maximumBytesBilled.',
       });
     }
-    const [job] = await context.call('read', () => bigquery.createQueryJob({ ...query, ...(cap !== undefined ? { maximumBytesBilled: String(cap) } : {}) } as never), { idempotent: true });
+    const [job] = await context.call(
+      'read',
+      () => bigquery.createQueryJob({ ...query, ...(cap !== undefined ? { maximumBytesBilled: String(cap) } : {}) } as never),
+      { idempotent: true },
+    );
     yield* this.#queryPages(job as Job, pageSize, context);
   }
 
@@ -229,7 +263,9 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
     // Read API from the job's destination table, a small one through getQueryResults pages.
     let totalRows = 0;
     for (;;) {
-      const [, , response] = await context.call('read', () => job.getQueryResults({ autoPaginate: false, maxResults: 0, skipParsing: true } as never), { idempotent: true });
+      const [, , response] = await context.call('read', () => job.getQueryResults({ autoPaginate: false, maxResults: 0, skipParsing: true } as never), {
+        idempotent: true,
+      });
       const results = response as QueryResultsResponse & { totalRows?: string };
       // Not done yet: ask again (BigQuery holds each getQueryResults up to 10 s while the job runs).
       if (results.jobComplete === false) continue;
@@ -248,7 +284,11 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
     }
     let pageToken: string | undefined;
     for (;;) {
-      const [rows, , response] = await context.call('read', () => job.getQueryResults({ autoPaginate: false, maxResults: pageSize, pageToken, skipParsing: true } as never), { idempotent: true });
+      const [rows, , response] = await context.call(
+        'read',
+        () => job.getQueryResults({ autoPaginate: false, maxResults: pageSize, pageToken, skipParsing: true } as never),
+        { idempotent: true },
+      );
       const results = response as QueryResultsResponse;
       const fields = results.schema?.fields ?? [];
       yield (rows as unknown as Array<{ f?: Array<{ v?: unknown }> }>).map((row) => convertRow(fields, row));

@@ -16,7 +16,13 @@ export interface ServiceAccountKey {
 const connector = 'bigquery';
 
 function invalid(source: string, problem: string): AuthenticationError {
-  return new AuthenticationError({ message: `Invalid credentials from ${source}: ${problem}`, connector, operation: 'connect', code: 'INVALID_CREDENTIALS', hint: hints.googleInvalidCredentials });
+  return new AuthenticationError({
+    message: `Invalid credentials from ${source}: ${problem}`,
+    connector,
+    operation: 'connect',
+    code: 'INVALID_CREDENTIALS',
+    hint: hints.googleInvalidCredentials,
+  });
 }
 
 /**
@@ -41,12 +47,19 @@ export async function resolveServiceAccount(config: ConfigOf<'bigquery'>): Promi
       text = await readFile(config.credentialsPath, 'utf8');
     } catch (error) {
       const code = (error as { code?: string }).code ?? 'unreadable';
-      throw new ConfigError({ message: `Cannot read the service-account key file (${code}): ${config.credentialsPath.slice(0, 256)}`, connector, operation: 'connect', code, hint: 'Check the path and that the process may read the file.' });
+      throw new ConfigError({
+        message: `Cannot read the service-account key file (${code}): ${config.credentialsPath.slice(0, 256)}`,
+        connector,
+        operation: 'connect',
+        code,
+        hint: 'Check the path and that the process may read the file.',
+      });
     }
     return parseServiceAccount(new Secret(text), 'credentialsPath');
   }
   throw new ConfigError({
-    message: 'No Google service-account credentials: set credentialsJson or credentialsPath, or GOOGLE_BIGQUERY_CREDENTIALS_JSON (the JSON key) or GOOGLE_APPLICATION_CREDENTIALS (its path)',
+    message:
+      'No Google service-account credentials: set credentialsJson or credentialsPath, or GOOGLE_BIGQUERY_CREDENTIALS_JSON (the JSON key) or GOOGLE_APPLICATION_CREDENTIALS (its path)',
     connector,
     operation: 'connect',
     hint: 'Create a key under IAM & Admin -> Service Accounts -> Keys -> Add key -> JSON.',

@@ -79,9 +79,15 @@ export function bigQueryErrorClassifier(context: () => ErrorContext): (error: un
         case 'internalError':
           return new TransientError({ ...base, hint: hints.transient });
         case 'quotaExceeded':
-          return new QuotaError({ ...base, hint: 'A BigQuery quota is exhausted (e.g. 1,500 load jobs per table per day): wait for it to refill or ask for more quota.' });
+          return new QuotaError({
+            ...base,
+            hint: 'A BigQuery quota is exhausted (e.g. 1,500 load jobs per table per day): wait for it to refill or ask for more quota.',
+          });
         case 'bytesBilledLimitExceeded':
-          return new QuotaError({ ...base, hint: 'The query would bill more bytes than maximumBytesBilled: select fewer columns, filter on the partitioning column, or raise the cap.' });
+          return new QuotaError({
+            ...base,
+            hint: 'The query would bill more bytes than maximumBytesBilled: select fewer columns, filter on the partitioning column, or raise the cap.',
+          });
         case 'accessNotConfigured':
           return new PermissionError({ ...base, hint: hints.googleApiNotEnabled('BigQuery API', projectId) });
         case 'accessDenied':
@@ -90,7 +96,10 @@ export function bigQueryErrorClassifier(context: () => ErrorContext): (error: un
             hint: `Grant ${clientEmail ?? 'the service account'} roles/bigquery.dataViewer (read) or roles/bigquery.dataEditor (write) on the dataset, and roles/bigquery.jobUser on project ${projectId ?? '(the project)'} to run jobs.`,
           });
         case 'notFound':
-          return new NotFoundError({ ...base, hint: `Check projectId (${projectId ?? 'unset'}), datasetId (${datasetId ?? 'unset'}), the table name and the dataset's location.` });
+          return new NotFoundError({
+            ...base,
+            hint: `Check projectId (${projectId ?? 'unset'}), datasetId (${datasetId ?? 'unset'}), the table name and the dataset's location.`,
+          });
         case 'invalid':
         case 'invalidQuery':
         case 'badRequest':

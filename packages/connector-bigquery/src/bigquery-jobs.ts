@@ -23,7 +23,14 @@ export async function awaitJob(context: ConnectorContext, job: Job, operation: s
  * whose answer was lost did create it), the existing job is the one to wait for. That is what makes
  * a retried insert safe: the work is never done twice.
  */
-export async function createOrAdopt(context: ConnectorContext, bigquery: BigQuery, jobId: string, location: string | undefined, operation: string, create: () => Promise<Job>): Promise<Job> {
+export async function createOrAdopt(
+  context: ConnectorContext,
+  bigquery: BigQuery,
+  jobId: string,
+  location: string | undefined,
+  operation: string,
+  create: () => Promise<Job>,
+): Promise<Job> {
   return context.call(
     operation,
     async () => {

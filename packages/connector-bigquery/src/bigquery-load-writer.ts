@@ -1,14 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { BigQuery, Job, JobMetadata, Table } from '@google-cloud/bigquery';
-import {
-  type BatchEntry,
-  type ConnectorContext,
-  inferColumns,
-  type ResolvedWriteRequest,
-  type Row,
-  type WriteSession,
-} from '@automl/connector-core';
+import { type BatchEntry, type ConnectorContext, inferColumns, type ResolvedWriteRequest, type Row, type WriteSession } from '@automl/connector-core';
 import { awaitJob, createOrAdopt } from './bigquery-jobs.js';
 import { reasonOf } from './bigquery-errors.js';
 import { type BigQueryField, bigQueryTypeOf, toLoadValue } from './convert-bigquery-row.js';
@@ -33,7 +26,18 @@ export function deterministicJobId(prefix: string, ...parts: string[]): string {
 
 /** A job's failure as the SDK would have thrown it, for the classifier (which reads the reason). */
 function jobFailure(error: { reason?: string; message?: string }): Error {
-  const status = error.reason === 'notFound' ? 404 : error.reason === 'duplicate' ? 409 : error.reason === 'backendError' ? 503 : error.reason === 'internalError' ? 500 : error.reason === 'quotaExceeded' || error.reason === 'accessDenied' || error.reason === 'rateLimitExceeded' ? 403 : 400;
+  const status =
+    error.reason === 'notFound'
+      ? 404
+      : error.reason === 'duplicate'
+        ? 409
+        : error.reason === 'backendError'
+          ? 503
+          : error.reason === 'internalError'
+            ? 500
+            : error.reason === 'quotaExceeded' || error.reason === 'accessDenied' || error.reason === 'rateLimitExceeded'
+              ? 403
+              : 400;
   return Object.assign(new Error(error.message ?? 'BigQuery job failed'), { code: status, errors: [error] });
 }
 
@@ -54,7 +58,8 @@ export async function beginLoadWrite(options: LoadWriterOptions, request: Resolv
   const upsert = request.mode === 'upsert';
   const writeId = randomUUID().replaceAll('-', '').slice(0, 16);
   const destinationPath = `${destination.projectId}.${destination.datasetId}.${destination.tableId}`;
-  const tableOf = (name: TableName): Table => bigquery.dataset(name.datasetId, { projectId: name.projectId, ...(location ? { location } : {}) }).table(name.tableId, location ? { location } : {});
+  const tableOf = (name: TableName): Table =>
+    bigquery.dataset(name.datasetId, { projectId: name.projectId, ...(location ? { location } : {}) }).table(name.tableId, location ? { location } : {});
 
   const existing = await context
     .call('write', async () => (await tableOf(destination).getMetadata())[0] as { schema?: { fields?: BigQueryField[] } }, { idempotent: true })
@@ -108,19 +113,29 @@ export async function beginLoadWrite(options: LoadWriterOptions, request: Resolv
     for (const error of metadata.status?.errors ?? []) {
       const position = /position (\d+)/.exec(error.message ?? '');
       const index = position ? byPosition.get(Number(position[1])) : undefined;
-      if (index !== undefined) failed.push({ index, reason: (error.message ?? '').replace(/^Error while reading data, error message: /, ''), code: error.reason ?? 'invalid' });
+      if (index !== undefined)
+        failed.push({ index, reason: (error.message ?? '').replace(/^Error while reading data, error message: /, ''), code: error.reason ?? 'invalid' });
     }
     if (metadata.status?.errorResult && failed.length === 0) throw jobFailure(metadata.status.errorResult);
     if (metadata.status?.errorResult) {
       // The job failed as a whole because of its bad rows: none of this batch was written.
       const bad = new Set(failed.map((entry) => entry.index));
-      for (const entry of batch) if (!bad.has(entry.index)) failed.push({ index: entry.index, reason: 'Not loaded: the load job failed on other rows of its batch', code: 'BATCH_FAILED' });
+      for (const entry of batch)
+        if (!bad.has(entry.index))
+          failed.push({ index: entry.index, reason: 'Not loaded: the load job failed on other rows of its batch', code: 'BATCH_FAILED' });
     }
     return { failed, body, loaded: !metadata.status?.errorResult };
   };
 
   const runStatement = async (jobId: string, query: string, batchContext: ConnectorContext): Promise<JobMetadata> => {
-    const job = await createOrAdopt(batchContext, bigquery, jobId, location, 'write', async () => (await bigquery.createQueryJob({ query, jobId, location, useLegacySql: false } as never))[0]);
+    const job = await createOrAdopt(
+      batchContext,
+      bigquery,
+      jobId,
+      location,
+      'write',
+      async () => (await bigquery.createQueryJob({ query, jobId, location, useLegacySql: false } as never))[0],
+    );
     const metadata = await awaitJob(batchContext, job, 'write');
     if (metadata.status?.errorResult) throw jobFailure(metadata.status.errorResult);
     return metadata;
@@ -152,7 +167,11 @@ export async function beginLoadWrite(options: LoadWriterOptions, request: Resolv
     const batchId = deterministicJobId('b', writeId, batch.map((entry) => entry.payload).join('\n')).slice(2, 18);
     const stage: TableName = { ...destination, tableId: `_automl_stage_${destination.tableId}_${writeId}_${batchId}` };
     const columns = (destinationFields ?? []).map((field) => field.name).filter((name) => name !== SEQUENCE_COLUMN);
-    await createTable(stage, [...(destinationFields ?? []).filter((field) => field.name !== SEQUENCE_COLUMN), { name: SEQUENCE_COLUMN, type: 'INT64', mode: 'NULLABLE' }], batchContext);
+    await createTable(
+      stage,
+      [...(destinationFields ?? []).filter((field) => field.name !== SEQUENCE_COLUMN), { name: SEQUENCE_COLUMN, type: 'INT64', mode: 'NULLABLE' }],
+      batchContext,
+    );
     try {
       const outcome = await load(stage, 'WRITE_APPEND', batch, batchContext);
       if (outcome.loaded && outcome.failed.length < batch.length) {
@@ -191,7 +210,8 @@ export async function beginLoadWrite(options: LoadWriterOptions, request: Resolv
     prepare: (row, index) => {
       if (upsert) {
         const key = row[request.keyColumn!];
-        if (key === undefined || key === null || key === '') return { failure: { reason: `The key column ${request.keyColumn} is empty`, code: 'MISSING_KEY' } };
+        if (key === undefined || key === null || key === '')
+          return { failure: { reason: `The key column ${request.keyColumn} is empty`, code: 'MISSING_KEY' } };
       }
       const record: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(row)) record[name] = toLoadValue(value);

@@ -70,7 +70,10 @@ export async function* readWithStorage(client: ReadClient, options: StorageReadO
           readSession: {
             table: `projects/${table.projectId}/datasets/${table.datasetId}/tables/${table.tableId}`,
             dataFormat: 'ARROW',
-            readOptions: { ...(options.selectedFields ? { selectedFields: options.selectedFields } : {}), ...(options.rowRestriction ? { rowRestriction: options.rowRestriction } : {}) },
+            readOptions: {
+              ...(options.selectedFields ? { selectedFields: options.selectedFields } : {}),
+              ...(options.rowRestriction ? { rowRestriction: options.rowRestriction } : {}),
+            },
           },
           maxStreamCount: options.maxStreams,
         },

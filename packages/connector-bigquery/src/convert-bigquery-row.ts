@@ -95,7 +95,13 @@ function convertCell(field: BigQueryField, value: unknown): Value {
 export function exactNumber(text: string): number | string {
   const number = Number(text);
   if (!Number.isFinite(number)) return text;
-  return String(number) === text.replace(/^\+/, '').replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '') ? number : text;
+  return String(number) ===
+    text
+      .replace(/^\+/, '')
+      .replace(/(\.\d*?)0+$/, '$1')
+      .replace(/\.$/, '')
+    ? number
+    : text;
 }
 
 /** TIMESTAMP cells: int64 microseconds (what the connector asks for), float seconds, or ISO text. */

@@ -60,9 +60,13 @@ const accuracy = [await limiterAccuracy(20, 1, 10), await limiterAccuracy(100, 2
 console.log('\nRate limiter accuracy (sliding window, 8 concurrent workers, sandbox counts arrivals)');
 console.log('configured  sent  allowed  achieved/allowed  peak-in-any-window  429s');
 for (const row of accuracy) {
-  console.log(`${row.configured.padEnd(10)}  ${String(row.sent).padStart(4)}  ${String(row.allowed).padStart(7)}  ${format(row.ratio).padStart(16)}  ${String(row.peak).padStart(18)}  ${String(row.rejected).padStart(4)}`);
+  console.log(
+    `${row.configured.padEnd(10)}  ${String(row.sent).padStart(4)}  ${String(row.allowed).padStart(7)}  ${format(row.ratio).padStart(16)}  ${String(row.peak).padStart(18)}  ${String(row.rejected).padStart(4)}`,
+  );
 }
 const overhead = await policyOverhead(50_000);
 console.log('\nPolicy overhead (metrics + retry + breaker + limiter + timeout around an empty async call)');
-console.log(`calls ${overhead.calls}: bare ${format(overhead.bareMs, 1)} ms, policy ${format(overhead.policyMs, 1)} ms, ratio ${format(overhead.ratio, 1)}x, overhead ${format(overhead.overheadPerCallMs, 4)} ms/call`);
+console.log(
+  `calls ${overhead.calls}: bare ${format(overhead.bareMs, 1)} ms, policy ${format(overhead.policyMs, 1)} ms, ratio ${format(overhead.ratio, 1)}x, overhead ${format(overhead.overheadPerCallMs, 4)} ms/call`,
+);
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

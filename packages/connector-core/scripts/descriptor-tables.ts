@@ -25,7 +25,9 @@ export function systemsTable(): string {
       .map(([key, field]) => `\`${key}\`${isSecret(field) ? ' 🔒' : ''}`)
       .join(', ');
     const variables = system.environment.map((fallback) => `\`${fallback.variable}\` → \`${fallback.key}\``).join(', ') || '—';
-    lines.push(`| ${system.displayName} | \`${system.id}\` | ${fields} | ${variables} | ${rateText(system.rate.requestsPerMinute, system.rate.windowSeconds)} |`);
+    lines.push(
+      `| ${system.displayName} | \`${system.id}\` | ${fields} | ${variables} | ${rateText(system.rate.requestsPerMinute, system.rate.windowSeconds)} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -91,7 +91,11 @@ describe('published packages, installed alone', () => {
 
   it('npm flat layout: core finds the connector the user installed beside it', async () => {
     const directory = scratchProject('npm');
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, 'prom-client'], { cwd: directory, stdio: 'pipe', env: userEnvironment });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, 'prom-client'], {
+      cwd: directory,
+      stdio: 'pipe',
+      env: userEnvironment,
+    });
     // Only what the user asked for: no other connector came along.
     expect(existsSync(join(directory, 'node_modules/@automl/connector-excel'))).toBe(false);
     expectWorking(await runApplication(directory));
@@ -103,7 +107,11 @@ describe('published packages, installed alone', () => {
     const [coreTarball] = tarballs;
     // hoist: false is pnpm's strictest layout: no hidden .pnpm/node_modules hoisting for core to lean on.
     writeFileSync(join(directory, 'pnpm-workspace.yaml'), `hoist: false\noverrides:\n  '@automl/connector-core': 'file:${coreTarball}'\n`);
-    execFileSync('pnpm', ['add', ...tarballs, 'prom-client'], { cwd: directory, stdio: 'pipe', env: { ...userEnvironment, npm_config_frozen_lockfile: 'false' } });
+    execFileSync('pnpm', ['add', ...tarballs, 'prom-client'], {
+      cwd: directory,
+      stdio: 'pipe',
+      env: { ...userEnvironment, npm_config_frozen_lockfile: 'false' },
+    });
     // Strict layout: core's own folder has no node_modules entry for the connector.
     const coreFolder = readdirSync(join(directory, 'node_modules/.pnpm')).find((entry) => entry.startsWith('@automl+connector-core'));
     expect(coreFolder).toBeDefined();

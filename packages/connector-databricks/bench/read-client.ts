@@ -26,7 +26,14 @@ if (mode === 'connector') {
   await connector.close();
 } else {
   const client = new DBSQLClient({ logger: { log: () => undefined } as never });
-  await client.connect({ host: endpoint.host, port: endpoint.port, path: endpoint.httpPath, token: endpoint.token, customCaCert: endpoint.caCert, telemetryEnabled: false } as never);
+  await client.connect({
+    host: endpoint.host,
+    port: endpoint.port,
+    path: endpoint.httpPath,
+    token: endpoint.token,
+    customCaCert: endpoint.caCert,
+    telemetryEnabled: false,
+  } as never);
   const session = await client.openSession();
   const operation = await session.executeStatement('SELECT * FROM wide', { maxRows: pageSize });
   do {

@@ -61,7 +61,14 @@ async function writePhase(): Promise<void> {
   await emulator.seed('scores', [], { columns });
   emulator.clearLog();
   const connector = new DatabricksConnector(
-    { connectionType: 'databricks', host: endpoint.env.DATABRICKS_HOST, httpPath: endpoint.httpPath, token: endpoint.token, caCert: endpoint.caCert, requestsPerMinute: 0 },
+    {
+      connectionType: 'databricks',
+      host: endpoint.env.DATABRICKS_HOST,
+      httpPath: endpoint.httpPath,
+      token: endpoint.token,
+      caCert: endpoint.caCert,
+      requestsPerMinute: 0,
+    },
     { environment: false, metricsRegistry: null },
   );
   await connector.connect();
@@ -74,14 +81,26 @@ async function writePhase(): Promise<void> {
 
   // Baseline: a plain batched INSERT loop (1,000 rows per statement, straight into the table, no staging).
   const client = new DBSQLClient({ logger: { log: () => undefined } as never });
-  await client.connect({ host: endpoint.host, port: endpoint.port, path: endpoint.httpPath, token: endpoint.token, customCaCert: endpoint.caCert, telemetryEnabled: false } as never);
+  await client.connect({
+    host: endpoint.host,
+    port: endpoint.port,
+    path: endpoint.httpPath,
+    token: endpoint.token,
+    customCaCert: endpoint.caCert,
+    telemetryEnabled: false,
+  } as never);
   const session = await client.openSession();
   const run = async (sql: string) => (await session.executeStatement(sql)).fetchAll();
   await run('CREATE TABLE plain (id BIGINT, name STRING, score DOUBLE)');
   emulator.clearLog();
   started = performance.now();
   for (let start = 0; start < rows.length; start += 1000) {
-    await run(`INSERT INTO plain VALUES ${rows.slice(start, start + 1000).map((row) => `(${row.id}, '${row.name}', ${row.score})`).join(', ')}`);
+    await run(
+      `INSERT INTO plain VALUES ${rows
+        .slice(start, start + 1000)
+        .map((row) => `(${row.id}, '${row.name}', ${row.score})`)
+        .join(', ')}`,
+    );
   }
   const plainMs = performance.now() - started;
   const plainStatements = emulator.statements.length;

@@ -55,9 +55,16 @@ describe('DatabricksConnector reads', () => {
   });
 
   it('runs a query with named parameters', async () => {
-    await emulator.seed('people', [{ id: 1, name: 'Ada' }, { id: 2, name: 'Grace' }, { id: 3, name: 'Alan' }]);
+    await emulator.seed('people', [
+      { id: 1, name: 'Ada' },
+      { id: 2, name: 'Grace' },
+      { id: 3, name: 'Alan' },
+    ]);
     await using connector = fixture.create();
-    const rows = await connector.readAll({ query: 'SELECT name FROM people WHERE id >= :low AND name LIKE :prefix ORDER BY id', parameters: { low: 2, prefix: 'A%' } });
+    const rows = await connector.readAll({
+      query: 'SELECT name FROM people WHERE id >= :low AND name LIKE :prefix ORDER BY id',
+      parameters: { low: 2, prefix: 'A%' },
+    });
     expect(rows).toEqual([{ name: 'Alan' }]);
   });
 
@@ -213,7 +220,10 @@ describe('DatabricksConnector writes', () => {
   }, 30_000);
 
   it('overwrites the table atomically, and creates a missing table for an append', async () => {
-    await emulator.seed('snapshot', [{ id: 1, name: 'a' }, { id: 2, name: 'b' }]);
+    await emulator.seed('snapshot', [
+      { id: 1, name: 'a' },
+      { id: 2, name: 'b' },
+    ]);
     await using connector = fixture.create();
     await connector.write([{ id: 3, name: 'c' }], { table: 'snapshot', mode: 'overwrite' });
     expect(await emulator.rows('snapshot', 'id')).toEqual([{ id: '3', name: 'c' }]);
@@ -260,7 +270,13 @@ describe('DatabricksConnector writes', () => {
 
   it('fails a batch the warehouse refuses with its rows, and the write goes on', async () => {
     await emulator.seed('scores', [], { columns: scoreColumns });
-    emulator.failStatement({ match: /INSERT INTO .*automl_stage.*\(1001\)|, 1000\)/s, errorClass: 'CAST_INVALID_INPUT', sqlState: '22018', message: 'bad value', times: 1 });
+    emulator.failStatement({
+      match: /INSERT INTO .*automl_stage.*\(1001\)|, 1000\)/s,
+      errorClass: 'CAST_INVALID_INPUT',
+      sqlState: '22018',
+      message: 'bad value',
+      times: 1,
+    });
     await using connector = fixture.create();
     const rows = Array.from({ length: 1500 }, (_, index) => ({ id: index, score: index }));
     const result = await connector.write(rows, { table: 'scores', mode: 'append' });
@@ -281,11 +297,15 @@ describe('DatabricksConnector writes', () => {
       }
     }
     await using connector = fixture.create({ writeBatchSize: 10 });
-    const error = await connector.write(rows(), { table: 'scores', mode: 'upsert', keyColumn: 'id', signal: controller.signal }).catch((caught: unknown) => caught);
+    const error = await connector
+      .write(rows(), { table: 'scores', mode: 'upsert', keyColumn: 'id', signal: controller.signal })
+      .catch((caught: unknown) => caught);
     expect((error as Error).name).toBe('AbortError');
     expect(writeResultOf(error)?.written).toBe(0);
     expect(await emulator.rows('scores', 'id')).toEqual([{ id: '1', name: 'keep', score: 1, amount: null, updated: null }]);
-    await expect.poll(async () => (await emulator.sql(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name LIKE '%automl_stage%'`))[0]?.n).toBe('0');
+    await expect
+      .poll(async () => (await emulator.sql(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name LIKE '%automl_stage%'`))[0]?.n)
+      .toBe('0');
   });
 
   it('stops on credentials that expire mid-write, leaving the target untouched', async () => {

@@ -114,7 +114,10 @@ export class DatabricksConnector extends BaseConnector<'databricks'> {
     const columns = await this.#columns(name, (operation, fn) => this.call(operation, fn));
     if (columns.length === 0) {
       throw classifyDatabricksError(
-        { errorCode: 'ERROR', response: { sqlState: '42P01', displayMessage: `[TABLE_OR_VIEW_NOT_FOUND] The table or view ${qualifiedName(name)} cannot be found.` } },
+        {
+          errorCode: 'ERROR',
+          response: { sqlState: '42P01', displayMessage: `[TABLE_OR_VIEW_NOT_FOUND] The table or view ${qualifiedName(name)} cannot be found.` },
+        },
         'describe',
       );
     }

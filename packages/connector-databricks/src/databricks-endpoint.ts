@@ -19,10 +19,20 @@ export function databricksEndpoint(host: string | undefined, baseUrl: string | u
   try {
     url = new URL(/^[a-z]+:\/\//i.test(raw) ? raw : `https://${raw}`);
   } catch {
-    throw new ConfigError({ message: `Invalid Databricks host: ${raw}`, connector: 'databricks', operation: 'connect', hint: 'A host name or an https:// URL.' });
+    throw new ConfigError({
+      message: `Invalid Databricks host: ${raw}`,
+      connector: 'databricks',
+      operation: 'connect',
+      hint: 'A host name or an https:// URL.',
+    });
   }
   if (url.protocol !== 'https:') {
-    throw new ConfigError({ message: `Databricks is reached over HTTPS only, not ${url.protocol}`, connector: 'databricks', operation: 'connect', hint: 'Use an https:// URL or a bare host name.' });
+    throw new ConfigError({
+      message: `Databricks is reached over HTTPS only, not ${url.protocol}`,
+      connector: 'databricks',
+      operation: 'connect',
+      hint: 'Use an https:// URL or a bare host name.',
+    });
   }
   return { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : 443 };
 }

@@ -14,13 +14,18 @@ describe('classifyDatabricksError', () => {
     const limited = classifyDatabricksError(httpError(429, { 'retry-after': '7' }), 'read');
     expect(limited).toBeInstanceOf(RateLimitError);
     expect(limited.retryAfterMs).toBe(7000);
-    const starting = classifyDatabricksError(httpError(503, { 'x-thriftserver-error-message': 'TEMPORARILY_UNAVAILABLE: Cluster abc is temporarily unavailable.', 'retry-after': '10' }), 'connect');
+    const starting = classifyDatabricksError(
+      httpError(503, { 'x-thriftserver-error-message': 'TEMPORARILY_UNAVAILABLE: Cluster abc is temporarily unavailable.', 'retry-after': '10' }),
+      'connect',
+    );
     expect(starting).toBeInstanceOf(TransientError);
     expect(starting).toMatchObject({ code: 'WAREHOUSE_STARTING', retryable: true, retryAfterMs: 10_000 });
   });
 
   it('maps failed statements by SQLSTATE and error class', () => {
-    expect(classifyDatabricksError(failedStatement('42P01', '[TABLE_OR_VIEW_NOT_FOUND] The table or view `x` cannot be found.'), 'read')).toBeInstanceOf(NotFoundError);
+    expect(classifyDatabricksError(failedStatement('42P01', '[TABLE_OR_VIEW_NOT_FOUND] The table or view `x` cannot be found.'), 'read')).toBeInstanceOf(
+      NotFoundError,
+    );
     expect(classifyDatabricksError(failedStatement('42501', '[INSUFFICIENT_PERMISSIONS] Insufficient privileges.'), 'write')).toBeInstanceOf(PermissionError);
     const cast = classifyDatabricksError(failedStatement('22018', "[CAST_INVALID_INPUT] The value 'x' cannot be cast."), 'write');
     expect(cast).toBeInstanceOf(DataError);

@@ -86,7 +86,8 @@ export function classifyDatabricksError(error: unknown, operation: string): Conn
     if (sqlState === '42P01' || sqlState === '42704' || code === 'TABLE_OR_VIEW_NOT_FOUND' || code === 'SCHEMA_NOT_FOUND') {
       return new NotFoundError({ ...base, hint: databricksHints.notFound });
     }
-    if (sqlState === '42501' || code.startsWith('INSUFFICIENT_PERMISSIONS') || code === 'PERMISSION_DENIED') return new PermissionError({ ...base, hint: databricksHints.permission });
+    if (sqlState === '42501' || code.startsWith('INSUFFICIENT_PERMISSIONS') || code === 'PERMISSION_DENIED')
+      return new PermissionError({ ...base, hint: databricksHints.permission });
     if (/^(22|23|42|21)/.test(sqlState)) return new DataError(base);
     return new ConnectorError(base);
   }
@@ -97,6 +98,7 @@ export function classifyDatabricksError(error: unknown, operation: string): Conn
   }
   const message = error instanceof Error ? error.message : String(error);
   // The driver's own retries gave up on a 503/429 (it raises a HiveDriverError with this text).
-  if (/\b(503|429)\b.*Max retry count exceeded/i.test(message)) return new TransientError({ connector, operation, message: `Databricks: ${message}`, hint: hints.transient });
+  if (/\b(503|429)\b.*Max retry count exceeded/i.test(message))
+    return new TransientError({ connector, operation, message: `Databricks: ${message}`, hint: hints.transient });
   return httpClassifier(error, operation);
 }

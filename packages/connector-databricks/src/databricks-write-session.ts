@@ -55,7 +55,10 @@ export async function beginDatabricksWrite(target: WriteTarget): Promise<WriteSe
     const inferred = inferColumns(rows);
     columns = inferred.map((column) => ({ name: column.name, type: databricksType(column.type), nullable: true }));
     for (const column of columns) types.set(column.name.toLowerCase(), column);
-    await run('write.create', `CREATE TABLE IF NOT EXISTS ${target.target} (${columns.map((column) => `${quoteName(column.name)} ${column.type}`).join(', ')})`);
+    await run(
+      'write.create',
+      `CREATE TABLE IF NOT EXISTS ${target.target} (${columns.map((column) => `${quoteName(column.name)} ${column.type}`).join(', ')})`,
+    );
     await createStaging();
   }
 

@@ -21,7 +21,14 @@ export function invalidValueReason(value: Value | undefined, type: string): stri
   if (value === null || value === undefined) return undefined;
   const upper = type.toUpperCase();
   if (isIntegerType(upper)) {
-    const digits = typeof value === 'number' ? (Number.isInteger(value) ? BigInt(value) : undefined) : typeof value === 'string' && /^[-+]?\d+$/.test(value.trim()) ? BigInt(value.trim()) : undefined;
+    const digits =
+      typeof value === 'number'
+        ? Number.isInteger(value)
+          ? BigInt(value)
+          : undefined
+        : typeof value === 'string' && /^[-+]?\d+$/.test(value.trim())
+          ? BigInt(value.trim())
+          : undefined;
     if (digits === undefined) return `${describe(value)} is not an integer (column type ${upper})`;
     const [low, high] = integerRanges[upper] ?? integerRanges.BIGINT!;
     if (digits < low || digits > high) return `${describe(value)} is out of range for ${upper}`;

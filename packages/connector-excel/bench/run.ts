@@ -36,10 +36,10 @@ function makeRow(i: number): Row {
     score: ((i * 2654435761) % 1000) / 1000,
     visits: (i * 17) % 400,
     tenure_months: i % 120,
-    latitude: 40 + ((i % 1000) / 100),
-    longitude: -3 + ((i % 777) / 77),
+    latitude: 40 + (i % 1000) / 100,
+    longitude: -3 + (i % 777) / 77,
     signup_date: new Date(day),
-    last_order: new Date(day + ((i % 86_400) * 1000)),
+    last_order: new Date(day + (i % 86_400) * 1000),
     renewal_date: new Date(day + 365 * 86_400_000),
     first_contact: new Date(day - (i % 500) * 3_600_000),
     active: i % 3 !== 0,
@@ -62,7 +62,10 @@ async function* generateRows(count: number): AsyncGenerator<Row> {
  */
 function ensureData(): void {
   mkdirSync(dataDir, { recursive: true });
-  for (const [path, count] of [[wide, 100_000], [tall, 1_000_000]] as const) {
+  for (const [path, count] of [
+    [wide, 100_000],
+    [tall, 1_000_000],
+  ] as const) {
     if (existsSync(path)) continue;
     const started = performance.now();
     process.stdout.write(`generating ${path} (${count} rows)... `);
@@ -175,7 +178,9 @@ async function main(): Promise<void> {
   for (const name of names) {
     const measure = runChild(name);
     results.set(name, measure);
-    console.log(`${name.padEnd(26)} ${measure.seconds.toFixed(2).padStart(7)} s  ${measure.cpuSeconds.toFixed(2).padStart(7)} s CPU  ${measure.peakRssMb.toFixed(0).padStart(5)} MB peak RSS  ${measure.rows} rows`);
+    console.log(
+      `${name.padEnd(26)} ${measure.seconds.toFixed(2).padStart(7)} s  ${measure.cpuSeconds.toFixed(2).padStart(7)} s CPU  ${measure.peakRssMb.toFixed(0).padStart(5)} MB peak RSS  ${measure.rows} rows`,
+    );
   }
   const ratio = (a: string, b: string) => {
     const x = results.get(a);
@@ -183,10 +188,16 @@ async function main(): Promise<void> {
     return x && y ? `${(y.seconds / x.seconds).toFixed(2)}x (CPU time: ${(y.cpuSeconds / x.cpuSeconds).toFixed(2)}x)` : 'n/a';
   };
   console.log('');
-  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}`);
+  console.log(
+    `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, load average ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(' ')}`,
+  );
   console.log(`read 100k x 20, ours vs SheetJS:           ${ratio('ours-read-100k', 'sheetjs-read-100k')} faster (target >= 1.5x)`);
   console.log(`read 100k x 20, ours vs exceljs stream:    ${ratio('ours-read-100k', 'exceljs-stream-read-100k')} faster`);
-  console.log(`stream 1M rows, ours vs exceljs stream:    ${ratio('ours-stream-1m', 'exceljs-stream-read-1m')} faster; ours peak RSS ${results.get('ours-stream-1m')?.peakRssMb.toFixed(0) ?? 'n/a'} MB (target < 256 MB)`);
+  console.log(
+    `stream 1M rows, ours vs exceljs stream:    ${ratio('ours-stream-1m', 'exceljs-stream-read-1m')} faster; ours peak RSS ${results.get('ours-stream-1m')?.peakRssMb.toFixed(0) ?? 'n/a'} MB (target < 256 MB)`,
+  );
   console.log(`write 100k x 20, ours vs exceljs Workbook: ${ratio('ours-write-100k', 'exceljs-write-100k')} faster`);
 }
 

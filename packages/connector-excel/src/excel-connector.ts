@@ -70,7 +70,10 @@ interface OpenWorkbook {
 }
 
 function isReadable(value: unknown): value is Readable {
-  return value instanceof Readable || (typeof value === 'object' && value !== null && typeof (value as Readable).pipe === 'function' && typeof (value as Readable).on === 'function');
+  return (
+    value instanceof Readable ||
+    (typeof value === 'object' && value !== null && typeof (value as Readable).pipe === 'function' && typeof (value as Readable).on === 'function')
+  );
 }
 
 /** Splits the upload (`source`) off the settings: core validates the rest as the excel config. */
@@ -78,7 +81,11 @@ function splitSettings(settings: unknown): [unknown, Uint8Array | Readable | und
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) return [settings, undefined];
   const { source, ...config } = settings as Record<string, unknown>;
   if (source !== undefined && !(source instanceof Uint8Array) && !isReadable(source)) {
-    throw new ConfigError({ message: 'Invalid connection config: source: expected a Buffer, Uint8Array or readable stream', connector: 'excel', operation: 'config' });
+    throw new ConfigError({
+      message: 'Invalid connection config: source: expected a Buffer, Uint8Array or readable stream',
+      connector: 'excel',
+      operation: 'config',
+    });
   }
   return [config, source as Uint8Array | Readable | undefined];
 }
@@ -101,7 +108,14 @@ export class ExcelConnector extends BaseConnector<'excel'> {
     const [config, upload] = splitSettings(settings);
     // No read-ahead: parsing is local CPU work, which a page read ahead would not overlap with
     // anything, and it would hold one more page in memory.
-    super('excel', config, options, { read: true, write: true, writeModes: ['overwrite'], maxRecordsPerWrite: rowsPerWriteBatch, writeConcurrency: 1, readAhead: 0 });
+    super('excel', config, options, {
+      read: true,
+      write: true,
+      writeModes: ['overwrite'],
+      maxRecordsPerWrite: rowsPerWriteBatch,
+      writeConcurrency: 1,
+      readAhead: 0,
+    });
     if (upload !== undefined && this.config.filePath !== undefined) {
       throw new ConfigError({ message: 'Invalid connection config: give filePath or source, not both', connector: 'excel', operation: 'config' });
     }
@@ -159,7 +173,10 @@ export class ExcelConnector extends BaseConnector<'excel'> {
   /** Column names and types from the first 1,000 rows; rowCount only when the sample is the whole sheet. Columns in sheet order. */
   async describe(table?: string): Promise<TableSchema> {
     const report = newReadReport('');
-    const rows = await collectPages(this.read({ [sheetRead]: { sheet: table, report }, maxRows: describeSampleRows + 1, pageSize: describeSampleRows + 1 } as PagesRequest), describeSampleRows + 1);
+    const rows = await collectPages(
+      this.read({ [sheetRead]: { sheet: table, report }, maxRows: describeSampleRows + 1, pageSize: describeSampleRows + 1 } as PagesRequest),
+      describeSampleRows + 1,
+    );
     const sample = rows.slice(0, describeSampleRows);
     return {
       table: report.sheet,
@@ -183,7 +200,10 @@ export class ExcelConnector extends BaseConnector<'excel'> {
     const report = newReadReport('');
     const { sheetName, maxRows, ...rest } = options;
     const limit = maxRows ?? this.config.maxRows;
-    const rows = await collectPages(this.read({ ...rest, ...(limit !== undefined ? { maxRows: limit } : {}), [sheetRead]: { sheet: sheetName, report } } as PagesRequest), limit);
+    const rows = await collectPages(
+      this.read({ ...rest, ...(limit !== undefined ? { maxRows: limit } : {}), [sheetRead]: { sheet: sheetName, report } } as PagesRequest),
+      limit,
+    );
     return { ...report, rows };
   }
 
@@ -275,10 +295,18 @@ export class ExcelConnector extends BaseConnector<'excel'> {
     const plan = this.#plan(request as ExcelReadRequest);
     let passed = 0;
     try {
-      yield* readSheetPages(source, index, sheet, plan, report, (compressed) => context.recordBytes('read', compressed), (warning) => {
-        if (passed < reportedWarnings) context.warn(warning.code, warning.message);
-        passed += 1;
-      });
+      yield* readSheetPages(
+        source,
+        index,
+        sheet,
+        plan,
+        report,
+        (compressed) => context.recordBytes('read', compressed),
+        (warning) => {
+          if (passed < reportedWarnings) context.warn(warning.code, warning.message);
+          passed += 1;
+        },
+      );
     } finally {
       if (passed > reportedWarnings) {
         const counts = Object.entries(report.warningCounts).map(([code, count]) => `${count} ${code}`);
@@ -293,12 +321,16 @@ export class ExcelConnector extends BaseConnector<'excel'> {
       throw new ConfigError({ message: `Invalid headerRow ${String(headerRow)}: use a 0-based row index or false`, connector: this.id, operation: 'read' });
     }
     const skipRows = request.skipRows ?? 0;
-    const skipValid = typeof skipRows === 'number' ? Number.isInteger(skipRows) && skipRows >= 0 : Array.isArray(skipRows) && skipRows.every((row) => Number.isInteger(row) && row >= 0);
+    const skipValid =
+      typeof skipRows === 'number'
+        ? Number.isInteger(skipRows) && skipRows >= 0
+        : Array.isArray(skipRows) && skipRows.every((row) => Number.isInteger(row) && row >= 0);
     if (!skipValid) {
       throw new ConfigError({ message: 'Invalid skipRows: use a number of rows or a list of 0-based row indices', connector: this.id, operation: 'read' });
     }
     const pageSize = request.pageSize;
-    if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1)) throw new ConfigError({ message: `Invalid pageSize ${pageSize}`, connector: this.id, operation: 'read' });
+    if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1))
+      throw new ConfigError({ message: `Invalid pageSize ${pageSize}`, connector: this.id, operation: 'read' });
     const useCols = request.useCols ?? (request.columns && request.columns.length > 0 ? request.columns : undefined);
     return {
       skipRows,
@@ -320,7 +352,12 @@ export class ExcelConnector extends BaseConnector<'excel'> {
     if (wanted === undefined) return sheets.find((sheet) => sheet.visibility === 'visible') ?? sheets[0]!;
     if (typeof wanted === 'number') {
       const sheet = Number.isInteger(wanted) ? sheets[wanted] : undefined;
-      if (!sheet) throw new NotFoundError({ message: `Sheet index ${wanted} is out of range: ${this.#label} has ${sheets.length} sheet(s): ${available()}`, connector: this.id, operation: 'read' });
+      if (!sheet)
+        throw new NotFoundError({
+          message: `Sheet index ${wanted} is out of range: ${this.#label} has ${sheets.length} sheet(s): ${available()}`,
+          connector: this.id,
+          operation: 'read',
+        });
       return sheet;
     }
     // Excel treats sheet names case-insensitively (it refuses "Data" and "DATA" in one workbook).

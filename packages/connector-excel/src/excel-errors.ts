@@ -1,12 +1,4 @@
-import {
-  ConfigError,
-  ConnectorError,
-  DataError,
-  NotFoundError,
-  PermissionError,
-  TransientError,
-  type ConnectorErrorOptions,
-} from '@automl/connector-core';
+import { ConfigError, ConnectorError, DataError, NotFoundError, PermissionError, TransientError, type ConnectorErrorOptions } from '@automl/connector-core';
 import type { ByteSource } from './reader/byte-source.js';
 import { ZipFormatError } from './reader/zip-entries.js';
 
@@ -35,7 +27,14 @@ export async function describeNonZip(source: ByteSource, label: string): Promise
     });
   }
   const text = head.subarray(0, 512).toString('utf8').trimStart().toLowerCase();
-  const looksLike = text.startsWith('<html') || text.startsWith('<!doctype html') ? 'an HTML page' : text.startsWith('<?xml') ? 'an XML file (e.g. Excel 2003 XML)' : /^[^\0]*[,;\t][^\0]*\n/.test(text) ? 'a text/CSV file' : undefined;
+  const looksLike =
+    text.startsWith('<html') || text.startsWith('<!doctype html')
+      ? 'an HTML page'
+      : text.startsWith('<?xml')
+        ? 'an XML file (e.g. Excel 2003 XML)'
+        : /^[^\0]*[,;\t][^\0]*\n/.test(text)
+          ? 'a text/CSV file'
+          : undefined;
   return dataError(`${label} is not an .xlsx workbook (not a zip archive${looksLike ? `; it looks like ${looksLike}` : ''})`, {
     code: 'NOT_XLSX',
     hint: 'The Excel connector reads .xlsx and .xlsm files. Save the file as an Excel workbook (.xlsx).',
@@ -46,7 +45,12 @@ function dataError(message: string, options: Partial<ConnectorErrorOptions> = {}
   return new DataError({ message, connector, ...options });
 }
 
-const zipErrorCodes: Record<ZipFormatError['reason'], string> = { 'not-zip': 'NOT_XLSX', corrupt: 'CORRUPT', unsupported: 'UNSUPPORTED_FORMAT', 'too-large': 'PART_TOO_LARGE' };
+const zipErrorCodes: Record<ZipFormatError['reason'], string> = {
+  'not-zip': 'NOT_XLSX',
+  corrupt: 'CORRUPT',
+  unsupported: 'UNSUPPORTED_FORMAT',
+  'too-large': 'PART_TOO_LARGE',
+};
 const zipErrorHints: Record<ZipFormatError['reason'], string> = {
   'not-zip': 'The file may be damaged or still being written; re-export or re-upload it.',
   corrupt: 'The file may be damaged or still being written; re-export or re-upload it.',
@@ -70,12 +74,27 @@ export function classifyExcelError(error: unknown, operation: string, label = 't
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'ENOENT' && operation === 'write') {
-    return new NotFoundError({ message: `Cannot write ${label}: its directory does not exist`, connector, operation, code, hint: 'Create the directory first, or write to a path whose directory exists.', cause: error });
+    return new NotFoundError({
+      message: `Cannot write ${label}: its directory does not exist`,
+      connector,
+      operation,
+      code,
+      hint: 'Create the directory first, or write to a path whose directory exists.',
+      cause: error,
+    });
   }
   if (code === 'ENOENT') {
-    return new NotFoundError({ message: `${capitalise(label)} does not exist`, connector, operation, code, hint: 'Check filePath (relative paths are resolved from the working directory).', cause: error });
+    return new NotFoundError({
+      message: `${capitalise(label)} does not exist`,
+      connector,
+      operation,
+      code,
+      hint: 'Check filePath (relative paths are resolved from the working directory).',
+      cause: error,
+    });
   }
-  if (code === 'EACCES' || code === 'EPERM') return new PermissionError({ message: `No permission to access ${label}`, connector, operation, code, cause: error });
+  if (code === 'EACCES' || code === 'EPERM')
+    return new PermissionError({ message: `No permission to access ${label}`, connector, operation, code, cause: error });
   if (code === 'EISDIR') return new ConfigError({ message: `${capitalise(label)} is a directory, not a workbook`, connector, operation, code, cause: error });
   if (code === 'ENOTREGULAR') {
     return new ConfigError({
@@ -98,9 +117,17 @@ export function classifyExcelError(error: unknown, operation: string, label = 't
     });
   }
   if (code === 'ENAMETOOLONG') {
-    return new ConfigError({ message: `${capitalise(label)} cannot be opened: the path is too long`, connector, operation, code, hint: 'Check the path: it may hold something else than a file name.', cause: error });
+    return new ConfigError({
+      message: `${capitalise(label)} cannot be opened: the path is too long`,
+      connector,
+      operation,
+      code,
+      hint: 'Check the path: it may hold something else than a file name.',
+      cause: error,
+    });
   }
-  if (code === 'ENOTDIR') return new NotFoundError({ message: `${capitalise(label)} does not exist (a parent is not a directory)`, connector, operation, code, cause: error });
+  if (code === 'ENOTDIR')
+    return new NotFoundError({ message: `${capitalise(label)} does not exist (a parent is not a directory)`, connector, operation, code, cause: error });
   if (typeof code === 'string' && code.startsWith('Z_')) {
     // zlib: the deflate data of a zip entry is damaged.
     return new DataError({ message: `Cannot read ${label}: it is corrupt (${message})`, connector, operation, code: 'CORRUPT', cause: error });

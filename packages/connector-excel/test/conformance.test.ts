@@ -28,7 +28,10 @@ runConnectorConformance(
     makeRow: (index, version) => ({ name: `person-${index}`, score: index * 10 + version, active: version % 2 === 0 }),
     // The suite's fast policy (a local file has no quota and no retried calls, but the keys must be accepted).
     create: (overrides = {}) =>
-      new ExcelConnector({ connectionType: 'excel', filePath: path, requestsPerMinute: 0, maxRetries: 2, retryBackoffSeconds: 0.001, ...overrides }, { metricsRegistry: null }),
+      new ExcelConnector(
+        { connectionType: 'excel', filePath: path, requestsPerMinute: 0, maxRetries: 2, retryBackoffSeconds: 0.001, ...overrides },
+        { metricsRegistry: null },
+      ),
     async start() {
       const directory = await temporaryDirectory();
       cleanup = directory.cleanup;

@@ -44,17 +44,20 @@ describe('sources and factory', () => {
   it('reads an upload given as a Buffer or a readable stream', async () => {
     const buffer = await readFile(fixture('sheetjs-written.xlsx'));
     await using fromBuffer = new ExcelConnector({ connectionType: 'excel', source: buffer }, { metricsRegistry: null });
-    await using fromStream = new ExcelConnector({ connectionType: 'excel', source: createReadStream(fixture('sheetjs-written.xlsx')) }, { metricsRegistry: null });
+    await using fromStream = new ExcelConnector(
+      { connectionType: 'excel', source: createReadStream(fixture('sheetjs-written.xlsx')) },
+      { metricsRegistry: null },
+    );
     const expected = await fromBuffer.readExcel();
     expect(expected).toHaveLength(2);
     expect(await fromStream.readExcel()).toEqual(expected);
     expect(await fromStream.listTables()).toEqual(['Prices']); // the spooled copy is read again
   });
 
-  it('takes snake_case config keys and is what core\'s createConnector builds', async () => {
+  it("takes snake_case config keys and is what core's createConnector builds", async () => {
     const viaCore = await createConnector({ connection_type: 'excel', file_path: fixture('openpyxl-1904.xlsx'), sheet_name: 'Mac' }, { metricsRegistry: null });
     expect(viaCore).toBeInstanceOf(ExcelConnector);
-    expect((await viaCore.readAll())).toHaveLength(2);
+    expect(await viaCore.readAll()).toHaveLength(2);
     await viaCore.close();
     expect(createExcelConnector({ connectionType: 'excel' }, { metricsRegistry: null })).toBeInstanceOf(ExcelConnector);
   });

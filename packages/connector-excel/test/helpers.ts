@@ -16,4 +16,5 @@ export async function temporaryDirectory(): Promise<{ dir: string; cleanup: () =
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-export const utc = (...parts: [number, number, number, number?, number?, number?]) => new Date(Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3] ?? 0, parts[4] ?? 0, parts[5] ?? 0));
+export const utc = (...parts: [number, number, number, number?, number?, number?]) =>
+  new Date(Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3] ?? 0, parts[4] ?? 0, parts[5] ?? 0));

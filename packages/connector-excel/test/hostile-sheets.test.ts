@@ -166,7 +166,9 @@ describe('the row scanner is linear and bounds a row', () => {
 
 describe('values found on real workbooks', () => {
   it('an ISO 8601 cell (t="d") holding a time only falls on 1899-12-30, like a time-only serial', async () => {
-    await using connector = upload(`${header}<row r="2"><c r="A2" t="d"><v>12:30:00</v></c></row><row r="3"><c r="A3" t="d"><v>2024-02-29T08:15:00.250</v></c></row>`);
+    await using connector = upload(
+      `${header}<row r="2"><c r="A2" t="d"><v>12:30:00</v></c></row><row r="3"><c r="A3" t="d"><v>2024-02-29T08:15:00.250</v></c></row>`,
+    );
     expect(await connector.readExcel()).toEqual([{ a: new Date(Date.UTC(1899, 11, 30, 12, 30)) }, { a: new Date(Date.UTC(2024, 1, 29, 8, 15, 0, 250)) }]);
   });
 

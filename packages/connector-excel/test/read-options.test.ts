@@ -28,7 +28,7 @@ describe('useCols', () => {
     expect((await connector.readExcel({ useCols: (name) => name.startsWith('n') }))[0]).toEqual({ name: 'Alice', 'name.1': 'dup-a', note: 'plain' });
   });
 
-  it('maps the contract\'s columns to useCols by name', async () => {
+  it("maps the contract's columns to useCols by name", async () => {
     await using connector = open('libreoffice-features.xlsx');
     expect((await connector.readAll({ columns: ['amount'] })).map((row) => row.amount)).toEqual([10.5, -3, 21, null, 1e-7]);
   });
@@ -78,7 +78,10 @@ describe('skipRows, headerRow, maxRows', () => {
   it('maxRows stops the read, from the request and from the config', async () => {
     await using connector = open('libreoffice-features.xlsx');
     expect(await connector.readExcel({ maxRows: 2, useCols: 'A' })).toEqual([{ id: 1 }, { id: 2 }]);
-    await using limited = new ExcelConnector({ connectionType: 'excel', filePath: fixture('libreoffice-features.xlsx'), maxRows: 3 }, { metricsRegistry: null });
+    await using limited = new ExcelConnector(
+      { connectionType: 'excel', filePath: fixture('libreoffice-features.xlsx'), maxRows: 3 },
+      { metricsRegistry: null },
+    );
     expect(await limited.readAll()).toHaveLength(3);
     expect(await limited.readExcel()).toHaveLength(3);
   });

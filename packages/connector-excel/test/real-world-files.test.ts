@@ -14,7 +14,16 @@ describe.each(['openpyxl-features.xlsx', 'libreoffice-features.xlsx', 'libreoffi
     await using connector = open(file);
     const { rows, columns } = await connector.readExcelWithReport({ sheetName: 'Data' });
     expect(columns).toEqual(['id', 'name', 'amount', 'when', 'active', 'name.1', 'Unnamed: 6', 'note']);
-    expect(rows[0]).toEqual({ id: 1, name: 'Alice', amount: 10.5, when: utc(2024, 1, 15, 8, 30), active: true, 'name.1': 'dup-a', 'Unnamed: 6': 'x', note: 'plain' });
+    expect(rows[0]).toEqual({
+      id: 1,
+      name: 'Alice',
+      amount: 10.5,
+      when: utc(2024, 1, 15, 8, 30),
+      active: true,
+      'name.1': 'dup-a',
+      'Unnamed: 6': 'x',
+      note: 'plain',
+    });
     expect(rows[1]).toMatchObject({ id: 2, amount: -3, when: utc(2023, 12, 31), active: false, note: null });
     expect(rows[2]).toMatchObject({ name: 'Hello bold world', when: utc(1999, 12, 31, 23, 59, 59), note: 'see link' });
     // B5:D5 is merged: the value lives in the top-left cell only.

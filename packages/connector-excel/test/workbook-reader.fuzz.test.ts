@@ -25,7 +25,10 @@ it(
     const worker = fileURLToPath(new URL('./fuzz/fuzz-worker.ts', import.meta.url));
     const hooks = fileURLToPath(new URL('./fuzz/register-ts-hooks.mjs', import.meta.url));
     // A small heap: a case that needs more than bounded memory is a crash, not a slow pass.
-    const child = fork(worker, [], { execArgv: ['--experimental-transform-types', '--no-warnings', '--import', hooks, '--max-old-space-size=768'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(worker, [], {
+      execArgv: ['--experimental-transform-types', '--no-warnings', '--import', hooks, '--max-old-space-size=768'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
@@ -48,7 +51,9 @@ it(
         child.kill('SIGKILL');
       }
     }, 250);
-    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     clearInterval(watchdog);
 
     const replay = (message: Message | undefined) => `case ${message?.index} (${message?.kind}); replay with FUZZ_ONLY=${message?.index}`;

@@ -42,10 +42,13 @@ describe('writeExcel', () => {
     }
     const path = await writer().writeExcel(rows(), { path: join(dir, 'stream.xlsx'), columns: ['a', 'b'] });
     await using connector = reader(path);
-    expect(await connector.readExcel()).toEqual([{ a: 1, b: 2 }, { a: 3, b: null }]);
+    expect(await connector.readExcel()).toEqual([
+      { a: 1, b: 2 },
+      { a: 3, b: null },
+    ]);
   });
 
-  it('names a stream\'s columns from its first 1,000 rows (written in batches of 100), and fails a later new key alone', async () => {
+  it("names a stream's columns from its first 1,000 rows (written in batches of 100), and fails a later new key alone", async () => {
     async function* rows() {
       for (let i = 0; i < 2000; i += 1) {
         if (i === 3) yield { a: i, bad: 1n } as unknown as Row;

@@ -24,12 +24,20 @@ describe('every zip part is inflated within bounds (a zip bomb is a DataError na
     await using excel = connector([{ name: 'xl/styles.xml', data: styles, declaredSize: 500_000_000 }]);
     const error = await failure(excel.listTables());
     expect(error).toMatchObject({ code: 'PART_TOO_LARGE', connector: 'excel' });
-    expect(error.message).toBe('Cannot read the uploaded workbook: xl/styles.xml inflates to more than 64 MB (476.8 MB declared), more than a workbook part may hold');
+    expect(error.message).toBe(
+      'Cannot read the uploaded workbook: xl/styles.xml inflates to more than 64 MB (476.8 MB declared), more than a workbook part may hold',
+    );
     expect(error.hint).toMatch(/zip bomb/);
   });
 
   it('a part that inflates past the size its entry declares is corrupt', async () => {
-    await using excel = connector([{ name: 'xl/workbook.xml', data: `<workbook xmlns:r="r"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets>${' '.repeat(5000)}</workbook>`, declaredSize: 100 }]);
+    await using excel = connector([
+      {
+        name: 'xl/workbook.xml',
+        data: `<workbook xmlns:r="r"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets>${' '.repeat(5000)}</workbook>`,
+        declaredSize: 100,
+      },
+    ]);
     const error = await failure(excel.listTables());
     expect(error).toMatchObject({ code: 'CORRUPT' });
     expect(error.message).toMatch(/xl\/workbook.xml inflates to more than the 100 bytes its zip entry declares/);

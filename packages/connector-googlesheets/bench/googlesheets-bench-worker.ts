@@ -40,7 +40,12 @@ function mark(): Promise<void> {
 
 /** What a user writes by hand: the same service-account auth (self-signed JWT), the plain generated client. */
 function plainClient() {
-  const auth = new JWT({ email: task.key.client_email, key: task.key.private_key, keyId: task.key.private_key_id, scopes: ['https://www.googleapis.com/auth/spreadsheets'] });
+  const auth = new JWT({
+    email: task.key.client_email,
+    key: task.key.private_key,
+    keyId: task.key.private_key_id,
+    scopes: ['https://www.googleapis.com/auth/spreadsheets'],
+  });
   auth.useJWTAccessWithScope = true;
   return sheets({ version: 'v4', auth, rootUrl: `${task.url}/` });
 }
@@ -80,7 +85,11 @@ async function prepare(): Promise<() => Promise<number>> {
       let start = 1;
       while (start <= lastRow) {
         const end = Math.min(start === 1 ? 1 + chunk : start + chunk - 1, lastRow);
-        const response = await api.spreadsheets.values.get({ spreadsheetId: task.spreadsheetId, range: `Data!A${start}:L${end}`, valueRenderOption: 'UNFORMATTED_VALUE' });
+        const response = await api.spreadsheets.values.get({
+          spreadsheetId: task.spreadsheetId,
+          range: `Data!A${start}:L${end}`,
+          valueRenderOption: 'UNFORMATTED_VALUE',
+        });
         const values = (response.data.values ?? []) as unknown[][];
         let first = 0;
         if (start === 1) {
@@ -113,7 +122,12 @@ async function prepare(): Promise<() => Promise<number>> {
   return async () => {
     // Dates go as JSON (ISO strings), as a hand-written call would send them.
     const values = [[...columns], ...rows.map((row) => columns.map((column) => row[column] ?? null))];
-    const response = await api.spreadsheets.values.update({ spreadsheetId: task.spreadsheetId, range: 'OutSdk!A1', valueInputOption: 'RAW', requestBody: { values } });
+    const response = await api.spreadsheets.values.update({
+      spreadsheetId: task.spreadsheetId,
+      range: 'OutSdk!A1',
+      valueInputOption: 'RAW',
+      requestBody: { values },
+    });
     return (response.data.updatedRows ?? 0) - 1;
   };
 }

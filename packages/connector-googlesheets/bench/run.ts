@@ -32,7 +32,14 @@ async function startEmulator(rateLimit: { limit: number; windowMs: number } | fa
   await emulator.start();
   const key = emulator.createServiceAccount({ projectId: 'automl-bench' });
   const shareWith = [key.client_email];
-  const spreadsheetId = emulator.createSpreadsheet({ title: 'Bench', sheets: [{ title: 'Data', rows: benchGrid(ROWS) }, { title: 'Rate', rows: benchGrid(RATE_ROWS) }], shareWith });
+  const spreadsheetId = emulator.createSpreadsheet({
+    title: 'Bench',
+    sheets: [
+      { title: 'Data', rows: benchGrid(ROWS) },
+      { title: 'Rate', rows: benchGrid(RATE_ROWS) },
+    ],
+    shareWith,
+  });
   // Each write arm gets a spreadsheet of its own: the emulator copies the whole spreadsheet on every
   // batchUpdate (to apply it atomically), so the read tabs must not weigh on the writes. The tabs
   // are sized for the rows up front: the emulator answers a values.update past the grid with a 400.
@@ -106,12 +113,20 @@ function printComparison({ name, connector, baseline }: Comparison): void {
   const baselineMs = median(baseline.map((run) => run.ms));
   const spread = (runs: Measured[]) => `${Math.min(...runs.map((run) => run.ms)).toFixed(0)}-${Math.max(...runs.map((run) => run.ms)).toFixed(0)} ms`;
   console.log(`\n${name}`);
-  console.log(`  ratio connector / plain SDK (median of ${ROUNDS}): ${(connectorMs / baselineMs).toFixed(2)}   [connector ${connectorMs.toFixed(0)} ms (${spread(connector)}), plain ${baselineMs.toFixed(0)} ms (${spread(baseline)})]`);
+  console.log(
+    `  ratio connector / plain SDK (median of ${ROUNDS}): ${(connectorMs / baselineMs).toFixed(2)}   [connector ${connectorMs.toFixed(0)} ms (${spread(connector)}), plain ${baselineMs.toFixed(0)} ms (${spread(baseline)})]`,
+  );
   const connectorCpu = median(connector.map((run) => run.cpuMs));
   const baselineCpu = median(baseline.map((run) => run.cpuMs));
-  console.log(`  client CPU ratio (the client process's own work, emulator excluded): ${(connectorCpu / baselineCpu).toFixed(2)}   [connector ${connectorCpu.toFixed(0)} ms, plain ${baselineCpu.toFixed(0)} ms]`);
-  console.log(`  requests per run: connector ${connector[0]!.requests.length} (${routes(connector[0]!.requests)}), plain ${baseline[0]!.requests.length} (${routes(baseline[0]!.requests)})`);
-  console.log(`  peak RSS of the client process: connector ${mib(Math.max(...connector.map((run) => run.maxRssKiB)))}, plain ${mib(Math.max(...baseline.map((run) => run.maxRssKiB)))}`);
+  console.log(
+    `  client CPU ratio (the client process's own work, emulator excluded): ${(connectorCpu / baselineCpu).toFixed(2)}   [connector ${connectorCpu.toFixed(0)} ms, plain ${baselineCpu.toFixed(0)} ms]`,
+  );
+  console.log(
+    `  requests per run: connector ${connector[0]!.requests.length} (${routes(connector[0]!.requests)}), plain ${baseline[0]!.requests.length} (${routes(baseline[0]!.requests)})`,
+  );
+  console.log(
+    `  peak RSS of the client process: connector ${mib(Math.max(...connector.map((run) => run.maxRssKiB)))}, plain ${mib(Math.max(...baseline.map((run) => run.maxRssKiB)))}`,
+  );
 }
 
 /**
@@ -119,10 +134,24 @@ function printComparison({ name, connector, baseline }: Comparison): void {
  * measured as limit / (gap between request i and request i + limit), which a sliding-window limiter
  * holds at one window exactly when it paces perfectly (the first window's burst does not inflate it).
  */
-async function rateRun(label: string, serverLimit: { limit: number; windowMs: number } | undefined, connectorConfig: Record<string, unknown>, configured: { limit: number; windowMs: number }): Promise<void> {
+async function rateRun(
+  label: string,
+  serverLimit: { limit: number; windowMs: number } | undefined,
+  connectorConfig: Record<string, unknown>,
+  configured: { limit: number; windowMs: number },
+): Promise<void> {
   const { emulator, key, spreadsheetId } = await startEmulator(serverLimit);
   try {
-    const measured = await runWorker(emulator, { arm: 'rate', url: emulator.url, key, spreadsheetId, rows: RATE_ROWS, connectorConfig, pageSize: RATE_PAGE_SIZE, warmUpRuns: 0 });
+    const measured = await runWorker(emulator, {
+      arm: 'rate',
+      url: emulator.url,
+      key,
+      spreadsheetId,
+      rows: RATE_ROWS,
+      connectorConfig,
+      pageSize: RATE_PAGE_SIZE,
+      warmUpRuns: 0,
+    });
     if (measured.rows !== RATE_ROWS) throw new Error(`rate: ${measured.rows} rows, expected ${RATE_ROWS}`);
     const stats = emulator.rateWindow!.stats();
     const times = measured.requests.map((request) => request.at);
@@ -131,8 +160,12 @@ async function rateRun(label: string, serverLimit: { limit: number; windowMs: nu
     const achieved = gaps.length > 0 ? perMinute(configured.limit, median(gaps)) : Number.NaN;
     const windowText = `${configured.limit} per ${configured.windowMs / 1000} s`;
     console.log(`\n${label}`);
-    console.log(`  read ${RATE_ROWS} rows at pageSize ${RATE_PAGE_SIZE}: ${measured.requests.length} requests (${routes(measured.requests)}) in ${(measured.ms / 1000).toFixed(1)} s`);
-    console.log(`  429s answered by the emulator: ${stats.rejected}; busiest window: ${stats.peakInWindow} requests (limit ${stats.limit} per ${stats.windowMs / 1000} s)`);
+    console.log(
+      `  read ${RATE_ROWS} rows at pageSize ${RATE_PAGE_SIZE}: ${measured.requests.length} requests (${routes(measured.requests)}) in ${(measured.ms / 1000).toFixed(1)} s`,
+    );
+    console.log(
+      `  429s answered by the emulator: ${stats.rejected}; busiest window: ${stats.peakInWindow} requests (limit ${stats.limit} per ${stats.windowMs / 1000} s)`,
+    );
     console.log(
       `  sustained rate: ${achieved.toFixed(1)}/min vs ${perMinute(configured.limit, configured.windowMs)}/min configured (${windowText}; median gap between request i and i+${configured.limit}: ` +
         `${(median(gaps) / 1000).toFixed(3)} s, shortest ${(Math.min(...gaps) / 1000).toFixed(3)} s); peak RSS of the client ${mib(measured.maxRssKiB)}`,
@@ -142,17 +175,36 @@ async function rateRun(label: string, serverLimit: { limit: number; windowMs: nu
   }
 }
 
-console.log(`Google Sheets connector benchmark: node ${process.version}, ${availableParallelism()} cores, ${ROWS} rows x 12 columns (strings, numbers, booleans, dates)`);
-console.log('Benchmarks 1-2: the emulator\'s rate limit is OFF and the connector runs at requestsPerMinute 100,000, so both sides measure the same work.');
-console.log(`Each arm runs in its own process (${WARM_UP_RUNS} warm-up runs, then one timed run), the emulator in this one; rounds alternate which arm goes first.`);
+console.log(
+  `Google Sheets connector benchmark: node ${process.version}, ${availableParallelism()} cores, ${ROWS} rows x 12 columns (strings, numbers, booleans, dates)`,
+);
+console.log("Benchmarks 1-2: the emulator's rate limit is OFF and the connector runs at requestsPerMinute 100,000, so both sides measure the same work.");
+console.log(
+  `Each arm runs in its own process (${WARM_UP_RUNS} warm-up runs, then one timed run), the emulator in this one; rounds alternate which arm goes first.`,
+);
 
 {
   const { emulator, key, spreadsheetId, outConnector, outSdk } = await startEmulator(false);
   const base = { url: emulator.url, key, rows: ROWS };
-  const read = await compare(`1. read ${ROWS} rows: readGoogleSheet() vs values.get loop over the same 5,000-row chunks (UNFORMATTED_VALUE, dates left as serials)`, emulator, base, ['read-connector', 'read-sdk'], [spreadsheetId, spreadsheetId]);
+  const read = await compare(
+    `1. read ${ROWS} rows: readGoogleSheet() vs values.get loop over the same 5,000-row chunks (UNFORMATTED_VALUE, dates left as serials)`,
+    emulator,
+    base,
+    ['read-connector', 'read-sdk'],
+    [spreadsheetId, spreadsheetId],
+  );
   printComparison(read);
-  const write = await compare(`2. write ${ROWS} rows: write(rows, { mode: 'overwrite' }) vs one values.update (RAW, dates as ISO text)`, emulator, base, ['write-connector', 'write-sdk'], [outConnector, outSdk]);
-  for (const [id, tab] of [[outConnector, 'OutConnector'], [outSdk, 'OutSdk']] as const) {
+  const write = await compare(
+    `2. write ${ROWS} rows: write(rows, { mode: 'overwrite' }) vs one values.update (RAW, dates as ISO text)`,
+    emulator,
+    base,
+    ['write-connector', 'write-sdk'],
+    [outConnector, outSdk],
+  );
+  for (const [id, tab] of [
+    [outConnector, 'OutConnector'],
+    [outSdk, 'OutSdk'],
+  ] as const) {
     const stored = emulator.countRows(id, tab);
     if (stored !== ROWS + 1) throw new Error(`${tab} holds ${stored} rows, expected ${ROWS + 1}`);
   }
@@ -161,7 +213,12 @@ console.log(`Each arm runs in its own process (${WARM_UP_RUNS} warm-up runs, the
 }
 
 if (!quick) {
-  await rateRun('3a. rate limit at the defaults: emulator 60 requests/min per service account, connector default requestsPerMinute 60 (60 s window)', undefined, {}, { limit: 60, windowMs: 60_000 });
+  await rateRun(
+    '3a. rate limit at the defaults: emulator 60 requests/min per service account, connector default requestsPerMinute 60 (60 s window)',
+    undefined,
+    {},
+    { limit: 60, windowMs: 60_000 },
+  );
 }
 await rateRun(
   '3b. rate limit on a scaled window: emulator { limit: 10, windowMs: 2000 }, connector requestsPerMinute 300 with rateLimitWindowSeconds 2',

@@ -56,6 +56,11 @@ export function parseUserRange(text: string): { sheetTitle?: string; bounds: Cel
     endRow: end[2] ? Number(end[2]) : undefined,
     endColumn: end[1] ? columnIndex(end[1]) + 1 : undefined,
   };
-  if (bounds.startRow < 0 || (bounds.endRow !== undefined && bounds.endRow <= bounds.startRow) || (bounds.endColumn !== undefined && bounds.endColumn <= bounds.startColumn)) return undefined;
+  if (
+    bounds.startRow < 0 ||
+    (bounds.endRow !== undefined && bounds.endRow <= bounds.startRow) ||
+    (bounds.endColumn !== undefined && bounds.endColumn <= bounds.startColumn)
+  )
+    return undefined;
   return { ...(sheetTitle ? { sheetTitle } : {}), bounds };
 }

@@ -34,18 +34,30 @@ export class BatchMarkers {
 
   constructor(sheet: SheetProperties, now = Date.now()) {
     this.#sheetId = sheet.sheetId;
-    this.#stale = (sheet.developerMetadata ?? []).filter((metadata) => metadata.metadataKey === MARKER_KEY && isStale(metadata.metadataValue, now)).map((metadata) => metadata.metadataId);
+    this.#stale = (sheet.developerMetadata ?? [])
+      .filter((metadata) => metadata.metadataKey === MARKER_KEY && isStale(metadata.metadataValue, now))
+      .map((metadata) => metadata.metadataId);
   }
 
   /** A marker for the next batch, and the request that creates it. */
   next(): { marker: BatchMarker; request: sheets_v4.Schema$Request } {
-    const marker: BatchMarker = { metadataId: randomInt(1, 2 ** 31 - 1), value: JSON.stringify({ write: this.#write, batch: this.#sequence++, at: Date.now() }), uncertain: false };
+    const marker: BatchMarker = {
+      metadataId: randomInt(1, 2 ** 31 - 1),
+      value: JSON.stringify({ write: this.#write, batch: this.#sequence++, at: Date.now() }),
+      uncertain: false,
+    };
     this.#markers.push(marker);
     return {
       marker,
       request: {
         createDeveloperMetadata: {
-          developerMetadata: { metadataId: marker.metadataId, metadataKey: MARKER_KEY, metadataValue: marker.value, location: { sheetId: this.#sheetId }, visibility: 'DOCUMENT' },
+          developerMetadata: {
+            metadataId: marker.metadataId,
+            metadataKey: MARKER_KEY,
+            metadataValue: marker.value,
+            location: { sheetId: this.#sheetId },
+            visibility: 'DOCUMENT',
+          },
         },
       },
     };
@@ -71,7 +83,9 @@ export class BatchMarkers {
     this.#stale.length = 0;
     if (ids.length === 0) return;
     const requests = ids.map((metadataId) => ({ deleteDeveloperMetadata: { dataFilter: { developerMetadataLookup: { metadataId } } } }));
-    await context.call('write', ({ signal }) => target.api.spreadsheets.batchUpdate({ spreadsheetId: target.spreadsheetId, requestBody: { requests } }, { signal }));
+    await context.call('write', ({ signal }) =>
+      target.api.spreadsheets.batchUpdate({ spreadsheetId: target.spreadsheetId, requestBody: { requests } }, { signal }),
+    );
   }
 }
 

@@ -23,7 +23,10 @@ function records(title: string): Row[] {
   return body.filter((cells) => cells.length > 0).map((cells) => Object.fromEntries(header.map((name, index) => [String(name), cells[index] ?? null])) as Row);
 }
 
-const capabilities = new GoogleSheetsConnector({ connectionType: 'googlesheets', spreadsheetId, credentialsJson: '{}' }, { metricsRegistry: null, environment: false }).capabilities;
+const capabilities = new GoogleSheetsConnector(
+  { connectionType: 'googlesheets', spreadsheetId, credentialsJson: '{}' },
+  { metricsRegistry: null, environment: false },
+).capabilities;
 
 runConnectorConformance(
   'googlesheets',
@@ -34,7 +37,10 @@ runConnectorConformance(
     makeRow,
     keyOf: (row) => `${String(row.id)}/${String(row.version)}`,
     create: (overrides = {}) =>
-      new GoogleSheetsConnector({ connectionType: 'googlesheets', spreadsheetId, credentialsJson: key, baseUrl: emulator.url, ...fastPolicy, ...overrides }, { metricsRegistry: null, environment: false }),
+      new GoogleSheetsConnector(
+        { connectionType: 'googlesheets', spreadsheetId, credentialsJson: key, baseUrl: emulator.url, ...fastPolicy, ...overrides },
+        { metricsRegistry: null, environment: false },
+      ),
     start: async () => {
       await emulator.start();
       key = emulator.createServiceAccount({ projectId: 'automl-conformance' });

@@ -58,7 +58,12 @@ describe('GoogleSheetsConnector against the emulator, through the real @googleap
 
   it('is created by core-style factory and takes the default tab and snake_case keys', async () => {
     fixture = await startFixture();
-    const connector = createConnector({ connection_type: 'googlesheets', spreadsheet_id: fixture.spreadsheetId, credentials_json: JSON.stringify(fixture.key), base_url: fixture.emulator.url });
+    const connector = createConnector({
+      connection_type: 'googlesheets',
+      spreadsheet_id: fixture.spreadsheetId,
+      credentials_json: JSON.stringify(fixture.key),
+      base_url: fixture.emulator.url,
+    });
     expect(connector).toBeInstanceOf(GoogleSheetsConnector);
     expect(await connector.readAll({ maxRows: 2 })).toHaveLength(2);
     expect(policySettingsFrom(connector.config).requestsPerMinute).toBe(60);
@@ -132,7 +137,15 @@ describe('GoogleSheetsConnector against the emulator, through the real @googleap
     const spreadsheetId = emulator.createSpreadsheet({
       title: 'Orders',
       timeZone: 'America/New_York',
-      sheets: [{ title: 'Orders', rows: [['at', 'day'], [new Date(Date.UTC(2024, 6, 4, 12)), new Date(Date.UTC(2024, 6, 4))]] }],
+      sheets: [
+        {
+          title: 'Orders',
+          rows: [
+            ['at', 'day'],
+            [new Date(Date.UTC(2024, 6, 4, 12)), new Date(Date.UTC(2024, 6, 4))],
+          ],
+        },
+      ],
       shareWith: [key.client_email],
     });
     const connector = fixture.connector({ spreadsheetId });
@@ -141,14 +154,21 @@ describe('GoogleSheetsConnector against the emulator, through the real @googleap
     const instant = new Date('2024-01-15T14:00:00.000Z');
     await connector.writeGoogleSheet([{ at: instant, day: new Date(Date.UTC(2024, 0, 15)) }], { sheetName: 'Written' });
     // The sheet shows 09:00, New York's wall clock at that instant; the date stays the date.
-    expect(emulator.getValues(spreadsheetId, 'Written')).toEqual([['at', 'day'], [new Date(Date.UTC(2024, 0, 15, 9)), new Date(Date.UTC(2024, 0, 15))]]);
+    expect(emulator.getValues(spreadsheetId, 'Written')).toEqual([
+      ['at', 'day'],
+      [new Date(Date.UTC(2024, 0, 15, 9)), new Date(Date.UTC(2024, 0, 15))],
+    ]);
     expect(await connector.readGoogleSheet({ sheetName: 'Written' })).toEqual([{ at: instant, day: new Date(Date.UTC(2024, 0, 15)) }]);
   });
 
   it('reads date-times as UTC, with a warning, when the spreadsheet names a time zone the runtime does not know', async () => {
     fixture = await startFixture();
     const { emulator, key } = fixture;
-    const spreadsheetId = emulator.createSpreadsheet({ timeZone: 'Mars/Olympus_Mons', sheets: [{ title: 'S', rows: [['at'], [new Date(Date.UTC(2024, 6, 4, 12))]] }], shareWith: [key.client_email] });
+    const spreadsheetId = emulator.createSpreadsheet({
+      timeZone: 'Mars/Olympus_Mons',
+      sheets: [{ title: 'S', rows: [['at'], [new Date(Date.UTC(2024, 6, 4, 12))]] }],
+      shareWith: [key.client_email],
+    });
     const warnings: Array<Record<string, unknown>> = [];
     const logger = { debug() {}, info() {}, error() {}, warn: (entry: Record<string, unknown>) => void warnings.push(entry) };
     const connector = fixture.connector({ spreadsheetId }, { logger });
@@ -161,11 +181,17 @@ describe('GoogleSheetsConnector against the emulator, through the real @googleap
     const { emulator, key } = fixture;
     const data = [['id', 'label'], ...Array.from({ length: 3000 }, (_, index) => [index + 1, `row ${index + 1}`])];
     // 3,000 rows of data in a grid of 20,000 rows: 16,999 blank rows below them.
-    const spreadsheetId = emulator.createSpreadsheet({ sheets: [{ title: 'Log', rows: data, rowCount: 20_000, columnCount: 2 }], shareWith: [key.client_email] });
+    const spreadsheetId = emulator.createSpreadsheet({
+      sheets: [{ title: 'Log', rows: data, rowCount: 20_000, columnCount: 2 }],
+      shareWith: [key.client_email],
+    });
     const connector = fixture.connector({ spreadsheetId });
     const result = await connector.write([{ id: 3001, label: 'appended' }], { table: 'Log', mode: 'append' });
     expect(result).toMatchObject({ written: 1, destination: "'Log'" });
-    expect(emulator.getValues(spreadsheetId, "'Log'!A3001:B3003")).toEqual([[3000, 'row 3000'], [3001, 'appended']]);
+    expect(emulator.getValues(spreadsheetId, "'Log'!A3001:B3003")).toEqual([
+      [3000, 'row 3000'],
+      [3001, 'appended'],
+    ]);
     // Only the header row is read (to map columns); appendCells puts the rows after the last one.
     expect(emulator.requestsTo('values.get')).toHaveLength(1);
     expect(emulator.requestsTo('values.batchGet')).toHaveLength(0);
@@ -220,7 +246,9 @@ describe('GoogleSheetsConnector against the emulator, through the real @googleap
     expect(response.data.values).toEqual([['name', 'amount']]);
     expect(fixture.emulator.requestsTo('token', 200)).toHaveLength(1);
     // The readonly scope of the exchanged token does not allow a write.
-    await expect(client.spreadsheets.values.update({ spreadsheetId: fixture.spreadsheetId, range: 'Sales!A1', valueInputOption: 'RAW', requestBody: { values: [['x']] } })).rejects.toMatchObject({ status: 403 });
+    await expect(
+      client.spreadsheets.values.update({ spreadsheetId: fixture.spreadsheetId, range: 'Sales!A1', valueInputOption: 'RAW', requestBody: { values: [['x']] } }),
+    ).rejects.toMatchObject({ status: 403 });
   });
 });
 
@@ -274,7 +302,10 @@ describe('hinted errors', () => {
   it('API not enabled: says how to enable it', async () => {
     fixture = await startFixture();
     fixture.emulator.disableApi('automl-tests');
-    const error = await fixture.connector().listTables().catch((caught: unknown) => caught);
+    const error = await fixture
+      .connector()
+      .listTables()
+      .catch((caught: unknown) => caught);
     expect(PermissionError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: 'SERVICE_DISABLED', status: 403, retryable: false });
     expect((error as PermissionError).message).toContain('Google Sheets API has not been enabled in project automl-tests');
@@ -293,13 +324,18 @@ describe('hinted errors', () => {
     fixture.emulator.share(fixture.spreadsheetId, fixture.key.client_email, 'reader');
     const connector = fixture.connector();
     expect(await connector.readAll({ table: 'Sales' })).toHaveLength(3);
-    await expect(connector.write([{ a: 1 }], { table: 'Sales' })).rejects.toSatisfy((error: unknown) => PermissionError.isInstance(error) && (error as Error).message.includes('cannot edit'));
+    await expect(connector.write([{ a: 1 }], { table: 'Sales' })).rejects.toSatisfy(
+      (error: unknown) => PermissionError.isInstance(error) && (error as Error).message.includes('cannot edit'),
+    );
   });
 
   it('invalid credentials: a key Google does not know is a 401 AuthenticationError with the credentials hint', async () => {
     fixture = await startFixture();
     fixture.emulator.revokeKey(fixture.key.private_key_id);
-    const error = await fixture.connector().listTables().catch((caught: unknown) => caught);
+    const error = await fixture
+      .connector()
+      .listTables()
+      .catch((caught: unknown) => caught);
     expect(AuthenticationError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ status: 401, retryable: false });
     expect((error as AuthenticationError).hint).toContain('private_key');
@@ -307,10 +343,16 @@ describe('hinted errors', () => {
 
   it('unknown spreadsheet and unknown tab are NotFoundErrors', async () => {
     fixture = await startFixture();
-    const missing = await fixture.connector({ spreadsheetId: 'does-not-exist' }).listTables().catch((caught: unknown) => caught);
+    const missing = await fixture
+      .connector({ spreadsheetId: 'does-not-exist' })
+      .listTables()
+      .catch((caught: unknown) => caught);
     expect(NotFoundError.isInstance(missing)).toBe(true);
     expect((missing as NotFoundError).hint).toContain('/d/');
-    const tab = await fixture.connector().readGoogleSheet({ sheetName: 'Nope' }).catch((caught: unknown) => caught);
+    const tab = await fixture
+      .connector()
+      .readGoogleSheet({ sheetName: 'Nope' })
+      .catch((caught: unknown) => caught);
     expect(NotFoundError.isInstance(tab)).toBe(true);
     expect((tab as NotFoundError).hint).toBe('Existing tabs: "Sales", "Empty".');
   });
@@ -318,7 +360,10 @@ describe('hinted errors', () => {
   it('a 429 that persists past the retries is a RateLimitError with the hint', async () => {
     fixture = await startFixture();
     fixture.emulator.faults.inject({ route: 'spreadsheets.get', fault: { kind: 'status', status: 429, retryAfterSeconds: 0 } });
-    const error = await fixture.connector({ maxRetries: 2 }).listTables().catch((caught: unknown) => caught);
+    const error = await fixture
+      .connector({ maxRetries: 2 })
+      .listTables()
+      .catch((caught: unknown) => caught);
     expect(RateLimitError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: 'RATE_LIMIT_EXCEEDED', status: 429 });
     expect(fixture.emulator.requestsTo('spreadsheets.get', 429)).toHaveLength(3);

@@ -160,7 +160,12 @@ export class GoogleSheetsConnector extends BaseConnector<'googlesheets'> {
   }
 
   protected override beginWrite(request: ResolvedWriteRequest, context: ConnectorContext): Promise<WriteSession> {
-    return beginSheetsWrite(this.#target(), context, { sheetName: request.table ?? 'Sheet1', mode: request.mode === 'append' ? 'append' : 'overwrite' }, this.#calls());
+    return beginSheetsWrite(
+      this.#target(),
+      context,
+      { sheetName: request.table ?? 'Sheet1', mode: request.mode === 'append' ? 'append' : 'overwrite' },
+      this.#calls(),
+    );
   }
 
   /** The specification-style name for write(): returns the WriteResult (counts and the tab written). */
@@ -172,7 +177,8 @@ export class GoogleSheetsConnector extends BaseConnector<'googlesheets'> {
   override toJSON(): Record<string, unknown> {
     const json = super.toJSON();
     const config = json.config as Record<string, unknown>;
-    if (typeof config.credentialsPath === 'string' && looksLikeKeyJson(config.credentialsPath)) config.credentialsPath = '(not a path: the key JSON itself, hidden)';
+    if (typeof config.credentialsPath === 'string' && looksLikeKeyJson(config.credentialsPath))
+      config.credentialsPath = '(not a path: the key JSON itself, hidden)';
     return json;
   }
 

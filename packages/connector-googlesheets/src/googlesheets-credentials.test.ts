@@ -37,7 +37,15 @@ describe('a service-account key given where a path is expected', () => {
       expect(tested.ok).toBe(false);
       expect(tested.error?.message).toContain('this looks like the JSON itself');
       const connector = create();
-      const everything = [(error as Error).message, (error as Error).stack, inspect(error, { depth: 8 }), JSON.stringify(error), JSON.stringify(tested), inspect(connector, { depth: 8 }), JSON.stringify(connector)].join('\n');
+      const everything = [
+        (error as Error).message,
+        (error as Error).stack,
+        inspect(error, { depth: 8 }),
+        JSON.stringify(error),
+        JSON.stringify(tested),
+        inspect(connector, { depth: 8 }),
+        JSON.stringify(connector),
+      ].join('\n');
       for (const secret of [key.private_key_id, ...keyBody]) expect(everything).not.toContain(secret);
       expect(everything).not.toContain('PRIVATE KEY');
     }
@@ -46,9 +54,7 @@ describe('a service-account key given where a path is expected', () => {
   it('a path that cannot be read is named, when it reads as a path', async () => {
     fixture = await startFixture();
     const base = { connectionType: 'googlesheets', spreadsheetId: fixture.spreadsheetId, baseUrl: fixture.emulator.url };
-    const error = await new GoogleSheetsConnector({ ...base, credentialsPath: '/nowhere/key.json' })
-      .connect()
-      .catch((caught: unknown) => caught);
+    const error = await new GoogleSheetsConnector({ ...base, credentialsPath: '/nowhere/key.json' }).connect().catch((caught: unknown) => caught);
     expect(ConfigError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/Cannot read the service-account key file given by credentialsPath \(ENOENT\): \/nowhere\/key\.json/);
   });

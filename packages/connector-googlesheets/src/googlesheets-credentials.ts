@@ -44,7 +44,8 @@ export async function resolveServiceAccount(config: ConfigOf<'googlesheets'>): P
   }
   if (config.credentialsPath) return parseServiceAccount(await readKeyFile(config.credentialsPath, 'credentialsPath'), 'credentialsPath');
   throw new ConfigError({
-    message: 'No Google service-account credentials: set credentialsJson or credentialsPath, or the environment variable GOOGLE_SHEETS_CREDENTIALS (the JSON key) or GOOGLE_APPLICATION_CREDENTIALS (its path)',
+    message:
+      'No Google service-account credentials: set credentialsJson or credentialsPath, or the environment variable GOOGLE_SHEETS_CREDENTIALS (the JSON key) or GOOGLE_APPLICATION_CREDENTIALS (its path)',
     connector,
     operation: 'connect',
     hint: 'Create a key under IAM & Admin -> Service Accounts -> Keys -> Add key -> JSON, then pass it by one of these options.',
@@ -101,13 +102,18 @@ export function parseServiceAccount(json: Secret, source: string): ServiceAccoun
   } catch (error) {
     const position = /position (\d+)/.exec(String((error as Error).message))?.[1];
     const where = position === undefined ? '' : ` near character ${position}`;
-    const escapes = /\n/.test(text.slice(text.indexOf('"private_key"'), text.indexOf('-----END'))) ? ' (the private_key holds raw line breaks: they must be written as \\n inside the JSON string)' : '';
+    const escapes = /\n/.test(text.slice(text.indexOf('"private_key"'), text.indexOf('-----END')))
+      ? ' (the private_key holds raw line breaks: they must be written as \\n inside the JSON string)'
+      : '';
     throw invalid(source, `not valid JSON${where}${escapes}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid(source, 'the JSON is not an object');
   const key = parsed as Record<string, unknown>;
   if (key.type !== undefined && key.type !== 'service_account') {
-    throw invalid(source, `"type" is ${JSON.stringify(String(key.type).slice(0, 40))}, expected "service_account" (an OAuth client or user credential is not a service-account key)`);
+    throw invalid(
+      source,
+      `"type" is ${JSON.stringify(String(key.type).slice(0, 40))}, expected "service_account" (an OAuth client or user credential is not a service-account key)`,
+    );
   }
   const missing = ['client_email', 'private_key'].filter((field) => typeof key[field] !== 'string' || key[field] === '');
   if (missing.length > 0) throw invalid(source, `missing ${missing.map((field) => `"${field}"`).join(' and ')}`);

@@ -47,7 +47,13 @@ function inspectGaxiosError(error: unknown): GoogleFailure | undefined {
   }
   const body = (data?.error as GoogleErrorBody | undefined) ?? undefined;
   const reason = body?.details?.find((detail) => detail.reason)?.reason;
-  return { status: response.status, headers: { 'retry-after': retryAfter }, message: body?.message ?? `HTTP ${response.status}`, code: reason ?? body?.status, body };
+  return {
+    status: response.status,
+    headers: { 'retry-after': retryAfter },
+    message: body?.message ?? `HTTP ${response.status}`,
+    code: reason ?? body?.status,
+    body,
+  };
 }
 
 /**
@@ -77,13 +83,21 @@ export function googleSheetsErrorClassifier(context: () => ErrorContext): (error
         });
       }
       if (status === 403 && failure.code === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT') {
-        return new PermissionError({ ...common, message: `Google refused the ${operation}: ${googleMessage}`, hint: 'The credentials lack the https://www.googleapis.com/auth/spreadsheets scope.' });
+        return new PermissionError({
+          ...common,
+          message: `Google refused the ${operation}: ${googleMessage}`,
+          hint: 'The credentials lack the https://www.googleapis.com/auth/spreadsheets scope.',
+        });
       }
       if (status === 403) {
         return new PermissionError({
           ...common,
           code: 'PERMISSION_DENIED',
-          message: `Permission denied: the service account ${clientEmail ?? ''} cannot ${operation === 'write' ? 'edit' : 'open'} ${spreadsheet} (${googleMessage})`.replace('account  ', 'account '),
+          message:
+            `Permission denied: the service account ${clientEmail ?? ''} cannot ${operation === 'write' ? 'edit' : 'open'} ${spreadsheet} (${googleMessage})`.replace(
+              'account  ',
+              'account ',
+            ),
           hint: hints.googleShareWithServiceAccount(clientEmail),
         });
       }
@@ -95,16 +109,30 @@ export function googleSheetsErrorClassifier(context: () => ErrorContext): (error
         });
       }
       if (status === 404) {
-        return new NotFoundError({ ...common, message: `Not found: ${spreadsheet} (${googleMessage})`, hint: 'Check spreadsheetId: it is the long id in the sheet URL, between /d/ and /edit.' });
+        return new NotFoundError({
+          ...common,
+          message: `Not found: ${spreadsheet} (${googleMessage})`,
+          hint: 'Check spreadsheetId: it is the long id in the sheet URL, between /d/ and /edit.',
+        });
       }
       if (status === 429) {
-        return new RateLimitError({ ...common, message: `Google Sheets quota exceeded: ${googleMessage}`, ...(base.retryAfterMs !== undefined ? { retryAfterMs: base.retryAfterMs } : {}), hint: hints.rateLimited });
+        return new RateLimitError({
+          ...common,
+          message: `Google Sheets quota exceeded: ${googleMessage}`,
+          ...(base.retryAfterMs !== undefined ? { retryAfterMs: base.retryAfterMs } : {}),
+          hint: hints.rateLimited,
+        });
       }
       if (status === 400 && /Unable to parse range/i.test(googleMessage)) {
-        return new NotFoundError({ ...common, message: `No such tab or range in ${spreadsheet}: ${googleMessage}`, hint: 'Check the tab name (listTables() lists them) and the A1 range.' });
+        return new NotFoundError({
+          ...common,
+          message: `No such tab or range in ${spreadsheet}: ${googleMessage}`,
+          hint: 'Check the tab name (listTables() lists them) and the A1 range.',
+        });
       }
       if (status === 400 && /limit of \d+ cells/i.test(googleMessage)) {
-        const advice = 'A spreadsheet holds at most 10,000,000 cells, all tabs counted: write fewer rows or columns, delete unused tabs or empty rows and columns, or write to another spreadsheet.';
+        const advice =
+          'A spreadsheet holds at most 10,000,000 cells, all tabs counted: write fewer rows or columns, delete unused tabs or empty rows and columns, or write to another spreadsheet.';
         // The advice is in the message too: a failed row carries the message as its reason.
         return new DataError({ ...common, code: 'CELL_LIMIT', message: `Google Sheets rejected the ${operation}: ${googleMessage} ${advice}`, hint: advice });
       }

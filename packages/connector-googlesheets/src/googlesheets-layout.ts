@@ -33,12 +33,20 @@ const layoutFields = 'properties/timeZone,sheets(properties(sheetId,title,hidden
  * Tab names, grid sizes and the spreadsheet's time zone: one spreadsheets.get restricted to those
  * fields; with `markers`, each sheet's developer metadata too (a write looks for its old markers).
  */
-export async function fetchSpreadsheetLayout(target: SheetsTarget, calls: SheetsCalls, operation: string, options: { markers?: boolean } = {}): Promise<SpreadsheetLayout> {
+export async function fetchSpreadsheetLayout(
+  target: SheetsTarget,
+  calls: SheetsCalls,
+  operation: string,
+  options: { markers?: boolean } = {},
+): Promise<SpreadsheetLayout> {
   const fields = `${layoutFields}${options.markers ? ',developerMetadata(metadataId,metadataKey,metadataValue)' : ''})`;
   const response = await calls.call(operation, ({ signal }) => target.api.spreadsheets.get({ spreadsheetId: target.spreadsheetId, fields }, { signal }));
   const { zone, unknown } = SpreadsheetTimeZone.forSpreadsheet(response.data.properties?.timeZone);
   if (unknown) {
-    calls.logger.warn({ connector: 'googlesheets', spreadsheetId: target.spreadsheetId, timeZone: unknown }, 'unknown spreadsheet time zone: date-times are read and written as UTC');
+    calls.logger.warn(
+      { connector: 'googlesheets', spreadsheetId: target.spreadsheetId, timeZone: unknown },
+      'unknown spreadsheet time zone: date-times are read and written as UTC',
+    );
   }
   return {
     timeZone: zone,
@@ -49,7 +57,13 @@ export async function fetchSpreadsheetLayout(target: SheetsTarget, calls: Sheets
       rowCount: properties?.gridProperties?.rowCount ?? 0,
       columnCount: properties?.gridProperties?.columnCount ?? 0,
       ...(developerMetadata
-        ? { developerMetadata: developerMetadata.map((metadata) => ({ metadataId: metadata.metadataId ?? 0, metadataKey: metadata.metadataKey ?? '', ...(metadata.metadataValue ? { metadataValue: metadata.metadataValue } : {}) })) }
+        ? {
+            developerMetadata: developerMetadata.map((metadata) => ({
+              metadataId: metadata.metadataId ?? 0,
+              metadataKey: metadata.metadataKey ?? '',
+              ...(metadata.metadataValue ? { metadataValue: metadata.metadataValue } : {}),
+            })),
+          }
         : {}),
     })),
   };

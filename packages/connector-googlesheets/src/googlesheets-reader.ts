@@ -33,10 +33,20 @@ export interface ColumnSample {
   columns: ColumnSchema[];
 }
 
-async function resolveTarget(target: SheetsTarget, calls: SheetsCalls, request: Pick<SheetReadRequest, 'sheetName' | 'range'>, operation: string): Promise<Target> {
+async function resolveTarget(
+  target: SheetsTarget,
+  calls: SheetsCalls,
+  request: Pick<SheetReadRequest, 'sheetName' | 'range'>,
+  operation: string,
+): Promise<Target> {
   const parsed = request.range === undefined ? undefined : parseUserRange(request.range);
   if (request.range !== undefined && !parsed) {
-    throw new ConfigError({ message: `Cannot read the range "${request.range}"`, connector: 'googlesheets', operation, hint: 'Use A1 notation: A1:E500, B:D, 2:100 or Data!A1:C.' });
+    throw new ConfigError({
+      message: `Cannot read the range "${request.range}"`,
+      connector: 'googlesheets',
+      operation,
+      hint: 'Use A1 notation: A1:E500, B:D, 2:100 or Data!A1:C.',
+    });
   }
   const { sheets, timeZone } = await fetchSpreadsheetLayout(target, calls, operation);
   const sheet = pickSheet(sheets, parsed?.sheetTitle ?? request.sheetName, target.spreadsheetId, operation);
@@ -86,7 +96,11 @@ async function sampleColumns(client: SheetsTarget, calls: SheetsCalls, target: T
   const headerCells = headerRow ? (rowData[0]?.values ?? []) : [];
   const dataRows = headerRow ? rowData.slice(1) : rowData;
   const width = Math.max(headerCells.length, headerRow ? 0 : Math.max(0, ...dataRows.map((row) => row.values?.length ?? 0)));
-  const names = columnNames(Array.from({ length: width }, (_, index) => effectiveValueOf(headerCells[index] as never)), target.startColumn, headerRow);
+  const names = columnNames(
+    Array.from({ length: width }, (_, index) => effectiveValueOf(headerCells[index] as never)),
+    target.startColumn,
+    headerRow,
+  );
   const types: Array<ColumnType | undefined> = new Array(width).fill(undefined);
   const formats: Array<NumberFormatType | undefined> = new Array(width).fill(undefined);
   const nullable: boolean[] = new Array(width).fill(dataRows.length === 0);
@@ -113,7 +127,11 @@ async function sampleColumns(client: SheetsTarget, calls: SheetsCalls, target: T
 }
 
 /** describe(): the columns of a tab from its header and first rows. */
-export async function describeSheet(client: SheetsTarget, calls: SheetsCalls, sheetName: string | undefined): Promise<{ table: string; columns: ColumnSchema[] }> {
+export async function describeSheet(
+  client: SheetsTarget,
+  calls: SheetsCalls,
+  sheetName: string | undefined,
+): Promise<{ table: string; columns: ColumnSchema[] }> {
   const target = await resolveTarget(client, calls, { sheetName }, 'describe');
   if (target.startRow >= target.endRow) return { table: target.sheet.title, columns: [] };
   const sample = await sampleColumns(client, calls, target, true, 'describe');
@@ -154,7 +172,12 @@ export async function* readSheetPages(client: SheetsTarget, context: ConnectorCo
   if (wanted) {
     const unknown = request.columns!.filter((column) => !names.includes(column));
     if (unknown.length > 0 && request.headerRow) {
-      throw new NotFoundError({ message: `No column ${unknown.map((column) => `"${column}"`).join(', ')} in tab "${target.sheet.title}"`, connector: 'googlesheets', operation: 'read', hint: `Columns: ${names.join(', ')}.` });
+      throw new NotFoundError({
+        message: `No column ${unknown.map((column) => `"${column}"`).join(', ')} in tab "${target.sheet.title}"`,
+        connector: 'googlesheets',
+        operation: 'read',
+        hint: `Columns: ${names.join(', ')}.`,
+      });
     }
   }
   let delivered = 0;

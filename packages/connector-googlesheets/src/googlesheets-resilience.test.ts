@@ -23,7 +23,12 @@ describe('retries, quotas and secrets', () => {
     fixture.emulator.faults.inject({ route: 'values.get', times: 1, fault: { kind: 'status', status: 500 } });
     const appended = await connector.write(rows(35, 15), { table: 'Out', mode: 'append' });
     expect(appended).toMatchObject({ received: 15, written: 15, failed: [] });
-    expect(fixture.emulator.requests.filter((request) => request.faulted).map((request) => request.status).sort()).toEqual([429, 500, 503, 503]);
+    expect(
+      fixture.emulator.requests
+        .filter((request) => request.faulted)
+        .map((request) => request.status)
+        .sort(),
+    ).toEqual([429, 500, 503, 503]);
     expect(fixture.emulator.countRows(fixture.spreadsheetId, 'Out')).toBe(51); // header + 50
     const back = await connector.readAll({ table: 'Out' });
     expect(back.map((row) => row.id)).toEqual(Array.from({ length: 50 }, (_, index) => index));
@@ -49,7 +54,12 @@ describe('retries, quotas and secrets', () => {
   it('reports every row of a batch that is refused, and goes on with the next batches', async () => {
     fixture = await startFixture();
     const connector = fixture.connector({ maxRetries: 1 }, { writeBatchRows: 4 });
-    fixture.emulator.faults.inject({ route: 'spreadsheets.batchUpdate', after: 2, times: 1, fault: { kind: 'status', status: 400, message: 'Invalid requests[0].updateCells: injected' } });
+    fixture.emulator.faults.inject({
+      route: 'spreadsheets.batchUpdate',
+      after: 2,
+      times: 1,
+      fault: { kind: 'status', status: 400, message: 'Invalid requests[0].updateCells: injected' },
+    });
     const result = await connector.write(rows(0, 10), { table: 'Out' });
     expect(result).toMatchObject({ received: 10, written: 6 });
     expect(result.failed.map((failure) => failure.index)).toEqual([4, 5, 6, 7]);

@@ -19,7 +19,11 @@ describe('Google Sheets writes leave the tab right whatever fails', () => {
     const before = emulator.getValues(spreadsheetId, 'Sales');
     expect(before).toHaveLength(4);
     const connector = fixture.connector({ maxRetries: 1 }, { writeBatchRows: 10 });
-    emulator.faults.inject({ route: 'spreadsheets.batchUpdate', times: 1, fault: { kind: 'status', status: 400, message: 'Invalid requests[0].updateCells: injected' } });
+    emulator.faults.inject({
+      route: 'spreadsheets.batchUpdate',
+      times: 1,
+      fault: { kind: 'status', status: 400, message: 'Invalid requests[0].updateCells: injected' },
+    });
     const result = await connector.write(rows(0, 3), { table: 'Sales' });
     expect(result).toMatchObject({ received: 3, written: 0 });
     expect(result.failed.map((failure) => failure.index)).toEqual([0, 1, 2]);
@@ -38,7 +42,10 @@ describe('Google Sheets writes leave the tab right whatever fails', () => {
     const firstBatch = () => emulator.requestsTo('spreadsheets.batchUpdate').filter((request) => JSON.stringify(request.body).includes('"row 0"'));
     await vi.waitFor(() => expect(firstBatch()).toHaveLength(2), { timeout: 10_000 });
     expect(emulator.countRows(spreadsheetId, 'Out')).toBe(3001);
-    const ids = emulator.getValues(spreadsheetId, 'Out').slice(1).map((row) => row[0]);
+    const ids = emulator
+      .getValues(spreadsheetId, 'Out')
+      .slice(1)
+      .map((row) => row[0]);
     expect(ids).toEqual(Array.from({ length: 3000 }, (_, index) => index));
     expect(emulator.sheets(spreadsheetId).find((sheet) => sheet.title === 'Out')!.rowCount).toBeGreaterThanOrEqual(3001);
   });
@@ -46,14 +53,31 @@ describe('Google Sheets writes leave the tab right whatever fails', () => {
   it('two writers appending to one tab at once both land whole, each row once', async () => {
     fixture = await startFixture();
     const { emulator, key } = fixture;
-    const spreadsheetId = emulator.createSpreadsheet({ sheets: [{ title: 'Log', rows: [['id', 'label'], [-1, 'before']] }], shareWith: [key.client_email] });
+    const spreadsheetId = emulator.createSpreadsheet({
+      sheets: [
+        {
+          title: 'Log',
+          rows: [
+            ['id', 'label'],
+            [-1, 'before'],
+          ],
+        },
+      ],
+      shareWith: [key.client_email],
+    });
     // Two connectors with their own clients and policies, as two worker processes of one job would be.
     const first = fixture.connector({ spreadsheetId }, { writeBatchRows: 10 });
     const second = fixture.connector({ spreadsheetId }, { writeBatchRows: 10 });
-    const [one, two] = await Promise.all([first.write(rows(0, 50), { table: 'Log', mode: 'append' }), second.write(rows(1000, 50), { table: 'Log', mode: 'append' })]);
+    const [one, two] = await Promise.all([
+      first.write(rows(0, 50), { table: 'Log', mode: 'append' }),
+      second.write(rows(1000, 50), { table: 'Log', mode: 'append' }),
+    ]);
     expect(one).toMatchObject({ received: 50, written: 50, failed: [] });
     expect(two).toMatchObject({ received: 50, written: 50, failed: [] });
-    const ids = emulator.getValues(spreadsheetId, 'Log').slice(1).map((row) => row[0] as number);
+    const ids = emulator
+      .getValues(spreadsheetId, 'Log')
+      .slice(1)
+      .map((row) => row[0] as number);
     expect(ids).toHaveLength(101);
     expect(new Set(ids).size).toBe(101);
     expect([...ids].sort((left, right) => left - right)).toEqual([-1, ...rows(0, 50).map((row) => row.id), ...rows(1000, 50).map((row) => row.id)]);
@@ -80,7 +104,13 @@ describe('Google Sheets writes leave the tab right whatever fails', () => {
     const client = sheets({ version: 'v4', auth, rootUrl: `${emulator.url}/`, retry: false });
     const marker = (metadataId: number, at: number) => ({
       createDeveloperMetadata: {
-        developerMetadata: { metadataId, metadataKey: MARKER_KEY, metadataValue: JSON.stringify({ write: 'earlier', batch: 0, at }), location: { sheetId: 0 }, visibility: 'DOCUMENT' },
+        developerMetadata: {
+          metadataId,
+          metadataKey: MARKER_KEY,
+          metadataValue: JSON.stringify({ write: 'earlier', batch: 0, at }),
+          location: { sheetId: 0 },
+          visibility: 'DOCUMENT',
+        },
       },
     });
     await client.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests: [marker(11, Date.now() - 2 * 3600_000), marker(12, Date.now())] } });
@@ -89,7 +119,7 @@ describe('Google Sheets writes leave the tab right whatever fails', () => {
     expect(emulator.developerMetadata(spreadsheetId).map((metadata) => metadata.metadataId)).toEqual([12]);
   });
 
-  it('sizes batches by their body on the wire (CellData), not by the rows\' JSON', async () => {
+  it("sizes batches by their body on the wire (CellData), not by the rows' JSON", async () => {
     fixture = await startFixture();
     const { emulator } = fixture;
     const writeBatchBytes = 50_000;

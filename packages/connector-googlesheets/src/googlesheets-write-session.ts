@@ -91,7 +91,9 @@ function batchRequests(state: WriteState, rows: readonly Row[]): { requests: she
   if (state.clearFirst) {
     const columnCount = Math.max(1, header.length);
     if (columnCount !== state.columnCount) {
-      requests.push({ updateSheetProperties: { properties: { sheetId: sheet.sheetId, gridProperties: { columnCount } }, fields: 'gridProperties.columnCount' } });
+      requests.push({
+        updateSheetProperties: { properties: { sheetId: sheet.sheetId, gridProperties: { columnCount } }, fields: 'gridProperties.columnCount' },
+      });
     }
     requests.push({ updateCells: { range: { sheetId: sheet.sheetId }, fields: VALUE_FIELDS } });
     requests.push({ appendCells: { sheetId: sheet.sheetId, rows: [headerCells(0), ...dataRows], fields: VALUE_FIELDS } });
@@ -102,7 +104,13 @@ function batchRequests(state: WriteState, rows: readonly Row[]): { requests: she
     requests.push({ appendDimension: { sheetId: sheet.sheetId, dimension: 'COLUMNS', length: header.length - state.columnCount } });
   }
   if (header.length > state.headerOnSheet) {
-    requests.push({ updateCells: { start: { sheetId: sheet.sheetId, rowIndex: 0, columnIndex: state.headerOnSheet }, rows: [headerCells(state.headerOnSheet)], fields: VALUE_FIELDS } });
+    requests.push({
+      updateCells: {
+        start: { sheetId: sheet.sheetId, rowIndex: 0, columnIndex: state.headerOnSheet },
+        rows: [headerCells(state.headerOnSheet)],
+        fields: VALUE_FIELDS,
+      },
+    });
   }
   requests.push({ appendCells: { sheetId: sheet.sheetId, rows: dataRows, fields: VALUE_FIELDS } });
   return { requests, columnCount };
@@ -118,7 +126,12 @@ function unanswered(error: unknown): boolean {
  * exactly once (see BatchMarkers), in input order (the connector declares one batch in flight).
  * Before the first batch: one spreadsheets.get (and, to append, one values.get of the header row).
  */
-export async function beginSheetsWrite(target: SheetsTarget, context: ConnectorContext, request: SheetWriteRequest, cleanup: Pick<ConnectorContext, 'call'>): Promise<WriteSession> {
+export async function beginSheetsWrite(
+  target: SheetsTarget,
+  context: ConnectorContext,
+  request: SheetWriteRequest,
+  cleanup: Pick<ConnectorContext, 'call'>,
+): Promise<WriteSession> {
   const { sheet, timeZone } = await ensureSheet(target, context, request.sheetName);
   const state: WriteState = { sheet, timeZone, header: [], headerOnSheet: 0, columnCount: sheet.columnCount, clearFirst: request.mode === 'overwrite' };
   if (request.mode === 'append') {
@@ -188,7 +201,10 @@ export async function beginSheetsWrite(target: SheetsTarget, context: ConnectorC
       // Best effort: the rows are on the tab whatever happens to their markers (a marker left
       // behind is removed by a later write once it is old).
       await markers.remove(target, commitContext).catch((error: unknown) => {
-        commitContext.logger.warn({ connector: 'googlesheets', error: (error as Error).message }, 'could not remove the write markers; a later write removes them');
+        commitContext.logger.warn(
+          { connector: 'googlesheets', error: (error as Error).message },
+          'could not remove the write markers; a later write removes them',
+        );
       });
     },
     // After a stop or a cancel, through the connector's own calls: the write's context is cancelled.

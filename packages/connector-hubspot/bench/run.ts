@@ -41,8 +41,8 @@ async function upsertPhase(): Promise<void> {
   }
   const stats = emulator.rateWindow!.stats();
   console.log(`  portal saw at most ${stats.peakInWindow} requests in any 10 s window (limit ${stats.limit}), ${stats.rejected} rejected`);
-  console.log('  floor: the first 100 calls fit in one 10 s window, so the rate adds no wait to the first run (its floor is 100 x one call\'s latency);');
-  console.log('  the second run\'s calls 101-200 cannot start before the first window ends, so its floor is 10 s after the first run began.');
+  console.log("  floor: the first 100 calls fit in one 10 s window, so the rate adds no wait to the first run (its floor is 100 x one call's latency);");
+  console.log("  the second run's calls 101-200 cannot start before the first window ends, so its floor is 10 s after the first run began.");
   console.log(`  contacts stored: ${emulator.portal.countObjects('contacts')}`);
   await connector.close();
   await emulator.stop();
@@ -117,7 +117,10 @@ async function readPhase(): Promise<void> {
   const connectorCpu: number[] = [];
   const sdkCpu: number[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
-    for (const [fn, times, cpu] of [[viaSdk, sdkTimes, sdkCpu], [viaConnector, connectorTimes, connectorCpu]] as const) {
+    for (const [fn, times, cpu] of [
+      [viaSdk, sdkTimes, sdkCpu],
+      [viaConnector, connectorTimes, connectorCpu],
+    ] as const) {
       globalThis.gc?.();
       const cpuBefore = process.cpuUsage();
       const started = performance.now();
@@ -137,7 +140,7 @@ async function readPhase(): Promise<void> {
   );
   console.log(
     `  client CPU per read (medians): connector ${median(connectorCpu).toFixed(0)} ms, plain SDK loop ${median(sdkCpu).toFixed(0)} ms, ratio ${(median(connectorCpu) / median(sdkCpu)).toFixed(3)} ` +
-      '(the connector sends the SDK\'s own request with fetch, reads the JSON and types it once, where getPage builds model objects first; core reads one page ahead)',
+      "(the connector sends the SDK's own request with fetch, reads the JSON and types it once, where getPage builds model objects first; core reads one page ahead)",
   );
   server.stdin!.end();
   await once(server, 'exit');

@@ -24,7 +24,8 @@ runConnectorConformance(
     keyOf: (row) => String(row.email).toLowerCase(),
     // The portal validates email values: such a row fails alone in its batch.
     invalidRow: (index) => ({ email: `not-an-email-${index}`, firstname: 'Invalid' }),
-    create: (overrides = {}) => new HubSpotConnector({ apiKey: emulator.token, baseUrl: emulator.url, ...fastPolicy, ...overrides }, { metricsRegistry: null, environment: false }),
+    create: (overrides = {}) =>
+      new HubSpotConnector({ apiKey: emulator.token, baseUrl: emulator.url, ...fastPolicy, ...overrides }, { metricsRegistry: null, environment: false }),
     start: async () => {
       await emulator.start();
     },

@@ -15,7 +15,10 @@ describe('HubSpotConnector against the emulated portal', () => {
     fixture = await startHubSpot();
     fixture.emulator.portal.seedObjects('contacts', contacts(25));
     fixture.emulator.portal.defineCustomObject({ name: 'cars', properties: [{ name: 'model', label: 'Model' }] });
-    const crm = new CRMConnector({ connectionType: 'hubspot', crmType: 'hubspot', apiKey: fixture.emulator.token, baseUrl: fixture.url, ...fastPolicy }, { metricsRegistry: null });
+    const crm = new CRMConnector(
+      { connectionType: 'hubspot', crmType: 'hubspot', apiKey: fixture.emulator.token, baseUrl: fixture.url, ...fastPolicy },
+      { metricsRegistry: null },
+    );
     await crm.connect();
     expect(await crm.listTables()).toEqual(['contacts', 'companies', 'deals', 'cars']);
     const rows = await crm.fetchCrmData('contacts', { limit: 10 });
@@ -82,7 +85,10 @@ describe('HubSpotConnector against the emulated portal', () => {
     // 400 custom properties of 41 characters: ~17,000 characters of names, twice the 8 KB of URL HubSpot's edge takes.
     const custom = Array.from({ length: 400 }, (_, index) => `churn_model_feature_with_a_long_name_${String(index).padStart(4, '0')}`);
     for (const name of custom) emulator.portal.defineProperty('contacts', { name, type: 'number', fieldType: 'number', groupName: 'contactinformation' });
-    emulator.portal.seedObjects('contacts', contacts(150).map((row, index) => ({ ...row, [custom[0]!]: index, [custom[399]!]: index * 2 })));
+    emulator.portal.seedObjects(
+      'contacts',
+      contacts(150).map((row, index) => ({ ...row, [custom[0]!]: index, [custom[399]!]: index * 2 })),
+    );
 
     // The plain SDK loop asking for every property meets the 414.
     const client = new Client({ accessToken: emulator.token, basePath: fixture.url, numberOfApiCallRetries: 0 });
@@ -132,9 +138,15 @@ describe('HubSpotConnector against the emulated portal', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     const since = new Date();
     await new Promise((resolve) => setTimeout(resolve, 5));
-    await fixture.connector.writeCrmData([{ email: 'person7@example.com', lastname: 'Changed' }, { email: 'person21@example.com', lastname: 'Changed' }], {
-      destination: 'contacts',
-    });
+    await fixture.connector.writeCrmData(
+      [
+        { email: 'person7@example.com', lastname: 'Changed' },
+        { email: 'person21@example.com', lastname: 'Changed' },
+      ],
+      {
+        destination: 'contacts',
+      },
+    );
     const changed = await fixture.connector.fetchCrmData('contacts', { since, properties: ['email', 'lastname'] });
     expect(changed.map((row) => row.id)).toEqual([seeded[7]!.id, seeded[21]!.id]);
     expect(changed.every((row) => row.lastname === 'Changed')).toBe(true);
@@ -229,7 +241,9 @@ describe('HubSpotConnector against the emulated portal', () => {
     const { emulator } = fixture;
     emulator.faults.inject({ route: 'objects.batchUpsert', fault: { kind: 'latency', ms: 50 } });
     emulator.faults.inject({ route: 'objects.batchUpsert', after: 2, times: 1, fault: { kind: 'auth', message: 'token revoked' } });
-    await expect(fixture.connector.writeCrmData(contacts(2000), { destination: 'contacts', updateExisting: true })).rejects.toMatchObject({ name: 'AuthenticationError' });
+    await expect(fixture.connector.writeCrmData(contacts(2000), { destination: 'contacts', updateExisting: true })).rejects.toMatchObject({
+      name: 'AuthenticationError',
+    });
     const calls = emulator.requestsTo('objects.batchUpsert').length;
     // Nothing is sent after the refusal is known: at most the batches already in flight beside it.
     expect(calls).toBeLessThanOrEqual(3 + 3);
@@ -260,7 +274,13 @@ describe('HubSpotConnector against the emulated portal', () => {
     });
     const schema = await fixture.connector.describe('cars');
     expect(schema.columns).toEqual(expect.arrayContaining([{ name: 'price', type: 'number', sourceType: 'number', nullable: true }]));
-    const result = await fixture.connector.write([{ vin: 'V1', price: 1000 }, { vin: 'V2', price: 2000 }], { table: 'cars', mode: 'upsert', keyColumn: 'vin' });
+    const result = await fixture.connector.write(
+      [
+        { vin: 'V1', price: 1000 },
+        { vin: 'V2', price: 2000 },
+      ],
+      { table: 'cars', mode: 'upsert', keyColumn: 'vin' },
+    );
     expect(result).toMatchObject({ written: 2, created: 2 });
     expect(await fixture.connector.readAll({ table: 'cars', columns: ['vin', 'price'] })).toEqual([
       { id: expect.any(String), vin: 'V1', price: 1000 },

@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HubSpotConnector } from './hubspot-connector.js';
 import { contacts, fastPolicy, startHubSpot, type HubSpotFixture } from './test-support/hubspot-test-setup.js';
 
-const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Record<string, unknown>);
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as Record<string, unknown>,
+  );
 
 describe('HubSpotConnector errors and their hints', () => {
   let fixture: HubSpotFixture | undefined;
@@ -55,7 +59,11 @@ describe('HubSpotConnector errors and their hints', () => {
   it('lists the standard objects when the token cannot read custom-object schemas', async () => {
     const warnings: string[] = [];
     const logger = { debug() {}, info() {}, warn: (_: unknown, message?: string) => warnings.push(message ?? ''), error() {} };
-    fixture = await startHubSpot({ tokens: [{ token: 'pat-test-guide-scopes', scopes: allHubSpotScopes.filter((scope) => scope.startsWith('crm.objects.')) }] }, {}, { logger });
+    fixture = await startHubSpot(
+      { tokens: [{ token: 'pat-test-guide-scopes', scopes: allHubSpotScopes.filter((scope) => scope.startsWith('crm.objects.')) }] },
+      {},
+      { logger },
+    );
     expect(await fixture.connector.listTables()).toEqual(['contacts', 'companies', 'deals']);
     expect(warnings.join('\n')).toMatch(/crm\.schemas\.custom\.read/);
   });
@@ -90,7 +98,10 @@ describe('HubSpotConnector errors and their hints', () => {
 
   it('explains unknown objects, unknown properties and bad upsert keys', async () => {
     fixture = await startHubSpot();
-    expect(await failureOf(fixture.connector.fetchCrmData('spaceships'))).toMatchObject({ name: 'NotFoundError', hint: expect.stringContaining('listTables()') });
+    expect(await failureOf(fixture.connector.fetchCrmData('spaceships'))).toMatchObject({
+      name: 'NotFoundError',
+      hint: expect.stringContaining('listTables()'),
+    });
     expect(await failureOf(fixture.connector.fetchCrmData('contacts', { properties: ['emial'] }))).toMatchObject({
       name: 'DataError',
       message: expect.stringContaining('emial'),

@@ -59,7 +59,12 @@ export function classifyHubSpotError(error: unknown, operation: string, context:
     connector: 'hubspot',
     inspect: (candidate) =>
       isHubSpotApiException(candidate)
-        ? { status: candidate.code, headers: candidate.headers ?? {}, message: candidate.body?.message ?? 'no message', ...(candidate.body?.category ? { code: candidate.body.category } : {}) }
+        ? {
+            status: candidate.code,
+            headers: candidate.headers ?? {},
+            message: candidate.body?.message ?? 'no message',
+            ...(candidate.body?.category ? { code: candidate.body.category } : {}),
+          }
         : undefined,
     refine: (_failure, _base, original) => refineHubSpotError(original as HubSpotApiException, operation, context),
   })(error, operation);
@@ -101,7 +106,12 @@ function refineHubSpotError(error: HubSpotApiException, operation: string, conte
   }
   if (status === 423) {
     // HubSpot locks a record set for 2 s when it receives many writes to it at once.
-    return new TransientError({ ...base, message, retryAfterMs: Math.max(2000, parseRetryAfter(header(error.headers, 'retry-after')) ?? 0), hint: hints.transient });
+    return new TransientError({
+      ...base,
+      message,
+      retryAfterMs: Math.max(2000, parseRetryAfter(header(error.headers, 'retry-after')) ?? 0),
+      hint: hints.transient,
+    });
   }
   if (status === 408 || status === 477 || status >= 500) {
     return new TransientError({ ...base, message, retryAfterMs: parseRetryAfter(header(error.headers, 'retry-after')), hint: hints.transient });

@@ -53,7 +53,11 @@ export class HubSpotProperties {
     const apis = await remote.connected();
     const groupName = defaultPropertyGroup(objectType) ?? [...known.values()][0]?.groupName ?? `${objectType}_information`;
     for (const [name, values] of missing) {
-      const definition = inferPropertyDefinition(name, values.filter((value) => value !== undefined), groupName);
+      const definition = inferPropertyDefinition(
+        name,
+        values.filter((value) => value !== undefined),
+        groupName,
+      );
       try {
         // Idempotent: a retry after a lost answer meets 409 "already exists", taken as success below.
         await remote.call('createProperty', () => apis.properties.create(objectType, definition as never));

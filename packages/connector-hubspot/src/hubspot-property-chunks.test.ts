@@ -25,14 +25,17 @@ describe('chunkProperties', () => {
 });
 
 describe('mergePropertyChunks', () => {
-  it('merges the answers for one page record by record, keeping the first answer\'s cursor', () => {
+  it("merges the answers for one page record by record, keeping the first answer's cursor", () => {
     const merged = mergePropertyChunks([
       { results: [record('1', { a: '1a' }), record('2', { a: '2a' })], paging: { next: { after: '3' } } },
       { results: [record('1', { b: '1b' }), record('2', { b: null })], paging: { next: { after: '3' } } },
     ]);
     expect(merged.dropped).toBe(0);
     expect(merged.data.paging?.next?.after).toBe('3');
-    expect(merged.data.results.map((row) => row.properties)).toEqual([{ a: '1a', b: '1b' }, { a: '2a', b: null }]);
+    expect(merged.data.results.map((row) => row.properties)).toEqual([
+      { a: '1a', b: '1b' },
+      { a: '2a', b: null },
+    ]);
   });
 
   it('drops a record a later answer no longer has, and ignores one only a later answer has', () => {

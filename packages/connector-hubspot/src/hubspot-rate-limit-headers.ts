@@ -37,9 +37,7 @@ export function dailyLimitReached(headers: HeaderBag | undefined, message: strin
  * portal, so it can run out before our own limiter thinks; core adopts a stricter quota than the
  * configured one and pauses when the budget is spent.
  */
-export function quotaFromHeaders(
-  headers: HeaderBag | undefined,
-): { limit?: number; windowMs?: number; remaining?: number; resetInMs?: number } | undefined {
+export function quotaFromHeaders(headers: HeaderBag | undefined): { limit?: number; windowMs?: number; remaining?: number; resetInMs?: number } | undefined {
   const number = (name: string) => {
     const value = header(headers, name);
     const parsed = value === undefined || value === '' ? Number.NaN : Number(value);

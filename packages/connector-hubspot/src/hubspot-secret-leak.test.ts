@@ -19,7 +19,11 @@ describe('HubSpotConnector never leaks its token', () => {
     const logger = { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') };
     const registry = new Registry();
     const errors: unknown[] = [];
-    const collect = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => errors.push(error));
+    const collect = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (error: unknown) => errors.push(error),
+      );
 
     // A portal that knows the token, without the deals scopes (for a 403).
     const portal = createHubSpotEmulator({
@@ -35,7 +39,10 @@ describe('HubSpotConnector never leaks its token', () => {
     expect((await connector.testConnection()).ok).toBe(true);
     await connector.listTables();
     await connector.fetchCrmData('contacts');
-    const written = await connector.writeCrmData(contacts(3).map((row) => ({ ...row, churn_risk: 0.4 })), { destination: 'contacts', createMissingProperties: true });
+    const written = await connector.writeCrmData(
+      contacts(3).map((row) => ({ ...row, churn_risk: 0.4 })),
+      { destination: 'contacts', createMissingProperties: true },
+    );
     expect(written.written).toBe(3);
     // Failing ones: 403, 429 and 5xx exhausted, a bad property, a per-row failure.
     await collect(connector.fetchCrmData('deals'));

@@ -98,7 +98,13 @@ async function sendBatch(write: HubSpotWrite, batch: PendingRow[], context: Conn
   outcome.failed.push(...mapped.failed.map(({ index, reason, code }) => ({ index, reason, ...(code ? { code } : {}) })));
 }
 
-async function handleFailure(write: HubSpotWrite, batch: PendingRow[], context: ConnectorContext, outcome: Required<BatchOutcome>, error: unknown): Promise<void> {
+async function handleFailure(
+  write: HubSpotWrite,
+  batch: PendingRow[],
+  context: ConnectorContext,
+  outcome: Required<BatchOutcome>,
+  error: unknown,
+): Promise<void> {
   if (!ConnectorError.isInstance(error)) throw error;
   // A 400 for the whole batch (HubSpot validates some batches all-or-nothing): halve it until the
   // bad rows stand alone, so one bad row never sinks the other 99.
@@ -111,6 +117,7 @@ async function handleFailure(write: HubSpotWrite, batch: PendingRow[], context: 
   // Credentials, permission, quota, not found: core stops the write and accounts for the rest.
   const rowLevel = DataError.isInstance(error) || error.kind === 'transient' || error.kind === 'rate-limited';
   if (!rowLevel) throw error;
-  const note = !write.idProperty && error.kind !== 'data' ? ' (a create is never retried, so it cannot duplicate: check HubSpot before sending these rows again)' : '';
+  const note =
+    !write.idProperty && error.kind !== 'data' ? ' (a create is never retried, so it cannot duplicate: check HubSpot before sending these rows again)' : '';
   for (const entry of batch) outcome.failed.push({ index: entry.index, reason: `${error.message}${note}`, ...(error.code ? { code: error.code } : {}) });
 }

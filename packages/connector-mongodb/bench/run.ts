@@ -18,7 +18,11 @@ const PAGE = 1000;
 const LATENCY_MS = 5;
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 
-const binary = execFileSync(fileURLToPath(new URL('../../../scripts/ferretdb.sh', import.meta.url)), { encoding: 'utf8' }).trim().split('\n').at(-1) ?? '';
+const binary =
+  execFileSync(fileURLToPath(new URL('../../../scripts/ferretdb.sh', import.meta.url)), { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .at(-1) ?? '';
 const user = { username: 'bench', password: 'bench-password-1' };
 const server = await startFerretDb({ binary, user });
 const proxy = new MongoFaultProxy({ host: server.host, port: server.port });
@@ -64,7 +68,10 @@ const connector = new MongoDbConnector({ connectionUri: uri, requestTimeoutSecon
 const plainRead = () =>
   measure(async () => {
     let count = 0;
-    for await (const document of client.db('bench').collection('events').find({}, { sort: { _id: 1 }, batchSize: PAGE })) {
+    for await (const document of client
+      .db('bench')
+      .collection('events')
+      .find({}, { sort: { _id: 1 }, batchSize: PAGE })) {
       if (document._id) count += 1;
     }
     return count;

@@ -14,10 +14,9 @@ describe('convertMongoDbDocument', () => {
 
   it('turns ObjectId into its 24-hex string and keeps dates, numbers and strings', () => {
     const at = new Date('1960-03-01T12:00:00Z');
-    const row = convertMongoDbDocument(
-      roundTrip({ _id: id, at, name: 'Ada', score: 0.5, count: new Int32(3), active: true, missing: null }),
-      { decimal: 'number' },
-    );
+    const row = convertMongoDbDocument(roundTrip({ _id: id, at, name: 'Ada', score: 0.5, count: new Int32(3), active: true, missing: null }), {
+      decimal: 'number',
+    });
     expect(row).toEqual({ _id: '65a1f0c2e4b0a1b2c3d4e5f6', at, name: 'Ada', score: 0.5, count: 3, active: true, missing: null });
   });
 

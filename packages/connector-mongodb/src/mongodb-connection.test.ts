@@ -127,7 +127,10 @@ describe('MongoDB connection failures', () => {
     const own = await startFerretDb({ binary: server.binary, user: { username: 'reader', password: 'stop-mid-read-pw' } });
     try {
       const seeder = new MongoClient(own.uri(), { serverSelectionTimeoutMS: 5000 });
-      await seeder.db('app').collection('events').insertMany(Array.from({ length: 30 }, (_, index) => ({ n: index })));
+      await seeder
+        .db('app')
+        .collection('events')
+        .insertMany(Array.from({ length: 30 }, (_, index) => ({ n: index })));
       await seeder.close();
       const connector = new MongoDbConnector({ connectionUri: own.uri({ database: 'app' }), ...fastPolicy }, { metricsRegistry: null, environment: false });
       const seen: number[] = [];

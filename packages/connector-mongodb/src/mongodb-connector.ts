@@ -123,7 +123,8 @@ export class MongoDbConnector extends BaseConnector<'mongodb'> {
       collection.find({}, { limit: this.config.sampleSize ?? DEFAULT_SAMPLE_SIZE, signal }).toArray(),
     );
     const rows = documents.map((document) => convertMongoDbDocument(document, { decimal: this.config.decimalAs ?? 'number' }));
-    const rowCount = await this.#remote.call('describe.count', ({ signal }) => collection.aggregate<Document>([{ $collStats: { count: {} } }], { signal }).toArray())
+    const rowCount = await this.#remote
+      .call('describe.count', ({ signal }) => collection.aggregate<Document>([{ $collStats: { count: {} } }], { signal }).toArray())
       .then((stats) => (typeof stats[0]?.count === 'number' ? stats[0].count : undefined))
       .catch(() => undefined);
     return { table: collectionName, columns: describeMongoDbColumns(documents, rows), ...(rowCount !== undefined ? { rowCount } : {}) };
@@ -171,7 +172,9 @@ export class MongoDbConnector extends BaseConnector<'mongodb'> {
     return {
       ...typed,
       writeBatch: (batch, batchContext) => typed.writeBatch(batch, withMongoDbErrors(batchContext, this.redactor)),
-      ...(typed.commit ? { commit: (summary, commitContext) => typed.commit?.(summary, withMongoDbErrors(commitContext, this.redactor)) ?? Promise.resolve() } : {}),
+      ...(typed.commit
+        ? { commit: (summary, commitContext) => typed.commit?.(summary, withMongoDbErrors(commitContext, this.redactor)) ?? Promise.resolve() }
+        : {}),
       ...(typed.abort ? { abort: (error, abortContext) => typed.abort?.(error, withMongoDbErrors(abortContext, this.redactor)) ?? Promise.resolve() } : {}),
     };
   }

@@ -42,7 +42,14 @@ export async function writeInsertBatch(
   if (errors.length === 0) return { created: batch.length };
 
   const duplicates = errors.filter((error) => error.code === DUPLICATE_KEY);
-  const stored = duplicates.length > 0 ? await storedById(collection, duplicates.map((error) => documents[error.index]?._id), context) : new Map<string, string>();
+  const stored =
+    duplicates.length > 0
+      ? await storedById(
+          collection,
+          duplicates.map((error) => documents[error.index]?._id),
+          context,
+        )
+      : new Map<string, string>();
   const failed: NonNullable<BatchOutcome['failed']> = [];
   for (const error of errors) {
     const entry = batch[error.index];

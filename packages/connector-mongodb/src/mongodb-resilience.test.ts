@@ -191,7 +191,10 @@ describe('MongoDB reads under faults', () => {
 describe('FerretDB update commands of 100+ statements', () => {
   it('upserts 100 rows that all match existing documents in one command (hangs an unpatched FerretDB v1.24.2)', async () => {
     // Keyed on _id, the one filter FerretDB's SQLite backend looks up without a scan: the test stays fast.
-    await database.seed('scores', Array.from({ length: 100 }, (_, index) => ({ _id: `key-${index}`, version: 1 })));
+    await database.seed(
+      'scores',
+      Array.from({ length: 100 }, (_, index) => ({ _id: `key-${index}`, version: 1 })),
+    );
     const result = await connector({ requestTimeoutSeconds: 20, maxRetries: 0 }).write(
       Array.from({ length: 100 }, (_, index) => ({ _id: `key-${index}`, version: 2 })),
       { table: 'scores', mode: 'upsert', keyColumn: '_id' },

@@ -18,14 +18,21 @@ const persons = Number(process.env.BENCH_PERSONS ?? 1_000);
 const latencyMs = 100;
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const rows = Array.from({ length: persons }, (_, index) => ({ email: `person${index}@example.com`, churn_risk: (index % 97) / 100, segment: index % 3 ? 'low' : 'high' }));
+const rows = Array.from({ length: persons }, (_, index) => ({
+  email: `person${index}@example.com`,
+  churn_risk: (index % 97) / 100,
+  segment: index % 3 ? 'low' : 'high',
+}));
 
 function company() {
   const emulator = createPipedriveEmulator({ rateLimit: { limit: 20, windowMs: 2000 }, dailyBudget: Number.MAX_SAFE_INTEGER });
   const risk = emulator.company.addField('persons', 'churn_risk', 'double');
   const segment = emulator.company.addField('persons', 'segment', 'varchar');
   // Half the persons exist already, some of them under a differently cased email.
-  emulator.seed('persons', rows.slice(0, persons / 2).map((row, index) => ({ name: `P${index}`, email: index % 5 ? row.email : row.email.toUpperCase(), churn_risk: 0.5 })));
+  emulator.seed(
+    'persons',
+    rows.slice(0, persons / 2).map((row, index) => ({ name: `P${index}`, email: index % 5 ? row.email : row.email.toUpperCase(), churn_risk: 0.5 })),
+  );
   emulator.faults.inject({ fault: { kind: 'latency', ms: latencyMs } });
   return { emulator, risk, segment };
 }
@@ -87,7 +94,9 @@ async function connectorRuns(): Promise<void> {
 async function readPhase(): Promise<void> {
   const total = 10_000;
   const rounds = 11;
-  const server = spawn(process.execPath, [fileURLToPath(new URL('./emulator-process.ts', import.meta.url)), String(total)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [fileURLToPath(new URL('./emulator-process.ts', import.meta.url)), String(total)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const [line] = (await once(createInterface({ input: server.stdout! }), 'line')) as [string];
   const { url, token } = JSON.parse(line) as { url: string; token: string };
   const api = new v2.PersonsApi(new v2.Configuration({ apiKey: () => token, basePath: `${url}/api/v2` }));
@@ -116,7 +125,10 @@ async function readPhase(): Promise<void> {
   const clientCpu: number[] = [];
   const connectorCpu: number[] = [];
   for (let round = 0; round < rounds; round += 1) {
-    for (const [read, times, cpu] of [[viaClient, clientTimes, clientCpu], [viaConnector, connectorTimes, connectorCpu]] as const) {
+    for (const [read, times, cpu] of [
+      [viaClient, clientTimes, clientCpu],
+      [viaConnector, connectorTimes, connectorCpu],
+    ] as const) {
       globalThis.gc?.();
       const cpuBefore = process.cpuUsage();
       const started = performance.now();

@@ -11,9 +11,40 @@ interface ContactItem {
 
 /** The standard columns of each entity, in the order rows carry them. */
 export const standardColumns: Record<PipedriveEntity, readonly string[]> = {
-  persons: ['id', 'name', 'first_name', 'last_name', 'email', 'emails', 'phone', 'phones', 'org_id', 'owner_id', 'job_title', 'label_ids', 'visible_to', 'add_time', 'update_time'],
+  persons: [
+    'id',
+    'name',
+    'first_name',
+    'last_name',
+    'email',
+    'emails',
+    'phone',
+    'phones',
+    'org_id',
+    'owner_id',
+    'job_title',
+    'label_ids',
+    'visible_to',
+    'add_time',
+    'update_time',
+  ],
   organizations: ['id', 'name', 'owner_id', 'address', 'label_ids', 'visible_to', 'add_time', 'update_time'],
-  deals: ['id', 'title', 'value', 'currency', 'status', 'person_id', 'org_id', 'owner_id', 'pipeline_id', 'stage_id', 'probability', 'expected_close_date', 'add_time', 'update_time'],
+  deals: [
+    'id',
+    'title',
+    'value',
+    'currency',
+    'status',
+    'person_id',
+    'org_id',
+    'owner_id',
+    'pipeline_id',
+    'stage_id',
+    'probability',
+    'expected_close_date',
+    'add_time',
+    'update_time',
+  ],
   activities: ['id', 'subject', 'type', 'done', 'due_date', 'owner_id', 'deal_id', 'person_id', 'org_id', 'add_time', 'update_time'],
   products: ['id', 'name', 'code', 'description', 'unit', 'tax', 'category', 'owner_id', 'add_time', 'update_time'],
 };
@@ -45,7 +76,11 @@ type CustomPlan = { key: string; column: string; read: (raw: unknown) => unknown
  * of strings), so a model gets one column and nothing is lost; custom fields under their names,
  * option ids as labels, monetary and ranged values as their main value.
  */
-export function recordConverter(entity: PipedriveEntity, catalog: PipedriveFieldCatalog, columns?: ReadonlySet<string>): (record: Record<string, unknown>) => Row {
+export function recordConverter(
+  entity: PipedriveEntity,
+  catalog: PipedriveFieldCatalog,
+  columns?: ReadonlySet<string>,
+): (record: Record<string, unknown>) => Row {
   const wanted = (column: string) => !columns || columns.has(column);
   const standard = standardColumns[entity].filter(wanted);
   const custom: CustomPlan[] = [];
@@ -63,8 +98,13 @@ export function recordConverter(entity: PipedriveEntity, catalog: PipedriveField
   // One reader per standard column, chosen once: the per-record loop does no string comparisons.
   const readers = standard.map((column): [string, (record: Record<string, unknown>) => Value] => {
     if (column === 'email' || column === 'phone') return [column, (record) => primaryValue(record[`${column}s`])];
-    if (column === 'emails' || column === 'phones') return [column, (record) => (Array.isArray(record[column]) ? (record[column] as ContactItem[]).map((item) => item.value ?? '') : [])];
-    if (column === 'address') return [column, (record) => toValue(record.address && typeof record.address === 'object' ? (record.address as { value?: unknown }).value : record.address)];
+    if (column === 'emails' || column === 'phones')
+      return [column, (record) => (Array.isArray(record[column]) ? (record[column] as ContactItem[]).map((item) => item.value ?? '') : [])];
+    if (column === 'address')
+      return [
+        column,
+        (record) => toValue(record.address && typeof record.address === 'object' ? (record.address as { value?: unknown }).value : record.address),
+      ];
     return [column, (record) => toValue(record[column])];
   });
   return (record) => {
@@ -80,6 +120,11 @@ export function recordConverter(entity: PipedriveEntity, catalog: PipedriveField
 }
 
 /** One v2 record as a row (see recordConverter; plan once and reuse it for many records). */
-export function convertPipedriveRecord(entity: PipedriveEntity, record: Record<string, unknown>, catalog: PipedriveFieldCatalog, columns?: ReadonlySet<string>): Row {
+export function convertPipedriveRecord(
+  entity: PipedriveEntity,
+  record: Record<string, unknown>,
+  catalog: PipedriveFieldCatalog,
+  columns?: ReadonlySet<string>,
+): Row {
   return recordConverter(entity, catalog, columns)(record);
 }

@@ -105,6 +105,7 @@ export class PipedriveClient {
 
 function flattenHeaders(headers: AxiosResponse['headers']): HeaderBag {
   const result: HeaderBag = {};
-  for (const [key, value] of Object.entries(headers ?? {})) result[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value === undefined || value === null ? undefined : String(value);
+  for (const [key, value] of Object.entries(headers ?? {}))
+    result[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value === undefined || value === null ? undefined : String(value);
   return result;
 }

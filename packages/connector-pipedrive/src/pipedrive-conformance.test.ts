@@ -48,7 +48,8 @@ runConnectorConformance(
     makeRow,
     keyOf: (row) => String(row.email).toLowerCase(),
     invalidRow: (index) => ({ email: `invalid${index}@example.com`, churn_risk: 'not a number' }),
-    create: (overrides = {}) => new PipedriveConnector({ apiKey: emulator.token, baseUrl: emulator.url, ...fastPolicy, ...overrides }, { metricsRegistry: null, environment: false }),
+    create: (overrides = {}) =>
+      new PipedriveConnector({ apiKey: emulator.token, baseUrl: emulator.url, ...fastPolicy, ...overrides }, { metricsRegistry: null, environment: false }),
     start: async () => {
       await emulator.start();
     },

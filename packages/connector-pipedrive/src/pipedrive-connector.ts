@@ -37,7 +37,14 @@ export const defaultPipedriveBaseUrl = 'https://api.pipedrive.com';
 const pageSizeMax = 500;
 
 /** The CRM facade's entity names, as HubSpot's connector calls them, mapped to Pipedrive's. */
-const entityAliases: Record<string, PipedriveEntity> = { contacts: 'persons', people: 'persons', person: 'persons', companies: 'organizations', organization: 'organizations', deal: 'deals' };
+const entityAliases: Record<string, PipedriveEntity> = {
+  contacts: 'persons',
+  people: 'persons',
+  person: 'persons',
+  companies: 'organizations',
+  organization: 'organizations',
+  deal: 'deals',
+};
 
 /** Extra write options carried on the request (the contract's WriteRequest has no place for them). */
 const writeExtras = Symbol('pipedrive write options');
@@ -173,7 +180,11 @@ export class PipedriveConnector extends BaseConnector<'pipedrive'> implements Cr
     const strategy = resolved.rowCount !== undefined && resolved.rowCount <= searchLookupMaxRows ? 'search' : 'index';
     return personWriteSession(
       { client, catalog: () => catalog, lookup: new PersonLookup(client, strategy), fields: new MissingFieldCreator(client, () => catalog, reload) },
-      { mode: resolved.mode === 'append' ? 'append' : 'upsert', keyColumn: resolved.keyColumn === 'id' ? 'id' : 'email', createMissingFields: resolved.createMissingFields },
+      {
+        mode: resolved.mode === 'append' ? 'append' : 'upsert',
+        keyColumn: resolved.keyColumn === 'id' ? 'id' : 'email',
+        createMissingFields: resolved.createMissingFields,
+      },
     );
   }
 

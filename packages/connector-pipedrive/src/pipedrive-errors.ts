@@ -64,7 +64,8 @@ export const pipedriveHints = {
   paymentRequired: 'The Pipedrive company account is not open (subscription ended or payment missing).',
   forbidden: 'The user of this API token may not do this (permission set, visibility), or the plan caps the number of records or custom fields.',
   notFound: 'The record or entity does not exist (a deleted record, or an entity listTables() does not list).',
-  invalidPayload: 'Pipedrive refused the values: v2 coerces nothing (numbers must be numbers, option fields take existing options); the message names the field.',
+  invalidPayload:
+    'Pipedrive refused the values: v2 coerces nothing (numbers must be numbers, option fields take existing options); the message names the field.',
 } as const;
 
 /**
@@ -99,7 +100,12 @@ export const classifyPipedriveError: (error: unknown, operation: string) => Conn
         return new NotFoundError({ ...base, hint: pipedriveHints.notFound });
       case 429:
         if (dailyBudgetExhausted(failure.headers, body)) {
-          return new QuotaError({ ...base, code: base.code ?? 'DAILY_BUDGET_EXHAUSTED', retryAfterMs: parseRetryAfter(header(failure.headers, 'retry-after')), hint: pipedriveHints.dailyBudget });
+          return new QuotaError({
+            ...base,
+            code: base.code ?? 'DAILY_BUDGET_EXHAUSTED',
+            retryAfterMs: parseRetryAfter(header(failure.headers, 'retry-after')),
+            hint: pipedriveHints.dailyBudget,
+          });
         }
         return new RateLimitError({ ...base, retryAfterMs: base.retryAfterMs ?? retryDelayFromHeaders(failure.headers), hint: hints.rateLimited });
       default:

@@ -9,8 +9,24 @@ const catalog = () =>
     'persons',
     [
       { key: 'name', name: 'Name', field_type: 'varchar' },
-      { key: hash('a'), name: 'segment', field_type: 'enum', options: [{ id: 11, label: 'High' }, { id: 12, label: 'Low' }] },
-      { key: hash('b'), name: 'tags', field_type: 'set', options: [{ id: 21, label: 'x' }, { id: 22, label: 'y' }] },
+      {
+        key: hash('a'),
+        name: 'segment',
+        field_type: 'enum',
+        options: [
+          { id: 11, label: 'High' },
+          { id: 12, label: 'Low' },
+        ],
+      },
+      {
+        key: hash('b'),
+        name: 'tags',
+        field_type: 'set',
+        options: [
+          { id: 21, label: 'x' },
+          { id: 22, label: 'y' },
+        ],
+      },
       { key: hash('c'), name: 'email', field_type: 'varchar' },
       { key: hash('d'), name: 'segment', field_type: 'varchar' },
       { key: hash('e'), name: 'amount', field_type: 'monetary' },
@@ -38,7 +54,12 @@ describe('Pipedrive field catalog', () => {
     expect(fields.toApiValue(field('score'), '0.25')).toBe(0.25);
     expect(fields.toApiValue(field('score'), null)).toBeNull();
     expect(fields.toApiValue(field('amount'), { value: 10, currency: 'USD' })).toEqual({ value: 10, currency: 'USD' });
-    for (const [name, value] of [['segment', 'medium'], ['tags', 'z'], ['score', 'high'], ['amount', 10]] as const) {
+    for (const [name, value] of [
+      ['segment', 'medium'],
+      ['tags', 'z'],
+      ['score', 'high'],
+      ['amount', 10],
+    ] as const) {
       expect(() => fields.toApiValue(field(name), value)).toThrow(DataError);
     }
   });
@@ -48,11 +69,24 @@ describe('Pipedrive field catalog', () => {
     const row = convert({
       id: 7,
       name: 'Ann',
-      emails: [{ value: 'a@work', primary: false }, { value: 'a@home', primary: true }],
+      emails: [
+        { value: 'a@work', primary: false },
+        { value: 'a@home', primary: true },
+      ],
       phones: [],
       custom_fields: { [hash('a')]: 12, [hash('b')]: [21, 99], [hash('e')]: { value: 5, currency: 'EUR' }, [hash('f')]: null },
     });
-    expect(row).toMatchObject({ id: 7, email: 'a@home', emails: ['a@work', 'a@home'], phone: null, phones: [], segment: 'Low', tags: ['x', 99], amount: 5, score: null });
+    expect(row).toMatchObject({
+      id: 7,
+      email: 'a@home',
+      emails: ['a@work', 'a@home'],
+      phone: null,
+      phones: [],
+      segment: 'Low',
+      tags: ['x', 99],
+      amount: 5,
+      score: null,
+    });
   });
 
   it('follows v1 paging whether the pagination sits under additional_data.pagination or at its root', () => {

@@ -91,7 +91,12 @@ export class PipedriveFieldCatalog {
   toApiValue(field: PipedriveFieldDefinition, value: unknown): unknown {
     if (value === null || value === undefined || value === '') return null;
     const fail = (expected: string) =>
-      new DataError({ connector: 'pipedrive', operation: 'write', code: 'INVALID_VALUE', message: `Field "${field.name}" (${field.field_type}) takes ${expected}; got ${JSON.stringify(value)}` });
+      new DataError({
+        connector: 'pipedrive',
+        operation: 'write',
+        code: 'INVALID_VALUE',
+        message: `Field "${field.name}" (${field.field_type}) takes ${expected}; got ${JSON.stringify(value)}`,
+      });
     switch (field.field_type) {
       case 'double':
       case 'int': {
@@ -111,9 +116,15 @@ export class PipedriveFieldCatalog {
         return id;
       }
       case 'set': {
-        const items = Array.isArray(value) ? value : String(value).split(',').map((item) => item.trim()).filter(Boolean);
+        const items = Array.isArray(value)
+          ? value
+          : String(value)
+              .split(',')
+              .map((item) => item.trim())
+              .filter(Boolean);
         const ids = items.map((item) => this.optionId(field, item));
-        if (ids.length === 0 || ids.some((id) => id === undefined)) throw fail(`options among ${(field.options ?? []).map((option) => option.label).join(', ')}`);
+        if (ids.length === 0 || ids.some((id) => id === undefined))
+          throw fail(`options among ${(field.options ?? []).map((option) => option.label).join(', ')}`);
         return ids;
       }
       case 'date':

@@ -17,7 +17,8 @@ const clockSkewMs = 5 * 60_000;
  * the request may still be at work behind them.
  */
 const exchangeEnded = (error: unknown): boolean =>
-  (error instanceof PipedriveHttpError && [500, 501, 503].includes(error.status)) || (error instanceof PipedriveNetworkError && ['ECONNRESET', 'EPIPE', 'ERR_BAD_RESPONSE'].includes(error.code ?? ''));
+  (error instanceof PipedriveHttpError && [500, 501, 503].includes(error.status)) ||
+  (error instanceof PipedriveNetworkError && ['ECONNRESET', 'EPIPE', 'ERR_BAD_RESPONSE'].includes(error.code ?? ''));
 
 /** A failure that proves the create was not applied: refused before handling (429, 4xx) or never connected. */
 function certainlyNotApplied(error: unknown): boolean {
@@ -65,7 +66,8 @@ export async function createPersonOnce(
               connector: 'pipedrive',
               operation: 'write',
               code: createOutcomeUnknown,
-              message: 'The create of this person got no answer (timeout or lost connection) and the person is not in Pipedrive yet: the request may still land, so it was not sent again.',
+              message:
+                'The create of this person got no answer (timeout or lost connection) and the person is not in Pipedrive yet: the request may still land, so it was not sent again.',
               hint: 'Run the write again later: it finds the person if the create landed and creates it otherwise.',
             });
           }

@@ -3,7 +3,8 @@ import type { PipedriveFieldCatalog, PipedriveFieldDefinition } from './pipedriv
 import { type CallScope, pipedriveRequest } from './pipedrive-remote.js';
 
 /** The Pipedrive field type a new custom field gets from the first value written to it. */
-export const fieldTypeFor = (value: unknown): 'double' | 'varchar' => (typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) ? 'double' : 'varchar');
+export const fieldTypeFor = (value: unknown): 'double' | 'varchar' =>
+  typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) ? 'double' : 'varchar';
 
 /**
  * Creates the person fields a write names that the account lacks (`churn_risk` as a number,

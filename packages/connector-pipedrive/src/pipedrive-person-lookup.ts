@@ -23,7 +23,11 @@ export const searchLagAllowanceMs = 10 * 60_000;
 /** Rows up to which a write searches each email instead of indexing every person (see README: cost). */
 export const searchLookupMaxRows = 20;
 
-const matchOf = (person: V2Person): PersonMatch => ({ id: person.id, ...(person.name !== undefined ? { name: person.name } : {}), ...(person.custom_fields ? { custom: person.custom_fields } : {}) });
+const matchOf = (person: V2Person): PersonMatch => ({
+  id: person.id,
+  ...(person.name !== undefined ? { name: person.name } : {}),
+  ...(person.custom_fields ? { custom: person.custom_fields } : {}),
+});
 
 /**
  * Finds the person an email belongs to, across all of a person's emails and ignoring case, in one
@@ -60,7 +64,10 @@ export class PersonLookup {
     );
     const ids = (reply.body.data?.items ?? [])
       .map((entry) => entry.item)
-      .filter((item): item is { id: number; emails?: string[]; name?: string } => typeof item?.id === 'number' && (item.emails ?? []).some((value) => value.toLowerCase() === key))
+      .filter(
+        (item): item is { id: number; emails?: string[]; name?: string } =>
+          typeof item?.id === 'number' && (item.emails ?? []).some((value) => value.toLowerCase() === key),
+      )
       .sort((a, b) => a.id - b.id);
     const found = ids[0];
     if (!found) return undefined;

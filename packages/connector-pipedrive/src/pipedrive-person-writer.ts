@@ -53,7 +53,15 @@ export function personWriteSession(dependencies: PersonWriteDependencies, option
   const pendingCreates = new Map<string, number>();
 
   const unknownColumns = (row: Row): string[] =>
-    Object.keys(row).filter((column) => row[column] !== undefined && !readOnlyColumns.has(column) && !integerColumns.has(column) && !textColumns.has(column) && column !== 'phone' && !dependencies.catalog().customField(column));
+    Object.keys(row).filter(
+      (column) =>
+        row[column] !== undefined &&
+        !readOnlyColumns.has(column) &&
+        !integerColumns.has(column) &&
+        !textColumns.has(column) &&
+        column !== 'phone' &&
+        !dependencies.catalog().customField(column),
+    );
 
   const bodyOf = async (row: Row, context: ConnectorContext): Promise<PersonBody> => {
     const body: PersonBody = { standard: {}, custom: {} };
@@ -103,7 +111,9 @@ export function personWriteSession(dependencies: PersonWriteDependencies, option
     };
     if (options.mode === 'append') {
       // A plain create: no key to check it against, so never retried.
-      const reply = await pipedriveRequest<V2Person>(client, context, 'write', (apis) => apis.persons.addPerson({ AddPersonRequest: request }), { idempotent: false });
+      const reply = await pipedriveRequest<V2Person>(client, context, 'write', (apis) => apis.persons.addPerson({ AddPersonRequest: request }), {
+        idempotent: false,
+      });
       lookup.remember(reply.body.data);
       return 'created';
     }
@@ -151,7 +161,8 @@ export function personWriteSession(dependencies: PersonWriteDependencies, option
         return { payload: row, key: String(id) };
       }
       const email = rowEmail(row);
-      if (!email) return { failure: { reason: `The row has no valid email in column "email" (got ${JSON.stringify(row.email ?? null)})`, code: 'MISSING_KEY' } };
+      if (!email)
+        return { failure: { reason: `The row has no valid email in column "email" (got ${JSON.stringify(row.email ?? null)})`, code: 'MISSING_KEY' } };
       if (!options.createMissingFields) {
         const unknown = unknownColumns(row);
         if (unknown.length > 0) return { failure: { reason: unknownFieldError(unknown).message, code: 'UNKNOWN_FIELD' } };
@@ -199,4 +210,3 @@ function unknownFieldError(columns: string[]): DataError {
     hint: 'Create the fields in Pipedrive (Settings -> Data fields -> Person), or pass createMissingProperties: true to let the connector create them (numbers as numeric fields, the rest as text).',
   });
 }
-

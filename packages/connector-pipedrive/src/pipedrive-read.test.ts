@@ -15,22 +15,49 @@ describe('Pipedrive reads', () => {
     const tier = emulator.company.addField('persons', 'tier', 'enum', ['gold', 'silver']);
     const tags = emulator.company.addField('persons', 'tags', 'set', ['a', 'b', 'c']);
     emulator.seed('persons', [
-      { name: 'Ann Lee', email: [{ value: 'ann@work.example', primary: false }, { value: 'ann@home.example', primary: true }], churn_risk: 0.25, tier: 'silver', tags: ['a', 'c'] },
+      {
+        name: 'Ann Lee',
+        email: [
+          { value: 'ann@work.example', primary: false },
+          { value: 'ann@home.example', primary: true },
+        ],
+        churn_risk: 0.25,
+        tier: 'silver',
+        tags: ['a', 'c'],
+      },
       { name: 'Bob', email: 'bob@example.com' },
     ]);
     const rows = await connector.readAll({ table: 'persons' });
-    expect(rows[0]).toMatchObject({ id: 1, name: 'Ann Lee', first_name: 'Ann', last_name: 'Lee', email: 'ann@home.example', emails: ['ann@work.example', 'ann@home.example'], churn_risk: 0.25, tier: 'silver', tags: ['a', 'c'] });
+    expect(rows[0]).toMatchObject({
+      id: 1,
+      name: 'Ann Lee',
+      first_name: 'Ann',
+      last_name: 'Lee',
+      email: 'ann@home.example',
+      emails: ['ann@work.example', 'ann@home.example'],
+      churn_risk: 0.25,
+      tier: 'silver',
+      tags: ['a', 'c'],
+    });
     expect(rows[1]).toMatchObject({ email: 'bob@example.com', churn_risk: null, tier: null });
     expect(Object.keys(rows[0]!).some((key) => /^[0-9a-f]{40}$/.test(key))).toBe(false);
     const schema = await connector.describe('persons');
-    expect(schema.columns).toEqual(expect.arrayContaining([{ name: 'churn_risk', type: 'number', sourceType: 'double', nullable: true }, expect.objectContaining({ name: 'tier', type: 'string', sourceType: 'enum' })]));
+    expect(schema.columns).toEqual(
+      expect.arrayContaining([
+        { name: 'churn_risk', type: 'number', sourceType: 'double', nullable: true },
+        expect.objectContaining({ name: 'tier', type: 'string', sourceType: 'enum' }),
+      ]),
+    );
     expect(tier.key).not.toBe(tags.key);
   });
 
   it('pages with v2 cursors, honours maxRows and columns, and reads organizations and deals', async () => {
     fixture = await startPipedrive({ pageSizeMax: 500 });
     const { emulator, connector } = fixture;
-    emulator.seed('persons', Array.from({ length: 23 }, (_, index) => ({ name: `P${index}`, email: `p${index}@example.com` })));
+    emulator.seed(
+      'persons',
+      Array.from({ length: 23 }, (_, index) => ({ name: `P${index}`, email: `p${index}@example.com` })),
+    );
     emulator.seed('organizations', [{ name: 'Acme' }, { name: 'Globex' }]);
     emulator.seed('deals', [{ title: 'Big deal', value: 1000 }]);
     let pages = 0;
@@ -40,12 +67,16 @@ describe('Pipedrive reads', () => {
     }
     expect(pages).toBe(3);
     expect(emulator.requestsTo('persons.list').map((request) => new URLSearchParams(request.query).get('limit'))).toEqual(['10', '10', '10']);
-    expect(await connector.readAll({ table: 'persons', maxRows: 5, columns: ['id', 'email'] })).toEqual(Array.from({ length: 5 }, (_, index) => ({ id: index + 1, email: `p${index}@example.com` })));
+    expect(await connector.readAll({ table: 'persons', maxRows: 5, columns: ['id', 'email'] })).toEqual(
+      Array.from({ length: 5 }, (_, index) => ({ id: index + 1, email: `p${index}@example.com` })),
+    );
     expect((await connector.readAll({ table: 'organizations' })).map((row) => row.name)).toEqual(['Acme', 'Globex']);
     expect(await connector.readAll({ table: 'deals' })).toEqual([expect.objectContaining({ title: 'Big deal', value: 1000 })]);
     emulator.seed('activities', [{ subject: 'Call Ann', done: true, person_id: 1 }]);
     emulator.seed('products', [{ name: 'Seat licence', code: 'SEAT', tax: 20 }]);
-    expect(await connector.readAll({ table: 'activities' })).toEqual([expect.objectContaining({ subject: 'Call Ann', done: true, person_id: 1, type: 'call' })]);
+    expect(await connector.readAll({ table: 'activities' })).toEqual([
+      expect.objectContaining({ subject: 'Call Ann', done: true, person_id: 1, type: 'call' }),
+    ]);
     expect(await connector.readAll({ table: 'products' })).toEqual([expect.objectContaining({ name: 'Seat licence', code: 'SEAT', tax: 20 })]);
     expect(emulator.requestsTo('activityFields.list')).toHaveLength(1);
     expect(await connector.listTables()).toEqual(['persons', 'organizations', 'deals', 'activities', 'products']);
@@ -63,7 +94,7 @@ describe('Pipedrive reads', () => {
     expect(new URLSearchParams(emulator.requestsTo('persons.list')[0]!.query).get('updated_since')).toBe('2024-06-01T10:20:30Z');
   });
 
-  it('loads each entity\'s fields once per connection and names the user in testConnection', async () => {
+  it("loads each entity's fields once per connection and names the user in testConnection", async () => {
     fixture = await startPipedrive();
     const { emulator, connector } = fixture;
     emulator.seed('persons', [{ name: 'A', email: 'a@example.com', score: 1 }]);
@@ -72,13 +103,21 @@ describe('Pipedrive reads', () => {
     await connector.describe('persons');
     expect(emulator.requestsTo('personFields.list')).toHaveLength(1);
     const result = await connector.testConnection();
-    expect(result).toMatchObject({ ok: true, connector: 'pipedrive', identity: 'admin@sandbox.example @ Sandbox Company', details: { companyId: emulator.company.companyId } });
+    expect(result).toMatchObject({
+      ok: true,
+      connector: 'pipedrive',
+      identity: 'admin@sandbox.example @ Sandbox Company',
+      details: { companyId: emulator.company.companyId },
+    });
   });
 
   it('works behind the CRMConnector facade (crmType pipedrive)', async () => {
     fixture = await startPipedrive();
     fixture.emulator.seed('persons', [{ name: 'A', email: 'a@example.com', churn_risk: 0.5 }]);
-    const crm = new CRMConnector({ crm_type: 'pipedrive', api_key: fixture.emulator.token, base_url: fixture.url }, { metricsRegistry: null, environment: false });
+    const crm = new CRMConnector(
+      { crm_type: 'pipedrive', api_key: fixture.emulator.token, base_url: fixture.url },
+      { metricsRegistry: null, environment: false },
+    );
     try {
       expect(await crm.fetchCrmData('contacts', { properties: ['email', 'churn_risk'] })).toEqual([{ email: 'a@example.com', churn_risk: 0.5 }]);
     } finally {

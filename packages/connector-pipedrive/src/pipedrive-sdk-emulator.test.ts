@@ -38,7 +38,13 @@ describe('Pipedrive emulator with the official pipedrive client', () => {
     expect(fields.data.map((entry) => entry.key)).toContain(hash);
 
     for (const index of [1, 2, 3]) {
-      await api.persons.addPerson({ AddPersonRequest: { name: `P${index}`, emails: [{ value: `p${index}@example.com`, primary: true, label: 'work' }], custom_fields: { [hash]: index / 10 } } });
+      await api.persons.addPerson({
+        AddPersonRequest: {
+          name: `P${index}`,
+          emails: [{ value: `p${index}@example.com`, primary: true, label: 'work' }],
+          custom_fields: { [hash]: index / 10 },
+        },
+      });
     }
     const first = await api.persons.getPersons({ limit: 2 });
     expect(first.data?.map((person) => person.custom_fields?.[hash])).toEqual([0.1, 0.2]);
@@ -66,7 +72,9 @@ describe('Pipedrive emulator with the official pipedrive client', () => {
     emulator = createPipedriveEmulator({ rateLimit: { limit: 1, windowMs: 60_000 } });
     const url = await emulator.start();
     await sdk(url, emulator.token).persons.getPersons({});
-    const bare = await sdk(url, emulator.token).persons.getPersons({}).catch((error: unknown) => error);
+    const bare = await sdk(url, emulator.token)
+      .persons.getPersons({})
+      .catch((error: unknown) => error);
     expect(bare).toEqual(expect.objectContaining({ success: false, error: 'Request over limit' }));
     expect(bare).not.toHaveProperty('status');
 
@@ -81,7 +89,11 @@ describe('Pipedrive emulator with the official pipedrive client', () => {
     emulator = createPipedriveEmulator({ dailyBudget: 1000 });
     const url = await emulator.start();
     const wrong = new PipedriveClient({ baseUrl: url, apiKey: new Secret('not-the-token') });
-    const classified = (run: Promise<unknown>) => run.then(() => undefined, (error: unknown) => classifyPipedriveError(error, 'read'));
+    const classified = (run: Promise<unknown>) =>
+      run.then(
+        () => undefined,
+        (error: unknown) => classifyPipedriveError(error, 'read'),
+      );
     expect(await classified(wrong.send(undefined, (apis) => apis.persons.getPersons({})))).toBeInstanceOf(AuthenticationError);
     const client = new PipedriveClient({ baseUrl: `${url}/`, apiKey: new Secret(emulator.token) });
     emulator.faults.inject({ route: 'persons.list', times: 1, fault: { kind: 'status', status: 502 } });

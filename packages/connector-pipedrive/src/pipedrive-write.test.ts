@@ -70,7 +70,9 @@ describe('Pipedrive person upserts by email', () => {
     expect(result.written + result.failed.length).toBe(5);
     expect(result.failed).toEqual([expect.objectContaining({ index: 4, code: 'MISSING_KEY' })]);
     expect(fixture.emulator.count('persons')).toBe(2);
-    const same = fixture.emulator.company.list('persons').find((person) => (person.values.emails as Array<{ value: string }>)[0]!.value === 'same@example.com')!;
+    const same = fixture.emulator.company
+      .list('persons')
+      .find((person) => (person.values.emails as Array<{ value: string }>)[0]!.value === 'same@example.com')!;
     expect(customOf(fixture, same.id, 'churn_risk')).toBe(0.3);
   });
 
@@ -78,7 +80,9 @@ describe('Pipedrive person upserts by email', () => {
     fixture = await startPipedrive();
     const { emulator, connector } = fixture;
     const refused = await connector.writeCrmData([{ email: 'a@example.com', churn_risk: 0.7, segment: 'vip' }], { destination: 'persons' });
-    expect(refused.failed).toEqual([expect.objectContaining({ index: 0, code: 'UNKNOWN_FIELD', reason: 'Pipedrive has no person field named "churn_risk", "segment"' })]);
+    expect(refused.failed).toEqual([
+      expect.objectContaining({ index: 0, code: 'UNKNOWN_FIELD', reason: 'Pipedrive has no person field named "churn_risk", "segment"' }),
+    ]);
     expect(emulator.requests.filter((request) => request.method !== 'GET')).toHaveLength(0);
 
     const rows = Array.from({ length: 30 }, (_, index) => ({ email: `p${index}@example.com`, churn_risk: index / 100, segment: index % 2 ? 'vip' : 'std' }));
@@ -115,7 +119,13 @@ describe('Pipedrive person upserts by email', () => {
     fixture = await startPipedrive();
     fixture.emulator.company.addField('persons', 'churn_risk', 'double');
     fixture.emulator.seed('persons', [{ name: 'A', email: 'a@example.com' }]);
-    const byId = await fixture.connector.writeCrmData([{ id: 1, churn_risk: 0.9 }, { id: 99, churn_risk: 0.1 }], { destination: 'persons', idProperty: 'id' });
+    const byId = await fixture.connector.writeCrmData(
+      [
+        { id: 1, churn_risk: 0.9 },
+        { id: 99, churn_risk: 0.1 },
+      ],
+      { destination: 'persons', idProperty: 'id' },
+    );
     expect(byId.failed).toEqual([expect.objectContaining({ index: 1, code: 'not-found' })]);
     expect(customOf(fixture, 1, 'churn_risk')).toBe(0.9);
     const appended = await fixture.connector.writeCrmData([{ email: 'a@example.com', churn_risk: 0.2 }], { destination: 'persons', updateExisting: false });

@@ -14,7 +14,13 @@ for (let start = 0; start < total; start += batch) {
     'Contact',
     Array.from({ length: Math.min(batch, total - start) }, (_, offset) => {
       const index = start + offset;
-      return { External_Id__c: `bench-${index}`, LastName: `Last${index}`, FirstName: `First${index}`, Email: `bench${index}@example.com`, Title: index % 3 === 0 ? 'Customer' : 'Lead' };
+      return {
+        External_Id__c: `bench-${index}`,
+        LastName: `Last${index}`,
+        FirstName: `First${index}`,
+        Email: `bench${index}@example.com`,
+        Title: index % 3 === 0 ? 'Customer' : 'Lead',
+      };
     }),
   );
 }
@@ -22,7 +28,8 @@ if (latencyMs > 0) emulator.faults.inject({ route: /^(rest|collections|bulk)\./,
 process.stdout.write(`${JSON.stringify({ url, token: emulator.token, credentials: emulator.credentials, refreshToken: emulator.refreshToken })}\n`);
 process.stdin.on('data', (chunk) => {
   // "count" asks how many contacts the org holds and how many requests it answered.
-  if (String(chunk).trim() === 'count') process.stdout.write(`${JSON.stringify({ contacts: emulator.count('Contact'), requests: emulator.requests.length })}\n`);
+  if (String(chunk).trim() === 'count')
+    process.stdout.write(`${JSON.stringify({ contacts: emulator.count('Contact'), requests: emulator.requests.length })}\n`);
   if (String(chunk).trim() === 'clear') {
     emulator.clearLog();
     process.stdout.write('{}\n');

@@ -59,7 +59,12 @@ async function measured<T>(run: () => Promise<T>): Promise<{ value: T; ms: numbe
 }
 
 const contactRows = (count: number, version: string) =>
-  Array.from({ length: count }, (_, index) => ({ External_Id__c: `bench-${index}`, LastName: `Last${index}`, FirstName: `First${index}`, Title: `Scored ${version}` }));
+  Array.from({ length: count }, (_, index) => ({
+    External_Id__c: `bench-${index}`,
+    LastName: `Last${index}`,
+    FirstName: `First${index}`,
+    Title: `Scored ${version}`,
+  }));
 
 async function upsertPhase(): Promise<void> {
   const results: Array<{ name: string; ms: number; calls: number; contacts: number }> = [];

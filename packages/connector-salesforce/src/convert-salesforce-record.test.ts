@@ -2,8 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { fromCsvValue, fromRestValue, toSalesforceValues } from './convert-salesforce-record.js';
 import type { SalesforceFieldInfo, SalesforceObjectInfo } from './salesforce-describe.js';
 
-const field = (name: string, type: string): SalesforceFieldInfo => ({ name, type, nillable: true, createable: true, updateable: true, externalId: false, unique: false, idLookup: false });
-const object = (fields: SalesforceFieldInfo[]): SalesforceObjectInfo => ({ name: 'Contact', fields, byName: new Map(fields.map((entry) => [entry.name.toLowerCase(), entry])) });
+const field = (name: string, type: string): SalesforceFieldInfo => ({
+  name,
+  type,
+  nillable: true,
+  createable: true,
+  updateable: true,
+  externalId: false,
+  unique: false,
+  idLookup: false,
+});
+const object = (fields: SalesforceFieldInfo[]): SalesforceObjectInfo => ({
+  name: 'Contact',
+  fields,
+  byName: new Map(fields.map((entry) => [entry.name.toLowerCase(), entry])),
+});
 
 describe('Salesforce values', () => {
   it('reads datetimes with any offset, dates at UTC midnight, and leaves text that is not one', () => {

@@ -13,7 +13,15 @@ const two = (text: string, at: number) => digit(text, at) * 10 + digit(text, at 
  */
 function salesforceInstant(text: string): number | undefined {
   if (text.length !== 28 || text[10] !== 'T' || text[19] !== '.' || (text[23] !== '+' && text[23] !== '-')) return undefined;
-  const utc = Date.UTC(two(text, 0) * 100 + two(text, 2), two(text, 5) - 1, two(text, 8), two(text, 11), two(text, 14), two(text, 17), digit(text, 20) * 100 + two(text, 21));
+  const utc = Date.UTC(
+    two(text, 0) * 100 + two(text, 2),
+    two(text, 5) - 1,
+    two(text, 8),
+    two(text, 11),
+    two(text, 14),
+    two(text, 17),
+    digit(text, 20) * 100 + two(text, 21),
+  );
   const offsetMinutes = two(text, 24) * 60 + two(text, 26);
   const instant = utc - (text[23] === '-' ? -1 : 1) * offsetMinutes * 60_000;
   return Number.isNaN(instant) ? undefined : instant;

@@ -95,11 +95,17 @@ describe('Salesforce authentication', () => {
   });
 
   it('refuses a config without credentials or an instance URL before any request', async () => {
-    const none = await connector({}).readAll({ table: 'Contact' }).catch((caught: unknown) => caught);
+    const none = await connector({})
+      .readAll({ table: 'Contact' })
+      .catch((caught: unknown) => caught);
     expect(none).toMatchObject({ name: 'ConfigError', message: 'Salesforce access-token authentication needs apiKey' });
-    const noInstance = await connector({ apiKey: 'not-a-real-session-id' }).readAll({ table: 'Contact' }).catch((caught: unknown) => caught);
+    const noInstance = await connector({ apiKey: 'not-a-real-session-id' })
+      .readAll({ table: 'Contact' })
+      .catch((caught: unknown) => caught);
     expect(noInstance).toMatchObject({ name: 'ConfigError', message: 'Salesforce needs the instance URL with an access token' });
-    const noSecret = await connector({ loginUrl: emulator.url, clientId: 'id', refreshToken: 'r' }).readAll({ table: 'Contact' }).catch((caught: unknown) => caught);
+    const noSecret = await connector({ loginUrl: emulator.url, clientId: 'id', refreshToken: 'r' })
+      .readAll({ table: 'Contact' })
+      .catch((caught: unknown) => caught);
     expect(noSecret).toMatchObject({ name: 'ConfigError', message: 'Salesforce refresh-token authentication needs clientSecret' });
     expect(emulator.requests).toHaveLength(0);
   });

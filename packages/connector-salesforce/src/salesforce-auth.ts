@@ -72,11 +72,14 @@ export function tokenSourceFor(settings: SalesforceAuthSettings, flow: Salesforc
 /** The hint for a refused grant, by the OAuth error Salesforce gave. */
 export function grantHint(error: string, description: string): string {
   if (error === 'invalid_grant' && /authentication failure/i.test(description)) return hints.salesforceInvalidGrant;
-  if (error === 'invalid_grant' && /inactive/i.test(description)) return 'The Salesforce user is inactive or frozen: reactivate it or use another integration user.';
+  if (error === 'invalid_grant' && /inactive/i.test(description))
+    return 'The Salesforce user is inactive or frozen: reactivate it or use another integration user.';
   if (error === 'invalid_grant' && /expired|refresh/i.test(description)) {
     return 'The refresh token is expired or revoked: authorise the Connected App again to get a new refresh token (check its refresh token policy).';
   }
-  if (error === 'invalid_client_id' || error === 'invalid_client') return "Check the Connected App's consumer key (clientId) and secret (clientSecret), and the loginUrl (login, test or My Domain).";
-  if (error === 'unsupported_grant_type') return 'This grant is not enabled for the Connected App (the username-password flow can be blocked; client credentials need a "Run As" user).';
+  if (error === 'invalid_client_id' || error === 'invalid_client')
+    return "Check the Connected App's consumer key (clientId) and secret (clientSecret), and the loginUrl (login, test or My Domain).";
+  if (error === 'unsupported_grant_type')
+    return 'This grant is not enabled for the Connected App (the username-password flow can be blocked; client credentials need a "Run As" user).';
   return hints.salesforceInvalidGrant;
 }

@@ -19,9 +19,19 @@ export interface BulkReadOptions {
  * as records, or crashes writing after the end (jsforce issue #1546). Each page's CSV is parsed on
  * its own, header included, and typed by describe (Bulk returns text).
  */
-export async function* readBulkPages(remote: SalesforceRemote, object: SalesforceObjectInfo, fields: string[], parts: SelectParts, options: BulkReadOptions): AsyncGenerator<Row[]> {
+export async function* readBulkPages(
+  remote: SalesforceRemote,
+  object: SalesforceObjectInfo,
+  fields: string[],
+  parts: SelectParts,
+  options: BulkReadOptions,
+): AsyncGenerator<Row[]> {
   const soql = selectSoql(fields, parts);
-  const created = await remote.send<{ id: string }>('read.bulk', { method: 'POST', path: '/jobs/query', body: { operation: 'query', query: soql } }, { idempotent: false });
+  const created = await remote.send<{ id: string }>(
+    'read.bulk',
+    { method: 'POST', path: '/jobs/query', body: { operation: 'query', query: soql } },
+    { idempotent: false },
+  );
   const jobId = created.body.id;
   await waitForJob(remote, `/jobs/query/${jobId}`, options.pollTimeoutMs, 'read.bulk');
   let locator: string | undefined;
@@ -43,7 +53,8 @@ export async function* readBulkPages(remote: SalesforceRemote, object: Salesforc
         return row;
       });
     }
-    if (next !== 'null' && next === locator) throw new TransientError({ message: 'The Bulk query results repeated a locator', connector: 'salesforce', operation: 'read' });
+    if (next !== 'null' && next === locator)
+      throw new TransientError({ message: 'The Bulk query results repeated a locator', connector: 'salesforce', operation: 'read' });
     locator = next === 'null' ? undefined : next;
   } while (locator);
 }

@@ -2,7 +2,8 @@ import type { SalesforceEmulator } from '@automl/sandbox/salesforce';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectorFor, contacts, startSalesforce } from './test-support/salesforce-test-setup.js';
 
-const batchSizes = (emulator: SalesforceEmulator) => emulator.requestsTo('collections.upsert', 200).map((request) => (request.body as { records: unknown[] }).records.length);
+const batchSizes = (emulator: SalesforceEmulator) =>
+  emulator.requestsTo('collections.upsert', 200).map((request) => (request.body as { records: unknown[] }).records.length);
 
 describe('Salesforce Bulk API 2.0 writes', () => {
   let emulator: SalesforceEmulator;
@@ -48,7 +49,10 @@ describe('Salesforce Bulk API 2.0 writes', () => {
     const rows = contacts(10);
     expect((await connector.write(rows, { table: 'Contact', keyColumn: 'External_Id__c' })).written).toBe(0);
     const call = (path: string, init: RequestInit = {}) =>
-      fetch(`${emulator.url}/services/data/v62.0${path}`, { ...init, headers: { authorization: `Bearer ${emulator.token}`, 'content-type': 'application/json' } }).then((response) => response.json());
+      fetch(`${emulator.url}/services/data/v62.0${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${emulator.token}`, 'content-type': 'application/json' },
+      }).then((response) => response.json());
     const [job] = ((await call('/jobs/ingest')) as { records: Array<{ id: string }> }).records;
     await call(`/jobs/ingest/${job!.id}`, { method: 'PATCH', body: JSON.stringify({ state: 'Aborted' }) });
     emulator.bulk.hold = false;

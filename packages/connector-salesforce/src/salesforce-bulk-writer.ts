@@ -60,7 +60,13 @@ export interface BulkWriteOptions {
  * the upload's order); rows in neither are reported unprocessed. The job id is kept until its
  * results are read, so a polling timeout never leads to the rows being submitted twice.
  */
-export async function upsertBulk(remote: SalesforceRemote, object: string, keyField: string, entries: ReadonlyArray<SalesforceWriteEntry>, options: BulkWriteOptions): Promise<BatchOutcome> {
+export async function upsertBulk(
+  remote: SalesforceRemote,
+  object: string,
+  keyField: string,
+  entries: ReadonlyArray<SalesforceWriteEntry>,
+  options: BulkWriteOptions,
+): Promise<BatchOutcome> {
   const { csv } = toBulkCsv(entries);
   const fingerprint = createHash('sha256').update(`${object}\n${keyField}\n${csv}`).digest('hex');
   let jobId = options.jobs.get(fingerprint);

@@ -61,7 +61,11 @@ export interface ChunkOptions {
  * (credentials, quota) then sends no further chunk and is handed to `onStop`, for the next batch to
  * throw before sending anything.
  */
-async function inChunks<E extends SalesforceWriteEntry>(entries: ReadonlyArray<E>, options: ChunkOptions, send: (chunk: E[]) => Promise<BatchOutcome>): Promise<BatchOutcome> {
+async function inChunks<E extends SalesforceWriteEntry>(
+  entries: ReadonlyArray<E>,
+  options: ChunkOptions,
+  send: (chunk: E[]) => Promise<BatchOutcome>,
+): Promise<BatchOutcome> {
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const chunks: E[][] = [];
   for (let start = 0; start < entries.length; start += collectionsLimit) chunks.push(entries.slice(start, start + collectionsLimit));
@@ -70,7 +74,9 @@ async function inChunks<E extends SalesforceWriteEntry>(entries: ReadonlyArray<E
   for (let start = 0; start < chunks.length && stop === undefined; start += concurrency) {
     const group = await Promise.allSettled(chunks.slice(start, start + concurrency).map(send));
     settled.push(...group);
-    const stopping = group.find((result): result is PromiseRejectedResult => result.status === 'rejected' && !rowLevelKinds.has((result.reason as { kind?: string })?.kind ?? ''));
+    const stopping = group.find(
+      (result): result is PromiseRejectedResult => result.status === 'rejected' && !rowLevelKinds.has((result.reason as { kind?: string })?.kind ?? ''),
+    );
     if (stopping) stop = stopping.reason;
   }
   const landed = settled.some((result) => result?.status === 'fulfilled');
@@ -99,11 +105,21 @@ async function inChunks<E extends SalesforceWriteEntry>(entries: ReadonlyArray<E
  * per call, `allOrNone: false` so one bad record fails alone. Safe to retry: a replayed upsert
  * matches the records the first one created.
  */
-export function upsertCollection(remote: SalesforceRemote, object: string, keyField: string, entries: ReadonlyArray<SalesforceWriteEntry>, options: ChunkOptions = {}): Promise<BatchOutcome> {
+export function upsertCollection(
+  remote: SalesforceRemote,
+  object: string,
+  keyField: string,
+  entries: ReadonlyArray<SalesforceWriteEntry>,
+  options: ChunkOptions = {},
+): Promise<BatchOutcome> {
   return inChunks(entries, options, async (chunk) => {
     const response = await remote.send<CollectionResult[]>(
       'write',
-      { method: 'PATCH', path: `/composite/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(keyField)}`, body: { allOrNone: false, records: records(object, chunk) } },
+      {
+        method: 'PATCH',
+        path: `/composite/sobjects/${encodeURIComponent(object)}/${encodeURIComponent(keyField)}`,
+        body: { allOrNone: false, records: records(object, chunk) },
+      },
       { idempotent: true },
     );
     return outcomeOf(chunk, response.body, 'upsert');
@@ -111,7 +127,12 @@ export function upsertCollection(remote: SalesforceRemote, object: string, keyFi
 }
 
 /** Updates by record Id (`PATCH /composite/sobjects`): setting the same values twice is harmless, so retried. */
-export function updateCollection(remote: SalesforceRemote, object: string, entries: ReadonlyArray<SalesforceWriteEntry & { id: string }>, options: ChunkOptions = {}): Promise<BatchOutcome> {
+export function updateCollection(
+  remote: SalesforceRemote,
+  object: string,
+  entries: ReadonlyArray<SalesforceWriteEntry & { id: string }>,
+  options: ChunkOptions = {},
+): Promise<BatchOutcome> {
   return inChunks(entries, options, async (chunk) => {
     const body = { allOrNone: false, records: chunk.map((entry) => ({ attributes: { type: object }, ...entry.values, id: entry.id })) };
     const response = await remote.send<CollectionResult[]>('write', { method: 'PATCH', path: '/composite/sobjects', body }, { idempotent: true });
@@ -120,9 +141,18 @@ export function updateCollection(remote: SalesforceRemote, object: string, entri
 }
 
 /** Creates (`POST /composite/sobjects`), 200 records per call: never retried, since a replayed create would duplicate. */
-export function createCollection(remote: SalesforceRemote, object: string, entries: ReadonlyArray<SalesforceWriteEntry>, options: ChunkOptions = {}): Promise<BatchOutcome> {
+export function createCollection(
+  remote: SalesforceRemote,
+  object: string,
+  entries: ReadonlyArray<SalesforceWriteEntry>,
+  options: ChunkOptions = {},
+): Promise<BatchOutcome> {
   return inChunks(entries, options, async (chunk) => {
-    const response = await remote.send<CollectionResult[]>('write', { method: 'POST', path: '/composite/sobjects', body: { allOrNone: false, records: records(object, chunk) } }, { idempotent: false });
+    const response = await remote.send<CollectionResult[]>(
+      'write',
+      { method: 'POST', path: '/composite/sobjects', body: { allOrNone: false, records: records(object, chunk) } },
+      { idempotent: false },
+    );
     return outcomeOf(chunk, response.body, 'create');
   });
 }

@@ -186,12 +186,17 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
     const mode = this.config.readMode ?? 'rest';
     const bulk = mode === 'bulk' || (mode === 'auto' && (await countRecords(remote, parts)) > (this.config.bulkReadThreshold ?? defaultBulkReadThreshold));
     const pages = bulk
-      ? readBulkPages(remote, object, fields, parts, { pollTimeoutMs: (this.config.bulkPollTimeoutSeconds ?? 600) * 1000, ...(request.pageSize ? { pageSize: request.pageSize } : {}) })
+      ? readBulkPages(remote, object, fields, parts, {
+          pollTimeoutMs: (this.config.bulkPollTimeoutSeconds ?? 600) * 1000,
+          ...(request.pageSize ? { pageSize: request.pageSize } : {}),
+        })
       : readRestPages(remote, object, fields, parts, request.pageSize);
     const since = request.since?.getTime();
     for await (const page of pages) {
       // SOQL datetimes have whole seconds: drop what the rounded-down bound let in.
-      yield since === undefined || !fields.includes('SystemModstamp') ? page : page.filter((row) => !(row.SystemModstamp instanceof Date) || row.SystemModstamp.getTime() >= since);
+      yield since === undefined || !fields.includes('SystemModstamp')
+        ? page
+        : page.filter((row) => !(row.SystemModstamp instanceof Date) || row.SystemModstamp.getTime() >= since);
     }
   }
 
@@ -271,7 +276,8 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
       prepare: (row, index) => {
         if (!keyField) return { payload: row as Record<string, unknown> };
         const key = keyValue(row);
-        if (key === undefined) return { failure: { reason: `Row ${index} has no ${keyField.name}, which the upsert matches records on.`, code: 'MISSING_KEY' } };
+        if (key === undefined)
+          return { failure: { reason: `Row ${index} has no ${keyField.name}, which the upsert matches records on.`, code: 'MISSING_KEY' } };
         // Salesforce matches text keys case-insensitively: so does the batching.
         return { payload: row as Record<string, unknown>, key: key.toLowerCase() };
       },
@@ -282,9 +288,19 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
         if (!keyField) return createCollection(remote, current.name, values, chunking);
         if (keyField.name === 'Id') {
           // Collections upserts take External IDs only: rows keyed by record Id are updates.
-          return updateCollection(remote, current.name, values.map((entry, position) => ({ ...entry, id: keyValue(entries[position]!.row) ?? '' })), chunking);
+          return updateCollection(
+            remote,
+            current.name,
+            values.map((entry, position) => ({ ...entry, id: keyValue(entries[position]!.row) ?? '' })),
+            chunking,
+          );
         }
-        if (bulk || (writeMode === 'auto' && byExternalId && values.length >= bulkWriteThreshold)) return upsertBulk(remote, current.name, keyField.name, values, { jobs: this.#bulkJobs, pollTimeoutMs: (this.config.bulkPollTimeoutSeconds ?? 600) * 1000, signal: context.signal });
+        if (bulk || (writeMode === 'auto' && byExternalId && values.length >= bulkWriteThreshold))
+          return upsertBulk(remote, current.name, keyField.name, values, {
+            jobs: this.#bulkJobs,
+            pollTimeoutMs: (this.config.bulkPollTimeoutSeconds ?? 600) * 1000,
+            signal: context.signal,
+          });
         if (byExternalId) return upsertCollection(remote, current.name, keyField.name, values, chunking);
         const lookups: LookupEntry[] = values.map((entry, position) => ({ ...entry, key: keyValue(entries[position]!.row) ?? '' }));
         return upsertByLookup(remote, current.name, keyField.name, lookups);
@@ -297,7 +313,12 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
     if (keyColumn) {
       const field = object.byName.get(keyColumn.toLowerCase());
       if (!field) {
-        throw new ConfigError({ message: `${object.name} has no field ${keyColumn} to match records on`, connector: this.id, operation: 'write', hint: 'Name an External ID field (or Email) of the object as the key.' });
+        throw new ConfigError({
+          message: `${object.name} has no field ${keyColumn} to match records on`,
+          connector: this.id,
+          operation: 'write',
+          hint: 'Name an External ID field (or Email) of the object as the key.',
+        });
       }
       return field;
     }
@@ -309,7 +330,10 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
       message: `Name the key an upsert of ${object.name} matches on (keyColumn / idProperty)`,
       connector: this.id,
       operation: 'write',
-      hint: external.length > 1 ? `${object.name} has several External ID fields: ${external.map((field) => field.name).join(', ')}.` : `Create an External ID field on ${object.name} (unique), the safest upsert key.`,
+      hint:
+        external.length > 1
+          ? `${object.name} has several External ID fields: ${external.map((field) => field.name).join(', ')}.`
+          : `Create an External ID field on ${object.name} (unique), the safest upsert key.`,
     });
   }
 
@@ -336,18 +360,17 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
 
   async #remote(): Promise<SalesforceRemote> {
     await this.connect();
-    return this.#remoteWith((operation, fn, options) => this.call(operation, fn, options), () => undefined);
+    return this.#remoteWith(
+      (operation, fn, options) => this.call(operation, fn, options),
+      () => undefined,
+    );
   }
 
   #remoteFor(context: ConnectorContext): SalesforceRemote {
     return this.#remoteWith(context.call.bind(context), context.warn.bind(context), context);
   }
 
-  #remoteWith(
-    call: ConnectorContext['call'],
-    warn: (code: string, message: string) => void,
-    context?: ConnectorContext,
-  ): SalesforceRemote {
+  #remoteWith(call: ConnectorContext['call'], warn: (code: string, message: string) => void, context?: ConnectorContext): SalesforceRemote {
     const session = this.#session;
     if (!session) throw new UnsupportedOperationError({ message: 'The connector is closed', connector: this.id });
     return {

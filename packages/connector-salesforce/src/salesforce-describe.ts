@@ -58,7 +58,10 @@ export class SalesforceDescribeCache {
             hint: 'Check the object API name (custom objects end in __c) with listTables().',
           });
         }
-        const response = await remote.send<{ name: string; fields: SalesforceFieldInfo[] }>('describe', { method: 'GET', path: `/sobjects/${encodeURIComponent(entry.name)}/describe` });
+        const response = await remote.send<{ name: string; fields: SalesforceFieldInfo[] }>('describe', {
+          method: 'GET',
+          path: `/sobjects/${encodeURIComponent(entry.name)}/describe`,
+        });
         const fields = response.body.fields;
         return { name: response.body.name, fields, byName: new Map(fields.map((field) => [field.name.toLowerCase(), field])) };
       })();

@@ -32,7 +32,8 @@ const http = httpErrorClassifier({
     if (code === 'INVALID_SESSION_ID') return new AuthenticationError({ ...base, hint: hints.salesforceSessionExpired });
     if (code === 'REQUEST_LIMIT_EXCEEDED') return new QuotaError({ ...base, hint: quotaHint });
     if (transientCodes.has(code)) return new TransientError({ ...base, hint: hints.transient });
-    if (code === 'INVALID_TYPE' || code === 'NOT_FOUND') return new NotFoundError({ ...base, hint: 'Check the object API name (custom objects end in __c) with listTables().' });
+    if (code === 'INVALID_TYPE' || code === 'NOT_FOUND')
+      return new NotFoundError({ ...base, hint: 'Check the object API name (custom objects end in __c) with listTables().' });
     if (failure.status === 414 || failure.status === 431) {
       return new DataError({ ...base, hint: 'The request URL is too long for Salesforce (16 KB): ask for fewer columns, or read with readMode "bulk".' });
     }
@@ -60,15 +61,36 @@ export function classifySalesforceError(error: unknown, operation: string): Conn
   const name = typeof named?.name === 'string' ? named.name : '';
   const message = typeof named?.message === 'string' ? named.message : String(error);
   if (oauthErrors.has(name)) {
-    return new AuthenticationError({ message: `Salesforce refused the grant: ${name}: ${message}`, connector: 'salesforce', operation, code: name, hint: grantHint(name, message), cause: error });
+    return new AuthenticationError({
+      message: `Salesforce refused the grant: ${name}: ${message}`,
+      connector: 'salesforce',
+      operation,
+      code: name,
+      hint: grantHint(name, message),
+      cause: error,
+    });
   }
   if (/^ERROR_HTTP_5\d\d$/.test(name)) {
-    return new TransientError({ message: `The Salesforce token endpoint answered HTTP ${name.slice(-3)}`, connector: 'salesforce', operation, code: name, hint: hints.transient, cause: error });
+    return new TransientError({
+      message: `The Salesforce token endpoint answered HTTP ${name.slice(-3)}`,
+      connector: 'salesforce',
+      operation,
+      code: name,
+      hint: hints.transient,
+      cause: error,
+    });
   }
   // jsforce's own refresh path (not used by this connector, but by a Connection handed in) loses the OAuth name.
   const refresh = /^Unable to refresh session due to: (.*)$/.exec(message);
   if (refresh) {
-    return new AuthenticationError({ message: `Salesforce refused the refresh: ${refresh[1]}`, connector: 'salesforce', operation, code: 'invalid_grant', hint: grantHint('invalid_grant', refresh[1]!), cause: error });
+    return new AuthenticationError({
+      message: `Salesforce refused the refresh: ${refresh[1]}`,
+      connector: 'salesforce',
+      operation,
+      code: 'invalid_grant',
+      hint: grantHint('invalid_grant', refresh[1]!),
+      cause: error,
+    });
   }
   return http(error, operation);
 }

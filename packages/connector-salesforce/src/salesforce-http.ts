@@ -52,7 +52,9 @@ export async function sendSalesforceRequest<T>(connection: Connection, request: 
     status = response.statusCode;
     headers = response.headers ?? {};
   });
-  const url = request.path.startsWith('/services/') ? `${connection.instanceUrl}${request.path}` : `${connection.instanceUrl}/services/data/v${connection.version}${request.path}`;
+  const url = request.path.startsWith('/services/')
+    ? `${connection.instanceUrl}${request.path}`
+    : `${connection.instanceUrl}/services/data/v${connection.version}${request.path}`;
   const body = request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
   const contentType = request.contentType ?? (body === undefined ? undefined : 'application/json');
   try {
@@ -75,6 +77,8 @@ function toHttpError(error: unknown, status: number | undefined, headers: Record
   const data = failure.data as { fields?: unknown } | undefined;
   const fields = Array.isArray(data?.fields) ? data.fields.map(String) : [];
   // An HTML answer (an edge's 414, 429, 503 page) has a long generic message: keep the status only.
-  const message = failure.errorCode?.startsWith('ERROR_HTTP_') ? `Salesforce answered HTTP ${status}` : (failure.message ?? `Salesforce answered HTTP ${status}`);
+  const message = failure.errorCode?.startsWith('ERROR_HTTP_')
+    ? `Salesforce answered HTTP ${status}`
+    : (failure.message ?? `Salesforce answered HTTP ${status}`);
   return new SalesforceHttpError(message, status, failure.errorCode, headers, fields);
 }

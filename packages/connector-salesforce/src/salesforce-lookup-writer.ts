@@ -54,14 +54,23 @@ const merge = (outcomes: BatchOutcome[]): BatchOutcome => ({
  * created, and rows still not found fail (the create may land later) rather than being sent twice.
  */
 export async function upsertByLookup(remote: SalesforceRemote, object: string, keyField: string, entries: ReadonlyArray<LookupEntry>): Promise<BatchOutcome> {
-  const existing = await findByKey(remote, object, keyField, entries.map((entry) => entry.key));
+  const existing = await findByKey(
+    remote,
+    object,
+    keyField,
+    entries.map((entry) => entry.key),
+  );
   const failed: Failure[] = [];
   const updates: Array<SalesforceWriteEntry & { id: string }> = [];
   const creates: LookupEntry[] = [];
   for (const entry of entries) {
     const ids = existing.get(entry.key.toLowerCase()) ?? [];
     if (ids.length > 1) {
-      failed.push({ index: entry.index, reason: `${ids.length} ${object} records have ${keyField} = ${entry.key} (${ids.join(', ')}); not guessing which to update`, code: 'AMBIGUOUS_KEY' });
+      failed.push({
+        index: entry.index,
+        reason: `${ids.length} ${object} records have ${keyField} = ${entry.key} (${ids.join(', ')}); not guessing which to update`,
+        code: 'AMBIGUOUS_KEY',
+      });
     } else if (ids.length === 1) {
       updates.push({ ...entry, id: ids[0]! });
     } else {
@@ -84,7 +93,12 @@ export async function upsertByLookup(remote: SalesforceRemote, object: string, k
 
 /** After a create whose answer was lost: rows whose key now exists were created; the others fail, unsent again. */
 async function confirmCreates(remote: SalesforceRemote, object: string, keyField: string, creates: LookupEntry[], error: unknown): Promise<BatchOutcome> {
-  const found = await findByKey(remote, object, keyField, creates.map((entry) => entry.key));
+  const found = await findByKey(
+    remote,
+    object,
+    keyField,
+    creates.map((entry) => entry.key),
+  );
   const cause = error instanceof Error ? error.message : String(error);
   const failed: Failure[] = [];
   let created = 0;

@@ -53,7 +53,10 @@ describe('Salesforce reads', () => {
     const past = await connector.readAll({ table: 'Contact', since: new Date(Date.now() - 60_000), columns: ['Id'] });
     expect(past).toHaveLength(405);
     expect(new URLSearchParams(emulator.requestsTo('rest.query').at(-1)!.query).get('q')).toMatch(/WHERE SystemModstamp >= \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
-    await expect(connector.readAll({ table: 'Contact', columns: ['churn_risk__c'] })).rejects.toMatchObject({ name: 'DataError', message: 'Contact has no field churn_risk__c' });
+    await expect(connector.readAll({ table: 'Contact', columns: ['churn_risk__c'] })).rejects.toMatchObject({
+      name: 'DataError',
+      message: 'Contact has no field churn_risk__c',
+    });
     await connector.close();
   });
 
@@ -62,7 +65,10 @@ describe('Salesforce reads', () => {
     emulator = await startSalesforce({ queryBatchSize: 200 });
     const names = Array.from({ length: 360 }, (_, index) => `Churn_Model_Feature_Number_${String(index).padStart(3, '0')}__c`);
     for (const name of names) emulator.org.defineField('Contact', { name, type: 'double' });
-    emulator.seed('Contact', contacts(450).map((row, index) => ({ ...row, [names[0]!]: index, [names[359]!]: -index })));
+    emulator.seed(
+      'Contact',
+      contacts(450).map((row, index) => ({ ...row, [names[0]!]: index, [names[359]!]: -index })),
+    );
     const connector = connectorFor(emulator);
     const rows = await connector.readAll({ table: 'Contact' });
     expect(rows).toHaveLength(450);
@@ -77,10 +83,23 @@ describe('Salesforce reads', () => {
   });
 
   it('runs SOQL as given, lists queryable objects and describes fields with their flags', async () => {
-    emulator.org.defineObject({ name: 'LoginEvent', label: 'Login Event', labelPlural: 'Login Events', keyPrefix: '0Lx', custom: false, queryable: false, fields: [] });
-    emulator.seed('Account', [{ Name: 'Acme', AnnualRevenue: 1200.5 }, { Name: 'Globex', AnnualRevenue: 10 }]);
+    emulator.org.defineObject({
+      name: 'LoginEvent',
+      label: 'Login Event',
+      labelPlural: 'Login Events',
+      keyPrefix: '0Lx',
+      custom: false,
+      queryable: false,
+      fields: [],
+    });
+    emulator.seed('Account', [
+      { Name: 'Acme', AnnualRevenue: 1200.5 },
+      { Name: 'Globex', AnnualRevenue: 10 },
+    ]);
     const connector = connectorFor(emulator);
-    expect(await connector.readAll({ query: 'SELECT Name, AnnualRevenue FROM Account WHERE AnnualRevenue > 100' })).toEqual([{ Name: 'Acme', AnnualRevenue: 1200.5 }]);
+    expect(await connector.readAll({ query: 'SELECT Name, AnnualRevenue FROM Account WHERE AnnualRevenue > 100' })).toEqual([
+      { Name: 'Acme', AnnualRevenue: 1200.5 },
+    ]);
     expect(await connector.listTables()).toEqual(['Account', 'Contact', 'Lead']);
     const schema = await connector.describe('contacts');
     const columns = new Map(schema.columns.map((column) => [column.name, column]));
@@ -104,7 +123,10 @@ describe('Salesforce reads', () => {
   it('reads through a Bulk API 2.0 query job page by page with its locator, typed by describe', async () => {
     await emulator.stop();
     emulator = await startSalesforce({ bulkQueryPageSize: 1000 });
-    emulator.seed('Contact', contacts(2500).map((row, index) => ({ ...row, Birthdate: index === 0 ? '2001-02-03' : null, HasOptedOutOfEmail: index === 1 })));
+    emulator.seed(
+      'Contact',
+      contacts(2500).map((row, index) => ({ ...row, Birthdate: index === 0 ? '2001-02-03' : null, HasOptedOutOfEmail: index === 1 })),
+    );
     const connector = connectorFor(emulator, { readMode: 'bulk' });
     const pages: number[] = [];
     const rows = [];

@@ -11,9 +11,18 @@ describe('readRestPages with a field list split across queries', () => {
   const object: SalesforceObjectInfo = {
     name: 'Contact',
     fields: [],
-    byName: new Map(['Id', ...names].map((name) => [name.toLowerCase(), { name, type: 'string', nillable: true, createable: true, updateable: true, externalId: false, unique: false, idLookup: false }])),
+    byName: new Map(
+      ['Id', ...names].map((name) => [
+        name.toLowerCase(),
+        { name, type: 'string', nillable: true, createable: true, updateable: true, externalId: false, unique: false, idLookup: false },
+      ]),
+    ),
   };
-  const record = (id: string, fields: string[]) => ({ attributes: { type: 'Contact' }, Id: id, ...Object.fromEntries(fields.map((name) => [name, `${id}:${name}`])) });
+  const record = (id: string, fields: string[]) => ({
+    attributes: { type: 'Contact' },
+    Id: id,
+    ...Object.fromEntries(fields.map((name) => [name, `${id}:${name}`])),
+  });
 
   it('merges the parts by Id across pages and skips a record a later part lacks', async () => {
     const warnings: string[] = [];
@@ -30,7 +39,8 @@ describe('readRestPages with a field list split across queries', () => {
         const lead = selected.includes(names[0]!);
         // The lead sees a, b, c then d; a later part was read after b was deleted and pages differently.
         if (request.path.includes('/more-lead')) return { status: 200, headers: {}, body: { totalSize: 4, done: true, records: [record('d', fields)] } as T };
-        if (request.path.includes('/more-other')) return { status: 200, headers: {}, body: { totalSize: 3, done: true, records: [record('d', ['rest'])] } as T };
+        if (request.path.includes('/more-other'))
+          return { status: 200, headers: {}, body: { totalSize: 3, done: true, records: [record('d', ['rest'])] } as T };
         const body = lead
           ? { totalSize: 4, done: false, nextRecordsUrl: '/services/data/v62.0/query/more-lead', records: ['a', 'b', 'c'].map((id) => record(id, fields)) }
           : { totalSize: 3, done: false, nextRecordsUrl: '/services/data/v62.0/query/more-other', records: ['a', 'c'].map((id) => record(id, fields)) };
@@ -43,7 +53,9 @@ describe('readRestPages with a field list split across queries', () => {
     expect(rows.map((row) => row.Id)).toEqual(['a', 'c', 'd']);
     expect(rows[0]![names[0]!]).toBe(`a:${names[0]}`);
     expect(rows[0]![names[7]!]).toBe(`a:${names[7]}`);
-    expect(warnings).toEqual(['RECORD_CHANGED_DURING_READ: 1 Contact record(s) missing from a later part of a split query (deleted while reading) were skipped']);
+    expect(warnings).toEqual([
+      'RECORD_CHANGED_DURING_READ: 1 Contact record(s) missing from a later part of a split query (deleted while reading) were skipped',
+    ]);
     expect(requests.filter((path) => path.startsWith('/query?q=')).every((path) => decodeURIComponent(path).includes('ORDER BY Id'))).toBe(true);
   });
 });

@@ -40,7 +40,13 @@ export async function countRecords(remote: SalesforceRemote, parts: SelectParts)
  * read just far enough to cover its page. A record the lead has and a later part lacks (deleted
  * between the queries) is skipped with a warning.
  */
-export async function* readRestPages(remote: SalesforceRemote, object: SalesforceObjectInfo, fields: string[], parts: SelectParts, batchSize?: number): AsyncGenerator<Row[]> {
+export async function* readRestPages(
+  remote: SalesforceRemote,
+  object: SalesforceObjectInfo,
+  fields: string[],
+  parts: SelectParts,
+  batchSize?: number,
+): AsyncGenerator<Row[]> {
   const groups = splitSelects(fields, parts, remote.apiVersion, remote.maxUrlLength);
   const toRow = restRowReader(fields, object);
   if (groups.length === 1) {
@@ -75,7 +81,11 @@ export async function* readRestPages(remote: SalesforceRemote, object: Salesforc
       }
       rows.push(toRow(Object.assign({}, record, ...pieces)));
     }
-    if (skipped > 0) remote.warn('RECORD_CHANGED_DURING_READ', `${skipped} ${object.name} record(s) missing from a later part of a split query (deleted while reading) were skipped`);
+    if (skipped > 0)
+      remote.warn(
+        'RECORD_CHANGED_DURING_READ',
+        `${skipped} ${object.name} record(s) missing from a later part of a split query (deleted while reading) were skipped`,
+      );
     if (rows.length > 0) yield rows;
   }
 }

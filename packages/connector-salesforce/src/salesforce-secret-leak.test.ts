@@ -20,7 +20,10 @@ describe('Salesforce secrets and the CRM facade', () => {
     const { username, password, securityToken, clientId, clientSecret } = emulator.credentials;
     const secrets = [password, securityToken, clientSecret, emulator.refreshToken, emulator.token, password + securityToken];
     const options = { metricsRegistry: registry, logger: probe.logger, environment: false as const };
-    const good = new SalesforceConnector({ ...fastPolicy, loginUrl: emulator.url, clientId, clientSecret, refreshToken: emulator.refreshToken, apiKey: emulator.token, instanceUrl: emulator.url }, options);
+    const good = new SalesforceConnector(
+      { ...fastPolicy, loginUrl: emulator.url, clientId, clientSecret, refreshToken: emulator.refreshToken, apiKey: emulator.token, instanceUrl: emulator.url },
+      options,
+    );
     emulator.faults.inject({ route: 'collections.upsert', times: 2, fault: { kind: 'status', status: 503 } });
     await probe.run(() => good.write(contacts(3), { table: 'Contact', keyColumn: 'External_Id__c' }));
     emulator.sessions.expireSessions();
@@ -28,7 +31,10 @@ describe('Salesforce secrets and the CRM facade', () => {
     await probe.run(() => good.readAll({ table: 'Contact' }));
     probe.capture(good);
     probe.capture(inspect(good, { depth: 10, showHidden: true }));
-    const wrong = new SalesforceConnector({ ...fastPolicy, loginUrl: emulator.url, clientId, clientSecret, username, password, securityToken: 'WRONGTOKEN' }, options);
+    const wrong = new SalesforceConnector(
+      { ...fastPolicy, loginUrl: emulator.url, clientId, clientSecret, username, password, securityToken: 'WRONGTOKEN' },
+      options,
+    );
     await probe.run(() => wrong.readAll({ table: 'Contact' }));
     await probe.run(() => wrong.testConnection());
     probe.capture(await registry.metrics());
@@ -39,7 +45,10 @@ describe('Salesforce secrets and the CRM facade', () => {
 
   it("serves CRMConnector({ crm_type: 'salesforce' }) with the specification's keys", async () => {
     emulator.seed('Contact', contacts(3));
-    const crm = new CRMConnector({ crm_type: 'salesforce', api_key: emulator.token, instance_url: emulator.url, max_retries: 1, requests_per_minute: 0 }, { metricsRegistry: null, environment: false });
+    const crm = new CRMConnector(
+      { crm_type: 'salesforce', api_key: emulator.token, instance_url: emulator.url, max_retries: 1, requests_per_minute: 0 },
+      { metricsRegistry: null, environment: false },
+    );
     const rows = await crm.fetchCrmData('contacts', { limit: 2, properties: ['Email'] });
     expect(rows).toEqual([{ Email: 'person0@example.com' }, { Email: 'person1@example.com' }]);
     const written = await crm.writeCrmData([{ External_Id__c: 'ext-0', Title: 'Churn risk: high' }], { destination: 'contacts', idProperty: 'External_Id__c' });

@@ -99,7 +99,10 @@ export class SalesforceSession {
       const now = this.#now();
       while (this.#refreshedAt.length > 0 && this.#refreshedAt[0]! <= now - 60_000) this.#refreshedAt.shift();
       if (this.#refreshedAt.length >= this.#maxPerMinute) {
-        throw new SalesforceSessionError(`Session expired again after ${this.#refreshedAt.length} refreshes in the last minute; not refreshing again`, 'refresh-budget');
+        throw new SalesforceSessionError(
+          `Session expired again after ${this.#refreshedAt.length} refreshes in the last minute; not refreshing again`,
+          'refresh-budget',
+        );
       }
       this.#refreshedAt.push(now);
     }

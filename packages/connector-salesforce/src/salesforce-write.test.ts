@@ -94,7 +94,12 @@ describe('Salesforce writes', () => {
 
   it('names missing fields and how to create them, or creates them through the Tooling API when asked', async () => {
     const connector = connectorFor(emulator);
-    const rows = contacts(3).map((row, index) => ({ External_Id__c: row.External_Id__c, LastName: row.LastName, churn_risk__c: index / 10, segment__c: 'high' }));
+    const rows = contacts(3).map((row, index) => ({
+      External_Id__c: row.External_Id__c,
+      LastName: row.LastName,
+      churn_risk__c: index / 10,
+      segment__c: 'high',
+    }));
     const error = await connector.writeCrmData(rows, { destination: 'contacts', idProperty: 'External_Id__c' }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ name: 'NotFoundError', message: 'Contact has no fields churn_risk__c, segment__c' });
     expect((error as { hint: string }).hint).toContain('createMissingProperties');
@@ -164,7 +169,10 @@ describe('Salesforce writes', () => {
     emulator.seed('Contact', contacts(3));
     const connector = connectorFor(emulator);
     const rows = await connector.readAll({ table: 'Contact' });
-    const back = await connector.write(rows.map((row) => ({ ...row, Title: 'Round trip' })), { table: 'Contact', keyColumn: 'External_Id__c' });
+    const back = await connector.write(
+      rows.map((row) => ({ ...row, Title: 'Round trip' })),
+      { table: 'Contact', keyColumn: 'External_Id__c' },
+    );
     expect(back).toMatchObject({ written: 3, updated: 3, failed: [] });
     const byId = await connector.write([{ Id: rows[0]!.Id, Title: 'By id' }, { Title: 'No id' }], { table: 'Contact', keyColumn: 'Id' });
     expect(byId).toMatchObject({ written: 1, updated: 1 });

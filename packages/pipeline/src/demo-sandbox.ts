@@ -68,7 +68,9 @@ export async function startOfflineSandbox(options: OfflineSandboxOptions): Promi
     await Promise.all([sheetsEmulator.stop(), hubspotEmulator.stop()]);
   };
   try {
-    const key = sheetsEmulator.serviceAccountKeys(sandboxServiceAccountEmail)[0] ?? sheetsEmulator.createServiceAccount({ clientEmail: sandboxServiceAccountEmail, projectId: 'automl-sandbox' });
+    const key =
+      sheetsEmulator.serviceAccountKeys(sandboxServiceAccountEmail)[0] ??
+      sheetsEmulator.createServiceAccount({ clientEmail: sandboxServiceAccountEmail, projectId: 'automl-sandbox' });
     let seededNow = false;
     if (!sheetsEmulator.spreadsheetIds().includes(sandboxSpreadsheetId)) {
       sheetsEmulator.createSpreadsheet({
@@ -133,7 +135,12 @@ export async function startDemoSandbox(options: OfflineSandboxOptions & { traini
     return {
       connections: {
         training: { connectionType: 'excel', filePath: trainingFile },
-        scoring: { connectionType: 'googlesheets', spreadsheetId: sandbox.googleSheets.spreadsheetId, baseUrl: sandbox.googleSheets.baseUrl, credentialsJson: sandbox.googleSheets.credentialsJson },
+        scoring: {
+          connectionType: 'googlesheets',
+          spreadsheetId: sandbox.googleSheets.spreadsheetId,
+          baseUrl: sandbox.googleSheets.baseUrl,
+          credentialsJson: sandbox.googleSheets.credentialsJson,
+        },
         crm: { connectionType: 'hubspot', crmType: 'hubspot', baseUrl: sandbox.hubspot.baseUrl, apiKey: sandbox.hubspot.apiKey },
       },
       spec: {

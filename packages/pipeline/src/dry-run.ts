@@ -5,7 +5,8 @@ const sampleSize = 5;
 
 const same = (left: unknown, right: unknown) => {
   if (left === right) return true;
-  if (typeof left === 'number' || typeof right === 'number') return Number(left) === Number(right) && left !== null && right !== null && left !== '' && right !== '';
+  if (typeof left === 'number' || typeof right === 'number')
+    return Number(left) === Number(right) && left !== null && right !== null && left !== '' && right !== '';
   return String(left ?? '') === String(right ?? '');
 };
 

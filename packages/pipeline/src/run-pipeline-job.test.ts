@@ -46,9 +46,9 @@ describe('runPipelineJob on the offline sandbox', () => {
   }, 120_000);
 
   it('names every bad field of a spec', () => {
-    expect(() => parsePipelineSpec({ training: { connection: 'a' }, scoring: { connection: 'b' }, destination: { connection: 'c', table: 't' }, extra: 1 })).toThrow(
-      /training\.labelColumn: .*scoring: give a table or a query.*destination\.keyColumn: .*extra: unknown key|training\.labelColumn/,
-    );
+    expect(() =>
+      parsePipelineSpec({ training: { connection: 'a' }, scoring: { connection: 'b' }, destination: { connection: 'c', table: 't' }, extra: 1 }),
+    ).toThrow(/training\.labelColumn: .*scoring: give a table or a query.*destination\.keyColumn: .*extra: unknown key|training\.labelColumn/);
   });
 
   it('a failing stage ends the report with the typed error and its hint, never a throw', async () => {
@@ -56,7 +56,11 @@ describe('runPipelineJob on the offline sandbox', () => {
     const project = new ConnectionsProject({ cwd: directory, environment: {} });
     project.add('training', { connectionType: 'excel', filePath: join(directory, 'missing.xlsx') });
     const report = await runPipelineJob(
-      { training: { connection: 'training', labelColumn: 'churned' }, scoring: { connection: 'training', table: 'x' }, destination: { connection: 'training', table: 'x', keyColumn: 'id' } },
+      {
+        training: { connection: 'training', labelColumn: 'churned' },
+        scoring: { connection: 'training', table: 'x' },
+        destination: { connection: 'training', table: 'x', keyColumn: 'id' },
+      },
       { project },
     );
     expect(report.status).toBe('failed');

@@ -1,6 +1,14 @@
 import { AutoMLOrchestrator, type AutoMLOptions, type Row as AutoMLRow } from '@automl/automl';
 import type { ConnectionsProject } from '@automl/connections';
-import { type Connector, ConnectorError, type ConnectorOptions, type CrmCapableConnector, type Row, writeResultOf, type WriteResult } from '@automl/connector-core';
+import {
+  type Connector,
+  ConnectorError,
+  type ConnectorOptions,
+  type CrmCapableConnector,
+  type Row,
+  writeResultOf,
+  type WriteResult,
+} from '@automl/connector-core';
 import { planWrite } from './dry-run.js';
 import { emptyReport, histogram, type PipelineEvent, type PipelineReport, type PipelineStage } from './pipeline-report.js';
 import type { PipelineSpec } from './pipeline-spec.js';
@@ -40,16 +48,29 @@ export async function runPipelineJob(spec: PipelineSpec, options: RunPipelineOpt
   const readFrom = async (source: { connection: string; table?: string | undefined; query?: string | undefined }) => {
     const connector = await open(source.connection);
     try {
-      return await connector.readAll({ ...(source.query ? { query: source.query } : { table: source.table }), ...(options.signal ? { signal: options.signal } : {}) });
+      return await connector.readAll({
+        ...(source.query ? { query: source.query } : { table: source.table }),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
     } finally {
       await connector.close();
     }
   };
   try {
-    const training = await step('read-training', `Reading the training rows from ${spec.training.connection}`, () => readFrom(spec.training), (rows) => `${rows.length} rows`);
+    const training = await step(
+      'read-training',
+      `Reading the training rows from ${spec.training.connection}`,
+      () => readFrom(spec.training),
+      (rows) => `${rows.length} rows`,
+    );
     const label = spec.training.labelColumn;
     const labelled = training.filter((row) => !blank(row[label]));
-    if (labelled.length === 0) throw new ConnectorError({ message: `No training row has a value in "${label}"`, operation: 'pipeline', hint: 'Check labelColumn and the training table.' });
+    if (labelled.length === 0)
+      throw new ConnectorError({
+        message: `No training row has a value in "${label}"`,
+        operation: 'pipeline',
+        hint: 'Check labelColumn and the training table.',
+      });
 
     const orchestrator = await step(
       'train',
@@ -57,14 +78,27 @@ export async function runPipelineJob(spec: PipelineSpec, options: RunPipelineOpt
       async () => {
         const features = labelled.map((row) => Object.fromEntries(Object.entries(row).filter(([column]) => column !== label))) as AutoMLRow[];
         const model = new AutoMLOrchestrator((spec.automl ?? {}) as AutoMLOptions);
-        await model.fit(features, labelled.map((row) => row[label] as string | number | boolean));
+        await model.fit(
+          features,
+          labelled.map((row) => row[label] as string | number | boolean),
+        );
         return model;
       },
       (model) => `best model ${model.leaderboard[0]?.model ?? 'none'}`,
     );
-    report.leaderboard = orchestrator.leaderboard.map((entry) => ({ model: entry.model, score: entry.rocAuc, metric: 'roc_auc', ...(entry.warning ? { warning: entry.warning } : {}) }));
+    report.leaderboard = orchestrator.leaderboard.map((entry) => ({
+      model: entry.model,
+      score: entry.rocAuc,
+      metric: 'roc_auc',
+      ...(entry.warning ? { warning: entry.warning } : {}),
+    }));
 
-    const scoringRows = await step('read-scoring', `Reading the rows to score from ${spec.scoring.connection}`, () => readFrom(spec.scoring), (rows) => `${rows.length} rows`);
+    const scoringRows = await step(
+      'read-scoring',
+      `Reading the rows to score from ${spec.scoring.connection}`,
+      () => readFrom(spec.scoring),
+      (rows) => `${rows.length} rows`,
+    );
     const scored = await step(
       'score',
       'Scoring churn risk',
@@ -140,7 +174,13 @@ export async function runPipelineJob(spec: PipelineSpec, options: RunPipelineOpt
   return report;
 }
 
-async function writeTo(connector: Connector, rows: Row[], spec: PipelineSpec, options: RunPipelineOptions, progress: (done: number) => void): Promise<WriteResult> {
+async function writeTo(
+  connector: Connector,
+  rows: Row[],
+  spec: PipelineSpec,
+  options: RunPipelineOptions,
+  progress: (done: number) => void,
+): Promise<WriteResult> {
   const mode = spec.destination.mode ?? 'upsert';
   let done = 0;
   async function* counted(): AsyncGenerator<Row> {
@@ -151,8 +191,19 @@ async function writeTo(connector: Connector, rows: Row[], spec: PipelineSpec, op
     }
   }
   const result = isCrm(connector)
-    ? await connector.writeCrmData(counted(), { destination: spec.destination.table, updateExisting: mode === 'upsert', idProperty: spec.destination.keyColumn, createMissingProperties: true, ...(options.signal ? { signal: options.signal } : {}) })
-    : await connector.write(counted(), { table: spec.destination.table, mode, keyColumn: spec.destination.keyColumn, ...(options.signal ? { signal: options.signal } : {}) });
+    ? await connector.writeCrmData(counted(), {
+        destination: spec.destination.table,
+        updateExisting: mode === 'upsert',
+        idProperty: spec.destination.keyColumn,
+        createMissingProperties: true,
+        ...(options.signal ? { signal: options.signal } : {}),
+      })
+    : await connector.write(counted(), {
+        table: spec.destination.table,
+        mode,
+        keyColumn: spec.destination.keyColumn,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
   progress(rows.length);
   return result;
 }

@@ -22,6 +22,12 @@ export { columnIndex, columnLetters, parseA1, type A1Range } from './google/a1-n
 
 // HubSpot (CRM v3)
 export { createHubSpotEmulator, hubSpotSandboxToken, type HubSpotEmulator, type HubSpotEmulatorOptions } from './hubspot/hubspot-emulator.js';
-export { HubSpotPortal, type CustomObjectDefinition, type HubSpotObjectSchema, type HubSpotRecord, type PortalState as HubSpotPortalState } from './hubspot/hubspot-portal.js';
+export {
+  HubSpotPortal,
+  type CustomObjectDefinition,
+  type HubSpotObjectSchema,
+  type HubSpotRecord,
+  type PortalState as HubSpotPortalState,
+} from './hubspot/hubspot-portal.js';
 export type { HubSpotProperty } from './hubspot/hubspot-default-properties.js';
 export { allHubSpotScopes } from './hubspot/hubspot-scopes.js';

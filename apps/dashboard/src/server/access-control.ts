@@ -76,7 +76,10 @@ export class AccessControl {
       const bearer = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
       const byBearer = sameToken(bearer, this.token);
       if (!session && !byBearer) {
-        return c.json({ error: { name: 'AuthenticationError', message: 'Open the dashboard with the URL printed at start (it carries the access token).' } }, 401);
+        return c.json(
+          { error: { name: 'AuthenticationError', message: 'Open the dashboard with the URL printed at start (it carries the access token).' } },
+          401,
+        );
       }
       if (unsafeMethods.has(c.req.method)) {
         // A bearer token is never sent by a browser on its own, so it needs no CSRF token; a cookie is.

@@ -69,7 +69,12 @@ export function createDashboardApp(options: DashboardAppOptions) {
   });
   app.use(...securityHeaders());
   app.use(access.middleware());
-  app.use(bodyLimit({ maxSize: maxBodyBytes, onError: (c) => c.json({ error: { name: 'PayloadTooLarge', message: `The request is larger than ${maxBodyBytes / 1024} KiB` } }, 413) }));
+  app.use(
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) => c.json({ error: { name: 'PayloadTooLarge', message: `The request is larger than ${maxBodyBytes / 1024} KiB` } }, 413),
+    }),
+  );
   // Write-only secrets: whatever JSON goes out is checked against every secret this process was given.
   app.use('/api/*', async (c, next) => {
     await next();
@@ -94,7 +99,12 @@ export function createDashboardApp(options: DashboardAppOptions) {
   const invalidJson = { error: { name: 'ValidationError', message: 'The body must be JSON (Content-Type: application/json)' } };
 
   app.get('/api/session', (c) =>
-    c.json({ csrfToken: access.csrfTokenOf(c.get('session')) ?? null, connectionsFile: project.path, sandbox: options.sandbox, defaultSpec: options.defaultSpec ?? null }),
+    c.json({
+      csrfToken: access.csrfTokenOf(c.get('session')) ?? null,
+      connectionsFile: project.path,
+      sandbox: options.sandbox,
+      defaultSpec: options.defaultSpec ?? null,
+    }),
   );
 
   app.get('/api/systems', (c) =>
@@ -114,17 +124,37 @@ export function createDashboardApp(options: DashboardAppOptions) {
     ),
   );
 
-  app.get('/api/connections', (c) => c.json({ file: project.path, warnings: project.warnings(), connections: project.list().map((summary) => ({ ...summary, lastTest: lastTests.get(summary.name) ?? null })) }));
+  app.get('/api/connections', (c) =>
+    c.json({
+      file: project.path,
+      warnings: project.warnings(),
+      connections: project.list().map((summary) => ({ ...summary, lastTest: lastTests.get(summary.name) ?? null })),
+    }),
+  );
 
   app.post('/api/connections', async (c) => {
     const json = await readJson(c.req.raw);
     if (!json.ok) return c.json(invalidJson, 400);
     const parsed = addConnectionBody.safeParse(json.value);
-    if (!parsed.success) return c.json({ error: { name: 'ValidationError', message: 'Expected { name, config }', fields: Object.fromEntries(parsed.error.issues.map((issue) => [issue.path.join('.'), issue.message])) } }, 400);
+    if (!parsed.success)
+      return c.json(
+        {
+          error: {
+            name: 'ValidationError',
+            message: 'Expected { name, config }',
+            fields: Object.fromEntries(parsed.error.issues.map((issue) => [issue.path.join('.'), issue.message])),
+          },
+        },
+        400,
+      );
     const { name, replace } = parsed.data;
     const config = { ...parsed.data.config };
     const system = systems.find((candidate) => candidate.id === config.connectionType);
-    if (!system) return c.json({ error: { name: 'ConfigError', message: 'Unknown connectionType', fields: { connectionType: `One of ${systems.map((s) => s.id).join(', ')}` } } }, 400);
+    if (!system)
+      return c.json(
+        { error: { name: 'ConfigError', message: 'Unknown connectionType', fields: { connectionType: `One of ${systems.map((s) => s.id).join(', ')}` } } },
+        400,
+      );
     const id = system.id as ConnectionType;
     for (const field of secretFieldsOf(id)) if (config[field] !== undefined) scrubber.addSecretValue(config[field]);
     let serviceAccount: ServiceAccountInfo | undefined;
@@ -132,7 +162,8 @@ export function createDashboardApp(options: DashboardAppOptions) {
       const value = config[field];
       if (value === undefined || value === '') continue;
       const inspected = inspectServiceAccountKey(value);
-      if (!inspected.ok) return c.json({ error: { name: 'ConfigError', message: `${field}: ${inspected.message}`, fields: { [field]: inspected.message } } }, 400);
+      if (!inspected.ok)
+        return c.json({ error: { name: 'ConfigError', message: `${field}: ${inspected.message}`, fields: { [field]: inspected.message } } }, 400);
       config[field] = inspected.json;
       serviceAccount = inspected.info;
     }
@@ -174,7 +205,12 @@ export function createDashboardApp(options: DashboardAppOptions) {
       result = await withConnector(name, (connector) => connector.testConnection());
     } catch (error) {
       const body = errorBody(error).error;
-      result = { ok: false, connector: project.summary(name).connectionType, latencyMs: 0, error: { name: body.name, message: body.message, ...(body.hint ? { hint: body.hint } : {}) } };
+      result = {
+        ok: false,
+        connector: project.summary(name).connectionType,
+        latencyMs: 0,
+        error: { name: body.name, message: body.message, ...(body.hint ? { hint: body.hint } : {}) },
+      };
     }
     const recorded = { ...result, at: new Date().toISOString() };
     lastTests.set(name, recorded);
@@ -223,7 +259,9 @@ export function createDashboardApp(options: DashboardAppOptions) {
     return c.json({ id: run.id }, 202);
   });
 
-  app.get('/api/runs', (c) => c.json({ runs: runs.list().map((run) => ({ id: run.id, dryRun: run.dryRun, startedAt: run.startedAt, status: run.report?.status ?? 'running' })) }));
+  app.get('/api/runs', (c) =>
+    c.json({ runs: runs.list().map((run) => ({ id: run.id, dryRun: run.dryRun, startedAt: run.startedAt, status: run.report?.status ?? 'running' })) }),
+  );
 
   app.get('/api/runs/:id/events', (c) => {
     const run = runs.get(c.req.param('id'));

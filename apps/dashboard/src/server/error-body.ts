@@ -14,7 +14,10 @@ export function errorBody(error: unknown, connection?: string): ErrorBody {
   if (ConfigError.isInstance(value)) {
     const issues = (value as ConfigError).issues ?? [];
     const prefix = connection ? `${connection}.` : '';
-    if (issues.length > 0) body.fields = Object.fromEntries(issues.map((issue) => [prefix && issue.path.startsWith(prefix) ? issue.path.slice(prefix.length) : issue.path, issue.message]));
+    if (issues.length > 0)
+      body.fields = Object.fromEntries(
+        issues.map((issue) => [prefix && issue.path.startsWith(prefix) ? issue.path.slice(prefix.length) : issue.path, issue.message]),
+      );
   }
   return { error: body };
 }

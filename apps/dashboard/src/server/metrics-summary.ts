@@ -44,6 +44,9 @@ export async function summariseMetrics(registry: Registry): Promise<ConnectorMet
     }
   }
   return [...byConnector.values()]
-    .map(({ latencySum, latencyCount, ...summary }) => ({ ...summary, meanLatencyMs: latencyCount > 0 ? Math.round((latencySum / latencyCount) * 1000 * 10) / 10 : 0 }))
+    .map(({ latencySum, latencyCount, ...summary }) => ({
+      ...summary,
+      meanLatencyMs: latencyCount > 0 ? Math.round((latencySum / latencyCount) * 1000 * 10) / 10 : 0,
+    }))
     .sort((a, b) => a.connector.localeCompare(b.connector));
 }

@@ -26,18 +26,31 @@ export class PipelineRuns {
   }
 
   start(spec: PipelineSpec, dryRun: boolean): PipelineRun {
-    const run: PipelineRun = { id: randomUUID(), dryRun, startedAt: new Date().toISOString(), events: [], controller: new AbortController(), listeners: new Set() };
+    const run: PipelineRun = {
+      id: randomUUID(),
+      dryRun,
+      startedAt: new Date().toISOString(),
+      events: [],
+      controller: new AbortController(),
+      listeners: new Set(),
+    };
     this.#runs.set(run.id, run);
     const emit = (event: PipelineEvent) => {
       run.events.push(event);
       for (const listener of run.listeners) listener(event);
     };
-    void runPipelineJob(spec, { project: this.#project, signal: run.controller.signal, dryRun, onEvent: (event) => { if (event.type !== 'finished') emit(event); }, connectorOptions: this.#connectorOptions }).then(
-      (report) => {
-        run.report = report;
-        emit({ type: 'finished', report });
+    void runPipelineJob(spec, {
+      project: this.#project,
+      signal: run.controller.signal,
+      dryRun,
+      onEvent: (event) => {
+        if (event.type !== 'finished') emit(event);
       },
-    );
+      connectorOptions: this.#connectorOptions,
+    }).then((report) => {
+      run.report = report;
+      emit({ type: 'finished', report });
+    });
     return run;
   }
 
@@ -53,6 +66,8 @@ export class PipelineRuns {
   async stopAll(): Promise<void> {
     const running = this.list().filter((run) => !run.report);
     for (const run of running) run.controller.abort();
-    await Promise.all(running.map((run) => new Promise<void>((resolve) => (run.report ? resolve() : run.listeners.add((event) => event.type === 'finished' && resolve())))));
+    await Promise.all(
+      running.map((run) => new Promise<void>((resolve) => (run.report ? resolve() : run.listeners.add((event) => event.type === 'finished' && resolve())))),
+    );
   }
 }

@@ -32,7 +32,11 @@ export function loadStaticFiles(directory = webDirectory): StaticFiles {
     for (const name of readdirSync(folder)) {
       const path = join(folder, name);
       if (statSync(path).isDirectory()) walk(path);
-      else files.set(`/${relative(directory, path).split('\\').join('/')}`, { body: new Uint8Array(readFileSync(path)), type: types[extname(name)] ?? 'application/octet-stream' });
+      else
+        files.set(`/${relative(directory, path).split('\\').join('/')}`, {
+          body: new Uint8Array(readFileSync(path)),
+          type: types[extname(name)] ?? 'application/octet-stream',
+        });
     }
   };
   walk(directory);

@@ -14,7 +14,11 @@ function TestOutcome({ result }: { result: TestResult | null }) {
   return (
     <div class="fail" data-testid="test-failed">
       ✗ <strong>{result.error?.name}</strong>: {result.error?.message}
-      {result.error?.hint ? <div class="hint" data-testid="test-hint">Hint: {result.error.hint}</div> : null}
+      {result.error?.hint ? (
+        <div class="hint" data-testid="test-hint">
+          Hint: {result.error.hint}
+        </div>
+      ) : null}
     </div>
   );
 }
@@ -71,7 +75,10 @@ function AddConnection({ systems, onAdded }: { systems: SystemInfo[]; onAdded(ac
           return;
         }
         setBusy(true);
-        const result = await api<{ serviceAccount: ServiceAccountInfo | null }>('/api/connections', { method: 'POST', body: { name, config: configFrom(system, values) } });
+        const result = await api<{ serviceAccount: ServiceAccountInfo | null }>('/api/connections', {
+          method: 'POST',
+          body: { name, config: configFrom(system, values) },
+        });
         setBusy(false);
         if (!result.ok) {
           setErrors(result.error.fields ?? {});
@@ -89,7 +96,18 @@ function AddConnection({ systems, onAdded }: { systems: SystemInfo[]; onAdded(ac
       <h2>Add connection</h2>
       <div class="field">
         <label for="field-system">System</label>
-        <select id="field-system" value={systemId} required onChange={(event) => { setSystemId(event.currentTarget.value); setErrors({}); setKeyErrors({}); setError(undefined); resetValues(); }}>
+        <select
+          id="field-system"
+          value={systemId}
+          required
+          onChange={(event) => {
+            setSystemId(event.currentTarget.value);
+            setErrors({});
+            setKeyErrors({});
+            setError(undefined);
+            resetValues();
+          }}
+        >
           <option value="">Choose…</option>
           {systems.map((candidate) => (
             <option value={candidate.id}>{candidate.displayName}</option>
@@ -232,7 +250,13 @@ export function ConnectionsPage({ systems, onBrowse }: { systems: SystemInfo[]; 
           }}
         />
       ) : (
-        <button type="button" onClick={() => { setAdding(true); setAccount(null); }}>
+        <button
+          type="button"
+          onClick={() => {
+            setAdding(true);
+            setAccount(null);
+          }}
+        >
           Add connection
         </button>
       )}

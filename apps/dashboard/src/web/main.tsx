@@ -57,7 +57,9 @@ function App() {
         {session.sandbox ? <span class="badge">sandbox</span> : null}
       </header>
       <main>
-        {route.page === 'connections' ? <ConnectionsPage systems={systems} onBrowse={(name) => (location.hash = `#/browse/${encodeURIComponent(name)}`)} /> : null}
+        {route.page === 'connections' ? (
+          <ConnectionsPage systems={systems} onBrowse={(name) => (location.hash = `#/browse/${encodeURIComponent(name)}`)} />
+        ) : null}
         {route.page === 'browse' ? <BrowsePage initial={route.connection} /> : null}
         {route.page === 'metrics' ? <MetricsPage /> : null}
         {route.page === 'runs' ? <RunsPage defaultSpec={session.defaultSpec} /> : null}

@@ -64,7 +64,8 @@ export function RunsPage({ defaultSpec }: { defaultSpec: unknown }) {
     events.addEventListener('pipeline', (message) => {
       const event = JSON.parse((message as MessageEvent<string>).data) as PipelineEvent;
       if (event.type === 'stage') setStages((current) => ({ ...current, [event.stage]: { status: event.status, message: event.message } }));
-      else if (event.type === 'progress') setProgress((current) => ({ ...current, [event.stage]: { done: event.done, ...(event.total !== undefined ? { total: event.total } : {}) } }));
+      else if (event.type === 'progress')
+        setProgress((current) => ({ ...current, [event.stage]: { done: event.done, ...(event.total !== undefined ? { total: event.total } : {}) } }));
       else {
         setReport(event.report);
         events.close();

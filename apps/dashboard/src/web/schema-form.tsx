@@ -76,11 +76,25 @@ export function SchemaForm({ system, values, errors, onChange, onServiceAccountE
       input = <ServiceAccountInput id={id} onKey={(json) => onChange(key, json)} onError={(message) => onServiceAccountError(key, message)} />;
     } else if (property.secret) {
       input = (
-        <input id={id} name={key} type="password" autocomplete="new-password" required={required.has(key)} value={String(values[key] ?? '')} onInput={(event) => onChange(key, event.currentTarget.value)} />
+        <input
+          id={id}
+          name={key}
+          type="password"
+          autocomplete="new-password"
+          required={required.has(key)}
+          value={String(values[key] ?? '')}
+          onInput={(event) => onChange(key, event.currentTarget.value)}
+        />
       );
     } else if (property.enum) {
       input = (
-        <select id={id} name={key} required={required.has(key)} value={String(values[key] ?? property.default ?? '')} onChange={(event) => onChange(key, event.currentTarget.value)}>
+        <select
+          id={id}
+          name={key}
+          required={required.has(key)}
+          value={String(values[key] ?? property.default ?? '')}
+          onChange={(event) => onChange(key, event.currentTarget.value)}
+        >
           {required.has(key) ? null : <option value="">(default)</option>}
           {property.enum.map((option) => (
             <option value={String(option)}>{String(option)}</option>

@@ -8,7 +8,15 @@ import { type BrowserContext, chromium } from 'playwright-core';
 export const chromiumPath = '/usr/bin/chromium';
 
 /** The flags this closed network needs: nothing phones home, no GPU, no sandbox (root). */
-export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Screenshots go to the git-ignored .test-artifacts/ of the repository. */
 export const artifactsDirectory = fileURLToPath(new URL('../../../../.test-artifacts/dashboard/', import.meta.url));
@@ -19,7 +27,9 @@ export const artifactsDirectory = fileURLToPath(new URL('../../../../.test-artif
  */
 export async function launchChromium(): Promise<{ context: BrowserContext; profile: string }> {
   if (!existsSync(chromiumPath)) {
-    throw new Error(`${chromiumPath} is missing: run scripts/chromium.sh (as root, it installs Debian's chromium package) before the dashboard's browser tests`);
+    throw new Error(
+      `${chromiumPath} is missing: run scripts/chromium.sh (as root, it installs Debian's chromium package) before the dashboard's browser tests`,
+    );
   }
   mkdirSync(artifactsDirectory, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'automl-dashboard-chromium-'));

@@ -33,7 +33,17 @@ export async function startTestDashboard(): Promise<TestDashboard> {
   const key = sheets.createServiceAccount({ projectId: 'dashboard-test' }) as unknown as TestDashboard['key'];
   const spreadsheetId = sheets.createSpreadsheet({
     title: 'Customers',
-    sheets: [{ title: 'Customers', rows: [['email', 'plan', 'seats'], ['ada@example.com', 'pro', 12], ['bob@example.com', 'free', 1], ['cy@example.com', 'team', 5]] }],
+    sheets: [
+      {
+        title: 'Customers',
+        rows: [
+          ['email', 'plan', 'seats'],
+          ['ada@example.com', 'pro', 12],
+          ['bob@example.com', 'free', 1],
+          ['cy@example.com', 'team', 5],
+        ],
+      },
+    ],
     shareWith: [key.client_email],
   });
   const logs: string[] = [];

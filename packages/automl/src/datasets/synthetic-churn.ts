@@ -34,8 +34,65 @@ export interface GenerateChurnCustomersOptions {
   firstCustomerNumber?: number;
 }
 
-const firstNames = ['Olivia', 'Liam', 'Emma', 'Noah', 'Ava', 'Elijah', 'Sophia', 'James', 'Isabella', 'Lucas', 'Mia', 'Mateo', 'Amelia', 'Ethan', 'Harper', 'Mason', 'Aria', 'Logan', 'Chloe', 'Levi', 'Zoe', 'Omar', 'Priya', 'Wei', 'Fatima', 'Diego', 'Hana', 'Kofi', 'Ingrid', 'Mohammed'];
-const lastNames = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Nguyen', 'Patel', 'Kim', 'Schmidt', 'Rossi'];
+const firstNames = [
+  'Olivia',
+  'Liam',
+  'Emma',
+  'Noah',
+  'Ava',
+  'Elijah',
+  'Sophia',
+  'James',
+  'Isabella',
+  'Lucas',
+  'Mia',
+  'Mateo',
+  'Amelia',
+  'Ethan',
+  'Harper',
+  'Mason',
+  'Aria',
+  'Logan',
+  'Chloe',
+  'Levi',
+  'Zoe',
+  'Omar',
+  'Priya',
+  'Wei',
+  'Fatima',
+  'Diego',
+  'Hana',
+  'Kofi',
+  'Ingrid',
+  'Mohammed',
+];
+const lastNames = [
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Garcia',
+  'Miller',
+  'Davis',
+  'Rodriguez',
+  'Martinez',
+  'Hernandez',
+  'Lopez',
+  'Wilson',
+  'Anderson',
+  'Thomas',
+  'Taylor',
+  'Moore',
+  'Jackson',
+  'Martin',
+  'Lee',
+  'Nguyen',
+  'Patel',
+  'Kim',
+  'Schmidt',
+  'Rossi',
+];
 const regions = ['North', 'South', 'East', 'West', 'Central'];
 const payments = ['Electronic check', 'Mailed check', 'Bank transfer (automatic)', 'Credit card (automatic)'] as const;
 

@@ -23,7 +23,24 @@ describe('metrics', () => {
   });
 
   it('computes log loss and accuracy', () => {
-    expect(logLoss([1, 0], [[0.2, 0.8], [0.6, 0.4]])).toBeCloseTo(-(Math.log(0.8) + Math.log(0.6)) / 2, 12);
-    expect(accuracy([1, 0, 1], [[0.2, 0.8], [0.6, 0.4], [0.7, 0.3]])).toBeCloseTo(2 / 3, 12);
+    expect(
+      logLoss(
+        [1, 0],
+        [
+          [0.2, 0.8],
+          [0.6, 0.4],
+        ],
+      ),
+    ).toBeCloseTo(-(Math.log(0.8) + Math.log(0.6)) / 2, 12);
+    expect(
+      accuracy(
+        [1, 0, 1],
+        [
+          [0.2, 0.8],
+          [0.6, 0.4],
+          [0.7, 0.3],
+        ],
+      ),
+    ).toBeCloseTo(2 / 3, 12);
   });
 });

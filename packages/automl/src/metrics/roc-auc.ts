@@ -36,7 +36,10 @@ export function rocAuc(isPositive: readonly number[], scores: readonly number[])
 export function rocAucFromProbabilities(classIndices: readonly number[], probabilities: readonly number[][]): number {
   const classCount = probabilities[0]?.length ?? 0;
   if (classCount === 2) {
-    return rocAuc(classIndices, probabilities.map((row) => row[1] as number));
+    return rocAuc(
+      classIndices,
+      probabilities.map((row) => row[1] as number),
+    );
   }
   let total = 0;
   let counted = 0;

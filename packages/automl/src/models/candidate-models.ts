@@ -18,7 +18,13 @@ export function isCandidateName(value: unknown): value is CandidateName {
   return (CANDIDATE_NAMES as readonly unknown[]).includes(value);
 }
 
-export function fitBinaryCandidate(name: CandidateName, features: FeatureMatrix, labels: readonly number[], seed: number, settings: CandidateSettings): BinaryModel {
+export function fitBinaryCandidate(
+  name: CandidateName,
+  features: FeatureMatrix,
+  labels: readonly number[],
+  seed: number,
+  settings: CandidateSettings,
+): BinaryModel {
   switch (name) {
     case 'logistic-regression':
       return LogisticRegressionModel.fit(features, labels, settings.logisticRegression);

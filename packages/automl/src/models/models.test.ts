@@ -55,7 +55,9 @@ describe('GradientBoostingModel', () => {
   // An XOR pattern: no linear model can rank it, trees can.
   const random = new SeededRandom(5);
   const features = Array.from({ length: 800 }, () => [random.next() * 2 - 1, random.next() * 2 - 1, random.nextGaussian()]);
-  const labels = features.map(([first, second]) => ((first as number) > 0 !== (second as number) > 0 ? (random.next() < 0.9 ? 1 : 0) : random.next() < 0.1 ? 1 : 0));
+  const labels = features.map(([first, second]) =>
+    (first as number) > 0 !== (second as number) > 0 ? (random.next() < 0.9 ? 1 : 0) : random.next() < 0.1 ? 1 : 0,
+  );
 
   it('finds an interaction that logistic regression cannot', () => {
     const boosted = GradientBoostingModel.fit(features, labels, { seed: 1 });

@@ -61,6 +61,10 @@ export class OneVsRestClassifier {
   }
 
   static fromJSON(json: OneVsRestClassifierJSON): OneVsRestClassifier {
-    return new OneVsRestClassifier(json.candidate, json.classCount, json.models.map((model) => loadBinaryCandidate(json.candidate, model)));
+    return new OneVsRestClassifier(
+      json.candidate,
+      json.classCount,
+      json.models.map((model) => loadBinaryCandidate(json.candidate, model)),
+    );
   }
 }

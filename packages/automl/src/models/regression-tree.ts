@@ -82,8 +82,7 @@ export function growRegressionTree(
         const rightGradient = gradientSum - leftGradient;
         const rightHessian = hessianSum - leftHessian;
         if (leftHessian < options.minChildHessian || rightHessian < options.minChildHessian) continue;
-        const gain =
-          (leftGradient * leftGradient) / (leftHessian + options.l2) + (rightGradient * rightGradient) / (rightHessian + options.l2) - parentScore;
+        const gain = (leftGradient * leftGradient) / (leftHessian + options.l2) + (rightGradient * rightGradient) / (rightHessian + options.l2) - parentScore;
         if (gain > bestGain) {
           bestGain = gain;
           bestFeature = feature;

@@ -51,15 +51,27 @@ describe('AutoMLOrchestrator.fromJSON validation', () => {
   });
 
   it.each([
-    ['a child index past the tree', (saved: Saved) => void (firstTree(saved).right[splitNode(saved)] = 10_000), /right\[\d+\] is 10000; expected an integer from 0/],
+    [
+      'a child index past the tree',
+      (saved: Saved) => void (firstTree(saved).right[splitNode(saved)] = 10_000),
+      /right\[\d+\] is 10000; expected an integer from 0/,
+    ],
     ['a feature index past the features', (saved: Saved) => void (firstTree(saved).feature[splitNode(saved)] = 999), /feature\[\d+\] is 999/],
     ['a non-finite leaf value', (saved: Saved) => void (firstTree(saved).value[0] = Number.NaN), /value\[0\] is NaN, not a finite number/],
     ['arrays of different lengths', (saved: Saved) => void firstTree(saved).threshold.pop(), /threshold holds \d+ entries for \d+ nodes/],
     ['reordered classes (would invert labels)', (saved: Saved) => void saved.classes.reverse(), /\$\.classes is not in the sorted order .*invert/],
     ['a third class the model does not have', (saved: Saved) => void saved.classes.push('Zzz'), /classCount is 2 but classes lists 3 labels/],
     ['a duplicated class', (saved: Saved) => void (saved.classes[1] = saved.classes[0]!), /lists a label twice/],
-    ['a best model that is not the model', (saved: Saved) => void (saved.bestModel = 'logistic-regression'), /bestModel is "logistic-regression" but the model is a gradient-boosting/],
-    ['a zero scale', (saved: Saved) => void ((saved.preprocessor.encodings.find((entry) => entry.kind === 'numeric')!.encoding as { scale: number }).scale = 0), /scale must be positive/],
+    [
+      'a best model that is not the model',
+      (saved: Saved) => void (saved.bestModel = 'logistic-regression'),
+      /bestModel is "logistic-regression" but the model is a gradient-boosting/,
+    ],
+    [
+      'a zero scale',
+      (saved: Saved) => void ((saved.preprocessor.encodings.find((entry) => entry.kind === 'numeric')!.encoding as { scale: number }).scale = 0),
+      /scale must be positive/,
+    ],
     ['an unknown encoding kind', (saved: Saved) => void ((saved.preprocessor.encodings[0] as { kind: string }).kind = 'hash'), /kind is "hash"/],
     ['a missing model', (saved: Saved) => void delete (saved as Partial<Saved>).model, /\$\.model is missing, not an object/],
     ['bad options', (saved: Saved) => void (saved.options.folds = 1), /\$\.options: folds must be an integer >= 2/],

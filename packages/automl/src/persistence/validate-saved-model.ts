@@ -25,7 +25,8 @@ export function validateSavedModel(data: unknown): void {
   const candidate = candidateName(model.candidate, '$.model.candidate');
   if (root.bestModel !== candidate) fail('$.bestModel', `is ${show(root.bestModel)} but the model is a ${candidate}`);
   validateLeaderboard(root.leaderboard, candidate);
-  if (root.skippedCandidates !== undefined) array(root.skippedCandidates, '$.skippedCandidates').forEach((name, index) => candidateName(name, `$.skippedCandidates[${index}]`));
+  if (root.skippedCandidates !== undefined)
+    array(root.skippedCandidates, '$.skippedCandidates').forEach((name, index) => candidateName(name, `$.skippedCandidates[${index}]`));
   const classCount = integer(model.classCount, '$.model.classCount', 2, Number.MAX_SAFE_INTEGER);
   if (classCount !== classes.length) fail('$.model.classCount', `is ${classCount} but classes lists ${classes.length} labels`);
   const models = array(model.models, '$.model.models');
@@ -147,7 +148,10 @@ function validateTree(tree: Record<string, unknown>, path: string, featureCount:
     finite(arrays.value[node], `${path}.value[${node}]`);
     if (feature < 0) continue;
     finite(arrays.threshold[node], `${path}.threshold[${node}]`);
-    pending.push(integer(arrays.right[node], `${path}.right[${node}]`, 0, nodeCount - 1), integer(arrays.left[node], `${path}.left[${node}]`, 0, nodeCount - 1));
+    pending.push(
+      integer(arrays.right[node], `${path}.right[${node}]`, 0, nodeCount - 1),
+      integer(arrays.left[node], `${path}.left[${node}]`, 0, nodeCount - 1),
+    );
   }
 }
 
@@ -189,7 +193,8 @@ function finite(value: unknown, path: string): number {
 }
 
 function integer(value: unknown, path: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(path, `is ${show(value)}; expected an integer from ${min} to ${max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    fail(path, `is ${show(value)}; expected an integer from ${min} to ${max}`);
   return value;
 }
 

@@ -4,9 +4,7 @@ import { cellAsBoolean, cellAsCategory, cellAsEpochDays, cellAsNumber, readCell 
 export type ColumnType = 'numeric' | 'boolean' | 'date' | 'categorical';
 export type DropReason = 'empty' | 'constant' | 'id-like';
 
-export type ColumnTypeInference =
-  | { name: string; type: ColumnType }
-  | { name: string; type: 'dropped'; reason: DropReason };
+export type ColumnTypeInference = { name: string; type: ColumnType } | { name: string; type: 'dropped'; reason: DropReason };
 
 export interface InferColumnTypesOptions {
   /** Share of non-missing cells that must parse for a numeric/date type (the rest become missing). Default 0.95. */

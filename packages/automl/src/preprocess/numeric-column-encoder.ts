@@ -53,7 +53,8 @@ export function fitNumericEncoding(column: string, type: NumericEncoding['type']
   }
   const sorted = Float64Array.from(values).sort();
   const middle = Math.floor(sorted.length / 2);
-  const fillValue = sorted.length === 0 ? 0 : sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  const fillValue =
+    sorted.length === 0 ? 0 : sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
   const fences = fitFences(sorted, fenceWidth);
   const statisticsFences = fitFences(sorted, statisticsFenceWidth);
   const clipped = statisticsFences ? values.map((value) => clip(value, statisticsFences.low, statisticsFences.high)) : values;

@@ -58,13 +58,7 @@ export function oneHotWidth(encoding: OneHotEncoding): number {
  * handle_unknown='infrequent_if_exist'), else all indicators stay 0; a blank when training had
  * none also leaves them at 0. Either way new CRM values never break scoring.
  */
-export function writeOneHot(
-  encoding: OneHotEncoding,
-  categoryIndex: ReadonlyMap<string, number>,
-  cell: CellValue,
-  features: number[],
-  offset: number,
-): void {
+export function writeOneHot(encoding: OneHotEncoding, categoryIndex: ReadonlyMap<string, number>, cell: CellValue, features: number[], offset: number): void {
   const width = oneHotWidth(encoding);
   for (let index = 0; index < width; index += 1) features[offset + index] = 0;
   const category = cellAsCategory(cell);

@@ -35,7 +35,10 @@ describe('TabularPreprocessor', () => {
   });
 
   it('maps unseen categories to <other> and unseen blanks to zeros instead of failing', () => {
-    const [unseen, blank] = preprocessor.transform([{ plan: 'Enterprise', charges: 'n/a' }, { plan: null, charges: 5, paperless: 'garbage' }]);
+    const [unseen, blank] = preprocessor.transform([
+      { plan: 'Enterprise', charges: 'n/a' },
+      { plan: null, charges: 5, paperless: 'garbage' },
+    ]);
     expect(unseen?.slice(0, 3)).toEqual([0, 0, 1]);
     expect(unseen?.[4]).toBe(1);
     expect(blank?.slice(0, 3)).toEqual([0, 0, 0]);

@@ -44,7 +44,14 @@ async function checkOne(context: CliContext, name: string): Promise<CheckResult>
       const test = await connector.testConnection();
       if (!test.ok) return { name, connectionType, status: 'failed', latencyMs: test.latencyMs, ...(test.error ? { error: test.error } : {}) };
       const tables = await connector.listTables();
-      const result: CheckResult = { name, connectionType, status: 'ok', latencyMs: Math.round(test.latencyMs), tables: tables.length, ...(test.identity ? { identity: test.identity } : {}) };
+      const result: CheckResult = {
+        name,
+        connectionType,
+        status: 'ok',
+        latencyMs: Math.round(test.latencyMs),
+        tables: tables.length,
+        ...(test.identity ? { identity: test.identity } : {}),
+      };
       const first = tables[0];
       if (first !== undefined) result.sample = { table: first, rows: (await connector.readAll({ table: first, maxRows: 5 })).length };
       return result;
@@ -53,7 +60,16 @@ async function checkOne(context: CliContext, name: string): Promise<CheckResult>
     }
   } catch (error) {
     const typed = error as { name?: string; message?: string; hint?: string };
-    return { name, connectionType, status: 'failed', error: { name: typed.name ?? 'Error', message: describeError(error).replace(/^✗ /, '').split('\n')[0] ?? '', ...(typed.hint ? { hint: typed.hint } : {}) } };
+    return {
+      name,
+      connectionType,
+      status: 'failed',
+      error: {
+        name: typed.name ?? 'Error',
+        message: describeError(error).replace(/^✗ /, '').split('\n')[0] ?? '',
+        ...(typed.hint ? { hint: typed.hint } : {}),
+      },
+    };
   }
 }
 

@@ -7,7 +7,8 @@ export function parseSettings(pairs: string[]): Record<string, unknown> {
   const settings: Record<string, unknown> = {};
   for (const pair of pairs) {
     const equals = pair.indexOf('=');
-    if (equals <= 0) throw new ConfigError({ message: `--set ${pair}: expected key=value`, operation: 'connections', hint: 'For example --set api_key=env:HUBSPOT_API_KEY' });
+    if (equals <= 0)
+      throw new ConfigError({ message: `--set ${pair}: expected key=value`, operation: 'connections', hint: 'For example --set api_key=env:HUBSPOT_API_KEY' });
     const key = pair.slice(0, equals);
     const text = pair.slice(equals + 1);
     let value: unknown = text;
@@ -45,7 +46,9 @@ export function addConnection(context: CliContext, type: string, name: string, p
   }
   const summary = context.project.add(name, { connectionType: type, ...parseSettings(pairs) }, { replace });
   const secrets = Object.entries(summary.secrets).map(([field, source]) => `${field}: ${source}`);
-  context.output.out(`✓ added ${name} (${systemDescriptor(type as ConnectionType).displayName}) to ${context.project.path}${secrets.length ? `; secrets: ${secrets.join(', ')}` : ''}\n`);
+  context.output.out(
+    `✓ added ${name} (${systemDescriptor(type as ConnectionType).displayName}) to ${context.project.path}${secrets.length ? `; secrets: ${secrets.join(', ')}` : ''}\n`,
+  );
   return 0;
 }
 

@@ -24,14 +24,21 @@ export interface PipelineFlags {
 }
 
 function specFrom(file: string | undefined, flags: PipelineFlags): Record<string, unknown> {
-  const base = file ? ((/\.ya?ml$/i.test(file) ? parseYaml(readFileSync(file, 'utf8')) : JSON.parse(readFileSync(file, 'utf8'))) as Record<string, unknown>) : {};
+  const base = file
+    ? ((/\.ya?ml$/i.test(file) ? parseYaml(readFileSync(file, 'utf8')) : JSON.parse(readFileSync(file, 'utf8'))) as Record<string, unknown>)
+    : {};
   const merge = (part: string, values: Record<string, unknown>) => {
     const defined = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
     if (Object.keys(defined).length > 0) base[part] = { ...((base[part] as object) ?? {}), ...defined };
   };
   merge('training', { connection: flags.trainingConnection, table: flags.trainingTable, query: flags.trainingQuery, labelColumn: flags.label });
   merge('scoring', { connection: flags.scoringConnection, table: flags.scoringTable, query: flags.scoringQuery });
-  merge('destination', { connection: flags.destinationConnection, table: flags.destinationTable, keyColumn: flags.key, fields: flags.fields?.split(',').map((field) => field.trim()) });
+  merge('destination', {
+    connection: flags.destinationConnection,
+    table: flags.destinationTable,
+    keyColumn: flags.key,
+    fields: flags.fields?.split(',').map((field) => field.trim()),
+  });
   return base;
 }
 
@@ -54,7 +61,11 @@ export async function pipelineCommand(context: CliContext, file: string | undefi
   } else {
     const raw = specFrom(file, flags);
     if (Object.keys(raw).length === 0) {
-      throw new ConfigError({ message: 'No pipeline spec: give a spec file, flags, or --sandbox', operation: 'pipeline', hint: 'automl-connectors pipeline --sandbox runs the demo offline.' });
+      throw new ConfigError({
+        message: 'No pipeline spec: give a spec file, flags, or --sandbox',
+        operation: 'pipeline',
+        hint: 'automl-connectors pipeline --sandbox runs the demo offline.',
+      });
     }
     spec = parsePipelineSpec(raw);
   }
@@ -66,7 +77,8 @@ export async function pipelineCommand(context: CliContext, file: string | undefi
       connectorOptions: context.connectorOptions(),
       onEvent: (event) => {
         if (context.options.json) return;
-        if (event.type === 'stage') context.output.err(`${event.status === 'started' ? '…' : event.status === 'done' ? '✓' : '✗'} ${event.stage}: ${event.message}\n`);
+        if (event.type === 'stage')
+          context.output.err(`${event.status === 'started' ? '…' : event.status === 'done' ? '✓' : '✗'} ${event.stage}: ${event.message}\n`);
       },
     });
     print(context, report);
@@ -83,11 +95,15 @@ function print(context: CliContext, report: PipelineReport): void {
   }
   const best = report.leaderboard[0];
   if (best) context.output.out(`model: ${best.model} (${best.metric} ${best.score.toFixed(3)})\n`);
-  const segments = Object.entries(report.predictions.segments).map(([segment, count]) => `${segment} ${count}`).join(', ');
+  const segments = Object.entries(report.predictions.segments)
+    .map(([segment, count]) => `${segment} ${count}`)
+    .join(', ');
   context.output.out(`predictions: ${report.predictions.rows} rows (${segments})\n`);
   const destination = report.destination;
   if (report.status === 'dry-run') {
-    context.output.out(`dry run: would create ${destination.created}, update ${destination.updated}, leave ${destination.unchanged ?? 0} unchanged; nothing written\n`);
+    context.output.out(
+      `dry run: would create ${destination.created}, update ${destination.updated}, leave ${destination.unchanged ?? 0} unchanged; nothing written\n`,
+    );
     for (const change of destination.sample ?? []) {
       context.output.out(`  ${change.action} ${change.key}: ${change.before ? `${JSON.stringify(change.before)} -> ` : ''}${JSON.stringify(change.after)}\n`);
     }
@@ -95,5 +111,6 @@ function print(context: CliContext, report: PipelineReport): void {
     context.output.out(`destination: ${destination.created} created, ${destination.updated} updated, ${destination.failed.length} failed\n`);
     for (const failure of destination.failed.slice(0, 10)) context.output.out(`  row ${failure.index + 1}: ${failure.reason}\n`);
   }
-  if (report.error) context.output.out(`${report.status === 'interrupted' ? '⚠' : '✗'} ${report.error.message}${report.error.hint ? `\n  hint: ${report.error.hint}` : ''}\n`);
+  if (report.error)
+    context.output.out(`${report.status === 'interrupted' ? '⚠' : '✗'} ${report.error.message}${report.error.hint ? `\n  hint: ${report.error.hint}` : ''}\n`);
 }

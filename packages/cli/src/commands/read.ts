@@ -49,7 +49,10 @@ export async function readCommand(context: CliContext, name: string, options: Re
       if (options.format === 'csv') {
         const first = columns === undefined;
         columns ??= columnsOf(page);
-        const text = formatRows(page.map((row) => Object.fromEntries((columns as string[]).map((column) => [column, row[column] ?? null]))), 'csv');
+        const text = formatRows(
+          page.map((row) => Object.fromEntries((columns as string[]).map((column) => [column, row[column] ?? null]))),
+          'csv',
+        );
         write(first ? text : text.slice(text.indexOf('\n') + 1));
       } else if (options.format === 'json') {
         write(page.map((row, index) => `${count + index === 0 ? '\n' : ',\n'}  ${JSON.stringify(row)}`).join(''));

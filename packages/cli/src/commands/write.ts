@@ -63,7 +63,9 @@ function report(context: CliContext, result: WriteResult, ending?: 'interrupted'
     ...(result.updated !== undefined ? [`${result.updated} updated`] : []),
     `${result.failed.length} failed`,
   ];
-  context.output.out(`${ending === 'interrupted' ? '⚠ interrupted: ' : ending === 'stopped' ? '✗ stopped: ' : '✓ '}${result.received} rows read, ${counts.join(', ')}${result.destination ? ` -> ${result.destination}` : ''}\n`);
+  context.output.out(
+    `${ending === 'interrupted' ? '⚠ interrupted: ' : ending === 'stopped' ? '✗ stopped: ' : '✓ '}${result.received} rows read, ${counts.join(', ')}${result.destination ? ` -> ${result.destination}` : ''}\n`,
+  );
   for (const failure of result.failed.slice(0, failuresShown)) {
     context.output.out(`  row ${failure.index + 1}: ${failure.reason}${failure.code ? ` [${failure.code}]` : ''}\n`);
   }

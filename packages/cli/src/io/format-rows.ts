@@ -23,7 +23,11 @@ export function formatTable(rows: readonly Row[], columns = columnsOf(rows), max
   const cut = (text: string) => (text.length > maxWidth ? `${text.slice(0, maxWidth - 1)}…` : text);
   const cells = rows.map((row) => columns.map((column) => cut(cellText(row[column]))));
   const widths = columns.map((column, index) => Math.max(cut(column).length, ...cells.map((line) => (line[index] ?? '').length)));
-  const line = (values: string[]) => values.map((value, index) => value.padEnd(widths[index] ?? 0)).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((value, index) => value.padEnd(widths[index] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(columns.map(cut)), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
 }
 
@@ -36,6 +40,11 @@ export function formatRows(rows: readonly Row[], format: Exclude<OutputFormat, '
 }
 
 export function formatSchema(schema: TableSchema): string {
-  const rows = schema.columns.map((column) => ({ column: column.name, type: column.type, source_type: column.sourceType ?? '', nullable: column.nullable === undefined ? '' : String(column.nullable) }));
+  const rows = schema.columns.map((column) => ({
+    column: column.name,
+    type: column.type,
+    source_type: column.sourceType ?? '',
+    nullable: column.nullable === undefined ? '' : String(column.nullable),
+  }));
   return `${schema.table}${schema.rowCount !== undefined ? ` (${schema.rowCount} rows)` : ''}\n${formatTable(rows)}\n`;
 }

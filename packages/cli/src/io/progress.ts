@@ -26,7 +26,9 @@ export class Progress {
     const seconds = (now - this.#started) / 1000;
     const rate = seconds > 0 ? this.#done / seconds : 0;
     const eta = this.#total && rate > 0 ? ` ETA ${Math.max(0, Math.ceil((this.#total - this.#done) / rate))}s` : '';
-    this.#output.err(`\r${this.#label}: ${this.#done.toLocaleString('en-US')}${this.#total ? `/${this.#total.toLocaleString('en-US')}` : ''} rows, ${Math.round(rate).toLocaleString('en-US')}/s${eta}   `);
+    this.#output.err(
+      `\r${this.#label}: ${this.#done.toLocaleString('en-US')}${this.#total ? `/${this.#total.toLocaleString('en-US')}` : ''} rows, ${Math.round(rate).toLocaleString('en-US')}/s${eta}   `,
+    );
   }
 
   end(): void {

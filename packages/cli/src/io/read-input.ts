@@ -49,7 +49,11 @@ export async function* readRows(source: { path?: string; stdin?: Readable }, for
     try {
       parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch (error) {
-      throw new DataError({ message: `The input is not valid JSON: ${(error as Error).message}`, operation: 'write', hint: 'Give an array of objects, or use NDJSON for large inputs.' });
+      throw new DataError({
+        message: `The input is not valid JSON: ${(error as Error).message}`,
+        operation: 'write',
+        hint: 'Give an array of objects, or use NDJSON for large inputs.',
+      });
     }
     if (!Array.isArray(parsed)) throw new DataError({ message: 'The JSON input must be an array of rows', operation: 'write' });
     yield* parsed as Row[];

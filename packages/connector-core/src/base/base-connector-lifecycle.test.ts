@@ -81,7 +81,10 @@ describe('BaseConnector lifecycle', () => {
   });
 
   it('masks credentials carried in a baseUrl when serialised', () => {
-    const connector = new RecordsConnector({ apiKey: 'records-test-token', baseUrl: 'https://user:hunter2@proxy.example/x?token=abc123&page=2' }, { metricsRegistry: null });
+    const connector = new RecordsConnector(
+      { apiKey: 'records-test-token', baseUrl: 'https://user:hunter2@proxy.example/x?token=abc123&page=2' },
+      { metricsRegistry: null },
+    );
     for (const text of [JSON.stringify(connector), inspect(connector, { depth: 6 })]) {
       expect(text).not.toContain('hunter2');
       expect(text).not.toContain('abc123');

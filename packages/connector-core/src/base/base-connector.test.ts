@@ -24,7 +24,10 @@ runConnectorConformance(
     keyColumn: 'key',
     makeRow: (index, version) => ({ key: `k${index}`, score: version * 100_000 + index }),
     create: (overrides = {}) =>
-      new RecordsConnector({ apiKey: 'records-test-token', baseUrl, requestsPerMinute: 0, maxRetries: 2, retryBackoffSeconds: 0.001, ...overrides }, { metricsRegistry: null }),
+      new RecordsConnector(
+        { apiKey: 'records-test-token', baseUrl, requestsPerMinute: 0, maxRetries: 2, retryBackoffSeconds: 0.001, ...overrides },
+        { metricsRegistry: null },
+      ),
     reset: async () => {
       emulator.records.clear();
       emulator.faults.clear();

@@ -319,7 +319,11 @@ export abstract class BaseConnector<T extends ConnectionType> implements Connect
       // Writes settle abandoned attempts: a timed-out request that lands late must be answered
       // before a later batch naming the same keys is sent (the last row per key wins).
       call: (name, fn, options) =>
-        this.call(name, fn, { ...(operation === 'write' ? { settleAbandoned: true } : {}), ...options, signal: options?.signal ? AbortSignal.any([signal, options.signal]) : signal }),
+        this.call(name, fn, {
+          ...(operation === 'write' ? { settleAbandoned: true } : {}),
+          ...options,
+          signal: options?.signal ? AbortSignal.any([signal, options.signal]) : signal,
+        }),
       recordBytes: (direction, bytes) => this.metrics.recordBytes(this.id, direction === 'read' ? operation : 'write', bytes),
       observeServerQuota: (quota) => this.observeServerQuota(quota),
       warn: (code, message) => {
@@ -342,7 +346,12 @@ export abstract class BaseConnector<T extends ConnectionType> implements Connect
   }
 
   #closedError(operation: string): ConnectorError {
-    return new ConnectorError({ message: 'The connector is closed', connector: this.id, operation, hint: 'Create a new connector; a closed one cannot be reopened.' });
+    return new ConnectorError({
+      message: 'The connector is closed',
+      connector: this.id,
+      operation,
+      hint: 'Create a new connector; a closed one cannot be reopened.',
+    });
   }
 }
 

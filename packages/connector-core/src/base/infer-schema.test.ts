@@ -21,7 +21,10 @@ describe('inferColumns', () => {
 
   it('keeps the given column order, including columns the sample never fills', () => {
     const columns = inferColumns(
-      [{ b: new Date(Date.UTC(2024, 0, 1)), a: 1 }, { b: new Date(Date.UTC(2024, 0, 1, 12)), a: 2 }],
+      [
+        { b: new Date(Date.UTC(2024, 0, 1)), a: 1 },
+        { b: new Date(Date.UTC(2024, 0, 1, 12)), a: 2 },
+      ],
       ['a', 'b', 'c'],
     );
     expect(columns).toEqual([

@@ -24,7 +24,12 @@ export function checkReadRequest(connector: string, capabilities: ConnectorCapab
   if (request.since !== undefined) {
     if (!(request.since instanceof Date) || Number.isNaN(request.since.getTime())) throw invalid(connector, 'read', 'since', 'must be a valid Date');
     if (capabilities.incrementalRead === false) {
-      throw unsupported(connector, 'read', 'incremental reads (since)', 'Read the whole table and filter on a date column, or use a system that records modification times.');
+      throw unsupported(
+        connector,
+        'read',
+        'incremental reads (since)',
+        'Read the whole table and filter on a date column, or use a system that records modification times.',
+      );
     }
   }
   if (request.query !== undefined && !capabilities.query) throw unsupported(connector, 'read', 'queries (query)', 'Read a table instead.');

@@ -17,10 +17,18 @@ const context: ConnectorContext = {
   logger: silentLogger,
 };
 
-function options(overrides: Partial<WriteLoopOptions> & { maxRecordsPerWrite?: number; writeConcurrency?: number; maxBytesPerWrite?: number } = {}): WriteLoopOptions {
+function options(
+  overrides: Partial<WriteLoopOptions> & { maxRecordsPerWrite?: number; writeConcurrency?: number; maxBytesPerWrite?: number } = {},
+): WriteLoopOptions {
   const { maxRecordsPerWrite = 2, writeConcurrency = 1, maxBytesPerWrite, ...rest } = overrides;
   return {
-    capabilities: resolveCapabilities({ write: true, writeModes: ['upsert', 'append'], maxRecordsPerWrite, writeConcurrency, ...(maxBytesPerWrite ? { maxBytesPerWrite } : {}) }),
+    capabilities: resolveCapabilities({
+      write: true,
+      writeModes: ['upsert', 'append'],
+      maxRecordsPerWrite,
+      writeConcurrency,
+      ...(maxBytesPerWrite ? { maxBytesPerWrite } : {}),
+    }),
     request: { table: 't', mode: 'upsert', keyColumn: 'id' },
     context,
     signal: new AbortController().signal,
@@ -33,7 +41,10 @@ function options(overrides: Partial<WriteLoopOptions> & { maxRecordsPerWrite?: n
 const rows = (count: number, offset = 0): Row[] => Array.from({ length: count }, (_, index) => ({ id: `k${index + offset}`, value: index }));
 
 /** A session that stores rows in a map, answering after `delay(batch)` ticks. */
-function memorySession(store: Map<string, Row>, behaviour: { fail?: (batch: ReadonlyArray<BatchEntry<Row>>, call: number) => Error | undefined; delay?: (call: number) => number } = {}) {
+function memorySession(
+  store: Map<string, Row>,
+  behaviour: { fail?: (batch: ReadonlyArray<BatchEntry<Row>>, call: number) => Error | undefined; delay?: (call: number) => number } = {},
+) {
   const sent: number[][] = [];
   let inFlight = 0;
   let peak = 0;
@@ -84,7 +95,14 @@ describe('the write loop', () => {
     const store = new Map<string, Row>();
     // The first batch is slow; without ordering the second (same key) would land first and lose.
     const { session, peak } = memorySession(store, { delay: (call) => (call === 0 ? 20 : 0) });
-    const input: Row[] = [{ id: 'a', v: 1 }, { id: 'b', v: 1 }, { id: 'c', v: 1 }, { id: 'a', v: 2 }, { id: 'd', v: 1 }, { id: 'e', v: 1 }];
+    const input: Row[] = [
+      { id: 'a', v: 1 },
+      { id: 'b', v: 1 },
+      { id: 'c', v: 1 },
+      { id: 'a', v: 2 },
+      { id: 'd', v: 1 },
+      { id: 'e', v: 1 },
+    ];
     const result = await runWriteLoop(session, input, options({ writeConcurrency: 4 }));
     expect(result.written).toBe(6);
     expect(store.get('a')).toEqual({ id: 'a', v: 2 });
@@ -114,7 +132,9 @@ describe('the write loop', () => {
 
   it('a failure that is not about rows stops the write: what landed, what failed and what was never sent (SKIPPED)', async () => {
     const store = new Map<string, Row>();
-    const { session, sent } = memorySession(store, { fail: (_batch, call) => (call === 2 ? new AuthenticationError({ message: 'token s3cr3t expired' }) : undefined) });
+    const { session, sent } = memorySession(store, {
+      fail: (_batch, call) => (call === 2 ? new AuthenticationError({ message: 'token s3cr3t expired' }) : undefined),
+    });
     let pulled = 0;
     async function* input() {
       for (const row of rows(100)) {

@@ -10,12 +10,13 @@ const RESULT = Symbol.for('@automl/connector-core/WriteResult');
 
 /** The partial result a stopped or cancelled write attached to its error, if any. */
 export function writeResultOf(error: unknown): WriteResult | undefined {
-  return typeof error === 'object' && error !== null ? ((error as Record<symbol, WriteResult | undefined>)[RESULT] ?? (error as { result?: WriteResult }).result) : undefined;
+  return typeof error === 'object' && error !== null
+    ? ((error as Record<symbol, WriteResult | undefined>)[RESULT] ?? (error as { result?: WriteResult }).result)
+    : undefined;
 }
 
 function attachResult(error: unknown, result: WriteResult): Error {
-  const target =
-    typeof error === 'object' && error !== null ? (error as Error) : new DOMException(String(error ?? 'The write was cancelled'), 'AbortError');
+  const target = typeof error === 'object' && error !== null ? (error as Error) : new DOMException(String(error ?? 'The write was cancelled'), 'AbortError');
   // Not enumerable: a logged error must not dump the rows (they may hold personal data).
   Object.defineProperty(target, RESULT, { value: result, enumerable: false, configurable: true });
   Object.defineProperty(target, 'result', { value: result, enumerable: false, configurable: true, writable: true });
@@ -60,7 +61,8 @@ export async function runWriteLoop<P>(session: WriteSession<P>, rows: RowsInput,
   const { capabilities, request, context, signal } = options;
   const result: WriteResult = { received: 0, written: 0, created: 0, updated: 0, failed: [] };
   if (session.destination !== undefined) result.destination = session.destination;
-  const maxRecords = Number.isFinite(capabilities.maxRecordsPerWrite) && capabilities.maxRecordsPerWrite > 0 ? capabilities.maxRecordsPerWrite : Number.MAX_SAFE_INTEGER;
+  const maxRecords =
+    Number.isFinite(capabilities.maxRecordsPerWrite) && capabilities.maxRecordsPerWrite > 0 ? capabilities.maxRecordsPerWrite : Number.MAX_SAFE_INTEGER;
   const maxBytes = capabilities.maxBytesPerWrite > 0 ? capabilities.maxBytesPerWrite : Number.POSITIVE_INFINITY;
   const concurrency = Math.max(1, Math.floor(capabilities.writeConcurrency));
   const measureBytes = Number.isFinite(maxBytes);
@@ -149,7 +151,9 @@ export async function runWriteLoop<P>(session: WriteSession<P>, rows: RowsInput,
     return { payload: row as unknown as P, ...(key !== undefined ? { key } : {}) };
   };
 
-  const iterator = (Symbol.asyncIterator in (rows as object) ? (rows as AsyncIterable<Row>)[Symbol.asyncIterator]() : toAsync(rows as Iterable<Row>)) as AsyncIterator<Row>;
+  const iterator = (
+    Symbol.asyncIterator in (rows as object) ? (rows as AsyncIterable<Row>)[Symbol.asyncIterator]() : toAsync(rows as Iterable<Row>)
+  ) as AsyncIterator<Row>;
   let inputError: { error: unknown } | undefined;
   try {
     while (!stop && !signal.aborted) {
@@ -164,7 +168,12 @@ export async function runWriteLoop<P>(session: WriteSession<P>, rows: RowsInput,
       const row = next.value;
       const index = result.received++;
       if (row === null || typeof row !== 'object' || Array.isArray(row)) {
-        result.failed.push({ index, row: {} as Row, reason: `Not a row: expected an object of column values, got ${row === null ? 'null' : Array.isArray(row) ? 'an array' : typeof row}.`, code: 'NOT_A_ROW' });
+        result.failed.push({
+          index,
+          row: {} as Row,
+          reason: `Not a row: expected an object of column values, got ${row === null ? 'null' : Array.isArray(row) ? 'an array' : typeof row}.`,
+          code: 'NOT_A_ROW',
+        });
         continue;
       }
       let prepared: PreparedRow<P>;
@@ -190,7 +199,11 @@ export async function runWriteLoop<P>(session: WriteSession<P>, rows: RowsInput,
     await Promise.allSettled(inFlight);
     while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     if (batch.length > 0) {
-      fail(batch, signal.aborted ? 'Not sent: the write was cancelled.' : `Not sent: the write stopped (${describe(stop?.error ?? inputError?.error)}).`, 'SKIPPED');
+      fail(
+        batch,
+        signal.aborted ? 'Not sent: the write was cancelled.' : `Not sent: the write stopped (${describe(stop?.error ?? inputError?.error)}).`,
+        'SKIPPED',
+      );
       batch = [];
     }
     if (stop || signal.aborted || inputError) await iterator.return?.().catch(() => undefined);

@@ -21,10 +21,7 @@ type SchemasOf<T extends readonly AnySystem[]> = { [K in keyof T]: T[K] extends 
 type SchemaTuple = SchemasOf<typeof systems>;
 
 /** One zod-validated discriminated union on `connectionType`, derived from the system descriptors. */
-export const connectionConfigSchema = z.discriminatedUnion(
-  'connectionType',
-  systems.map((system) => configSchemas[system.id]) as unknown as SchemaTuple,
-);
+export const connectionConfigSchema = z.discriminatedUnion('connectionType', systems.map((system) => configSchemas[system.id]) as unknown as SchemaTuple);
 
 export type ConnectionConfig = z.output<typeof connectionConfigSchema>;
 /** What a caller may pass: camelCase keys, strings or Secrets for credentials. */

@@ -15,7 +15,7 @@ describe('system descriptors', () => {
     expect(new Set(systems.map((system) => system.packageName)).size).toBe(systems.length);
   });
 
-  it('export each system\'s JSON Schema with its secret fields marked write-only', () => {
+  it("export each system's JSON Schema with its secret fields marked write-only", () => {
     const hubspot = configJsonSchema('hubspot') as { properties: Record<string, Record<string, unknown>>; additionalProperties?: unknown };
     expect(hubspot.properties.apiKey).toMatchObject({ secret: true, writeOnly: true });
     expect(hubspot.properties.requestsPerMinute).toBeDefined();
@@ -26,7 +26,7 @@ describe('system descriptors', () => {
     for (const system of systems) expect(() => configJsonSchema(system.id)).not.toThrow();
   });
 
-  it('fill unset keys from the specification\'s environment variables, alternatives of a group only when none is set', () => {
+  it("fill unset keys from the specification's environment variables, alternatives of a group only when none is set", () => {
     const environment = { HUBSPOT_API_KEY: 'pat-from-env', GOOGLE_SHEETS_CREDENTIALS: '{"type":"service_account"}', GOOGLE_APPLICATION_CREDENTIALS: '/k.json' };
     expect(parseConnectionConfig({ connectionType: 'hubspot' }, 'hubspot', { environment }).apiKey?.reveal()).toBe('pat-from-env');
     expect(parseConnectionConfig({ connectionType: 'hubspot', apiKey: 'pat-config' }, 'hubspot', { environment }).apiKey?.reveal()).toBe('pat-config');
@@ -35,7 +35,7 @@ describe('system descriptors', () => {
     expect(sheets.credentialsPath).toBe('/mine.json');
   });
 
-  it('take nothing from the environment when told to use the config only (one tenant never gets the operator\'s key)', () => {
+  it("take nothing from the environment when told to use the config only (one tenant never gets the operator's key)", () => {
     const config = parseConnectionConfig({ connectionType: 'hubspot' }, 'hubspot', { environment: false });
     expect(config.apiKey).toBeUndefined();
   });
@@ -53,10 +53,12 @@ describe('system descriptors', () => {
     expect(rate.windowSeconds).toBe(2);
     const limiter = new SlidingWindowRateLimiter({ limit, windowMs: rate.windowSeconds * 1000 });
     let granted = 0;
-    const attempts = Array.from({ length: 40 }, () => limiter.acquire().then((slot) => {
-      granted += 1;
-      slot.release();
-    }));
+    const attempts = Array.from({ length: 40 }, () =>
+      limiter.acquire().then((slot) => {
+        granted += 1;
+        slot.release();
+      }),
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(granted).toBe(20);
     void Promise.allSettled(attempts);

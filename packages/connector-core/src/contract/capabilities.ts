@@ -55,7 +55,8 @@ export function resolveCapabilities(declared: Partial<ConnectorCapabilities>): C
   const merged = { ...defaultCapabilities, ...declared };
   if (declared.incrementalRead === undefined && declared.supportsIncrementalRead) merged.incrementalRead = 'server';
   merged.supportsIncrementalRead = merged.incrementalRead !== false;
-  if (declared.writeModes === undefined && merged.write) merged.writeModes = merged.supportsUpsert ? ['append', 'overwrite', 'upsert'] : ['append', 'overwrite'];
+  if (declared.writeModes === undefined && merged.write)
+    merged.writeModes = merged.supportsUpsert ? ['append', 'overwrite', 'upsert'] : ['append', 'overwrite'];
   merged.supportsUpsert = merged.writeModes.includes('upsert');
   return merged;
 }

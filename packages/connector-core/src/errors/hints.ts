@@ -4,8 +4,7 @@
  */
 export const hints = {
   googleApiNotEnabled: (api: string, project?: string) =>
-    `Enable the ${api} in Google Cloud Console: APIs & Services -> Library -> "${api}" -> Enable` +
-    (project ? ` (project ${project}).` : '.'),
+    `Enable the ${api} in Google Cloud Console: APIs & Services -> Library -> "${api}" -> Enable` + (project ? ` (project ${project}).` : '.'),
   googleShareWithServiceAccount: (clientEmail?: string) =>
     `Share the spreadsheet with the service account${clientEmail ? ` ${clientEmail}` : ''} (Share -> add the client_email from the JSON key, Editor to write, Viewer to read).`,
   googleInvalidCredentials:

@@ -36,7 +36,13 @@ export function httpErrorClassifier(options: HttpErrorClassifierOptions): (error
     const failure = options.inspect(error);
     if (!failure) {
       if (isTransientNetworkError(error)) {
-        return new TransientError({ message: `Network failure during ${operation}: ${(error as Error).message}`, connector: options.connector, operation, cause: error, hint: hints.transient });
+        return new TransientError({
+          message: `Network failure during ${operation}: ${(error as Error).message}`,
+          connector: options.connector,
+          operation,
+          cause: error,
+          hint: hints.transient,
+        });
       }
       return new ConnectorError({ message: error instanceof Error ? error.message : String(error), connector: options.connector, operation, cause: error });
     }
@@ -53,7 +59,13 @@ export function httpErrorClassifier(options: HttpErrorClassifierOptions): (error
       status: failure.status,
       ...(failure.code ? { code: failure.code } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      ...(options.hints?.[failure.status] ? { hint: options.hints[failure.status] } : failure.status === 429 ? { hint: hints.rateLimited } : failure.status >= 500 ? { hint: hints.transient } : {}),
+      ...(options.hints?.[failure.status]
+        ? { hint: options.hints[failure.status] }
+        : failure.status === 429
+          ? { hint: hints.rateLimited }
+          : failure.status >= 500
+            ? { hint: hints.transient }
+            : {}),
       cause: error,
     };
     return options.refine?.(failure, base, error) ?? errorFromHttpStatus(failure.status, base);

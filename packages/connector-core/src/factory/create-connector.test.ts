@@ -17,9 +17,12 @@ describe('createConnector', () => {
 
   it('tells a missing package from a missing dependency of an installed one', () => {
     const missing = Object.assign(new Error("Cannot find package '@automl/connector-hubspot' imported from /app/x.js"), { code: 'ERR_MODULE_NOT_FOUND' });
-    const dependency = Object.assign(new Error("Cannot find package '@hubspot/api-client' imported from /app/node_modules/@automl/connector-hubspot/dist/index.js"), {
-      code: 'ERR_MODULE_NOT_FOUND',
-    });
+    const dependency = Object.assign(
+      new Error("Cannot find package '@hubspot/api-client' imported from /app/node_modules/@automl/connector-hubspot/dist/index.js"),
+      {
+        code: 'ERR_MODULE_NOT_FOUND',
+      },
+    );
     expect(isModuleNotFound(missing, '@automl/connector-hubspot')).toBe(true);
     expect(isModuleNotFound(dependency, '@automl/connector-hubspot')).toBe(false);
   });
@@ -40,6 +43,8 @@ describe('createConnector', () => {
   });
 
   it('CRMConnector refuses a connectionType that contradicts crmType', () => {
-    expect(() => new CRMConnector({ connection_type: 'hubspot', crm_type: 'pipedrive' })).toThrow(/connectionType: "hubspot" conflicts with crmType "pipedrive"/);
+    expect(() => new CRMConnector({ connection_type: 'hubspot', crm_type: 'pipedrive' })).toThrow(
+      /connectionType: "hubspot" conflicts with crmType "pipedrive"/,
+    );
   });
 });

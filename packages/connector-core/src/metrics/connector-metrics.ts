@@ -48,7 +48,9 @@ function registered<T extends Metric>(registry: Registry, name: string, labelNam
   if (!existing) return create();
   const labels = existing.labelNames ?? [];
   if (labels.length !== labelNames.length || labelNames.some((label) => !labels.includes(label))) {
-    throw new Error(`The metrics registry already holds ${name} with labels [${labels.join(', ')}]; @automl/connector-core needs [${labelNames.join(', ')}]. Pass another registry.`);
+    throw new Error(
+      `The metrics registry already holds ${name} with labels [${labels.join(', ')}]; @automl/connector-core needs [${labelNames.join(', ')}]. Pass another registry.`,
+    );
   }
   return existing;
 }
@@ -79,7 +81,11 @@ export class ConnectorMetrics {
     const registers = [registry];
     const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
       registered(registry, name, labelNames, () => new client.Counter<L>({ name, help, labelNames, registers }));
-    this.#requests = counter('ml_connectors_requests_total', 'Requests made to a source or destination system, by outcome.', ['connector', 'operation', 'outcome']);
+    this.#requests = counter('ml_connectors_requests_total', 'Requests made to a source or destination system, by outcome.', [
+      'connector',
+      'operation',
+      'outcome',
+    ]);
     this.#latency = registered(
       registry,
       'ml_connectors_latency_seconds',
@@ -94,7 +100,10 @@ export class ConnectorMetrics {
         }),
     );
     this.#errors = counter('ml_connectors_errors_total', 'Operations that failed after retries, by error type.', ['connector', 'operation', 'error_type']);
-    this.#bytes = counter('ml_connectors_data_volume_bytes', 'Bytes read from or written to a system (payload size as received or sent).', ['connector', 'operation']);
+    this.#bytes = counter('ml_connectors_data_volume_bytes', 'Bytes read from or written to a system (payload size as received or sent).', [
+      'connector',
+      'operation',
+    ]);
     this.#rows = counter('ml_connectors_rows_total', 'Rows read or written.', ['connector', 'operation']);
     this.#retries = counter('ml_connectors_retries_total', 'Retried attempts after a retryable failure.', ['connector', 'operation']);
     this.#rateLimitWaits = counter('ml_connectors_rate_limit_waits_total', 'Requests held back by the client-side rate limiter.', ['connector']);

@@ -23,7 +23,12 @@ describe('SlidingWindowRateLimiter', () => {
       }),
     );
     expect(starts).toHaveLength(23);
-    expect(peakInAnyWindow(starts.sort((a, b) => a - b), 100)).toBeLessThanOrEqual(5);
+    expect(
+      peakInAnyWindow(
+        starts.sort((a, b) => a - b),
+        100,
+      ),
+    ).toBeLessThanOrEqual(5);
   });
 
   it('lets a burst up to the limit through without waiting', async () => {

@@ -103,9 +103,11 @@ describe('ResiliencePolicy: breaker outside the retries', () => {
     // Open now; the system is back at start + 1 s, the circuit half-opens at about start + 5.1 s.
     const before = system.requests();
     let settled = false;
-    const waiting = resilience.execute('read', () => system.upsert('c')).finally(() => {
-      settled = true;
-    });
+    const waiting = resilience
+      .execute('read', () => system.upsert('c'))
+      .finally(() => {
+        settled = true;
+      });
     await vi.advanceTimersByTimeAsync(4_000);
     expect(settled).toBe(false);
     expect(system.requests()).toBe(before);

@@ -4,7 +4,13 @@ import { parseConnectionConfig } from '../config/parse-connection-config.js';
 
 const policy = (overrides: Record<string, unknown> = {}) =>
   new ResiliencePolicy(
-    policySettingsFrom(parseConnectionConfig({ connectionType: 'hubspot', requestsPerMinute: 0, requestTimeoutSeconds: 0.05, maxRetries: 2, retryBackoffSeconds: 0.001, ...overrides }, 'hubspot', { environment: false })),
+    policySettingsFrom(
+      parseConnectionConfig(
+        { connectionType: 'hubspot', requestsPerMinute: 0, requestTimeoutSeconds: 0.05, maxRetries: 2, retryBackoffSeconds: 0.001, ...overrides },
+        'hubspot',
+        { environment: false },
+      ),
+    ),
   );
 
 describe('settleAbandoned: a timed-out write is answered before the call ends', () => {

@@ -49,14 +49,18 @@ describe('ResiliencePolicy on real HTTP', () => {
 
   it('gives up after maxRetries with a typed, retryable error', async () => {
     emulator.faults.inject({ route: 'list', fault: { kind: 'status', status: 500 } });
-    const error = await connector({ maxRetries: 2 }).readAll().catch((caught: unknown) => caught);
+    const error = await connector({ maxRetries: 2 })
+      .readAll()
+      .catch((caught: unknown) => caught);
     expect(TransientError.isInstance(error)).toBe(true);
     expect(emulator.requestsTo('list')).toHaveLength(3);
     expect(await metric('ml_connectors_errors_total', { operation: 'read', error_type: 'transient' })).toBe(1);
   });
 
   it('does not retry failures that are not retryable (401)', async () => {
-    const error = await connector({ apiKey: 'wrong-token-value' }).readAll().catch((caught: unknown) => caught);
+    const error = await connector({ apiKey: 'wrong-token-value' })
+      .readAll()
+      .catch((caught: unknown) => caught);
     expect(ConnectorError.isInstance(error) && error.kind).toBe('authentication');
     expect(emulator.requestsTo('list')).toHaveLength(1);
   });
@@ -77,7 +81,13 @@ describe('ResiliencePolicy on real HTTP', () => {
 
   it('retries keyed writes (upserts) without duplicating', async () => {
     emulator.faults.inject({ route: 'put', times: 2, fault: { kind: 'status', status: 502 } });
-    const result = await connector().write([{ key: 'k1', v: 1 }, { key: 'k2', v: 2 }], { mode: 'upsert', keyColumn: 'key' });
+    const result = await connector().write(
+      [
+        { key: 'k1', v: 1 },
+        { key: 'k2', v: 2 },
+      ],
+      { mode: 'upsert', keyColumn: 'key' },
+    );
     expect(result).toMatchObject({ received: 2, written: 2, failed: [] });
     expect([...emulator.records.keys()].sort()).toEqual(['k1', 'k2']);
   });
@@ -114,7 +124,9 @@ describe('ResiliencePolicy on real HTTP', () => {
 
   it('classifies a 429 as RateLimitError with the server delay', async () => {
     emulator.faults.inject({ route: 'list', fault: { kind: 'status', status: 429, retryAfterSeconds: 0.01 } });
-    const error = await connector({ maxRetries: 1 }).readAll().catch((caught: unknown) => caught);
+    const error = await connector({ maxRetries: 1 })
+      .readAll()
+      .catch((caught: unknown) => caught);
     expect(RateLimitError.isInstance(error)).toBe(true);
     expect((error as RateLimitError).retryAfterMs).toBe(10);
   });

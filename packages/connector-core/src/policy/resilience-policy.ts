@@ -319,8 +319,18 @@ export class ResiliencePolicy {
     const running = call({ signal, attempt });
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
-        const grace = setTimeout(() => controller.abort(new DOMException('Abandoned attempt aborted after its grace period', 'TimeoutError')), Math.min(timeoutMs * abandonedGraceFactor, timerMs(300)));
-        abandoned.push(running.then(() => undefined, () => undefined).finally(() => clearTimeout(grace)));
+        const grace = setTimeout(
+          () => controller.abort(new DOMException('Abandoned attempt aborted after its grace period', 'TimeoutError')),
+          Math.min(timeoutMs * abandonedGraceFactor, timerMs(300)),
+        );
+        abandoned.push(
+          running
+            .then(
+              () => undefined,
+              () => undefined,
+            )
+            .finally(() => clearTimeout(grace)),
+        );
         reject(new TaskCancelledError(`Operation timed out after ${timeoutMs}ms`));
       }, timeoutMs);
       running.then(
@@ -368,7 +378,10 @@ export class ResiliencePolicy {
       this.logger.warn({ connector, refused: verdict.refused }, 'ignoring implausible rate-limit values announced by the server');
     }
     if (verdict.rate && limiter.tightenTo(verdict.rate.limit, verdict.rate.windowMs)) {
-      this.logger.warn({ connector, limit: verdict.rate.limit, windowMs: verdict.rate.windowMs }, 'the server announces a stricter rate limit than configured; using it');
+      this.logger.warn(
+        { connector, limit: verdict.rate.limit, windowMs: verdict.rate.windowMs },
+        'the server announces a stricter rate limit than configured; using it',
+      );
     }
     if (verdict.remaining !== undefined && verdict.remaining <= 0 && limiter.delayNow() === 0) {
       const refill = verdict.resetInMs ?? verdict.rate?.windowMs ?? limiter.windowMs;

@@ -100,9 +100,11 @@ describe('ResiliencePolicy: waits the server asks for', () => {
     const resilience = policy({ requestsPerMinute: 1, rateLimitWindowSeconds: 60 });
     const hold = await resilience.limiter!.acquire();
     let outcome: unknown;
-    const pending = resilience.execute('read', async () => 'late', { deadline: Date.now() + 2_000 }).catch((error: unknown) => {
-      outcome = error;
-    });
+    const pending = resilience
+      .execute('read', async () => 'late', { deadline: Date.now() + 2_000 })
+      .catch((error: unknown) => {
+        outcome = error;
+      });
     await vi.advanceTimersByTimeAsync(2_000);
     await pending;
     expect(outcome).toMatchObject({ name: 'TimeoutError' });
@@ -133,7 +135,13 @@ describe('ResiliencePolicy: waits the server asks for', () => {
 
   it('never hands a timer more than 2^31 - 1 ms, whatever the settings say', async () => {
     const timers = vi.spyOn(globalThis, 'setTimeout');
-    const resilience = policy({ maxBackoffSeconds: 1e9, retryBackoffSeconds: 1e9, requestTimeoutSeconds: 1e9, circuitBreakerHalfOpenSeconds: 1e9, requestsPerMinute: 0 });
+    const resilience = policy({
+      maxBackoffSeconds: 1e9,
+      retryBackoffSeconds: 1e9,
+      requestTimeoutSeconds: 1e9,
+      circuitBreakerHalfOpenSeconds: 1e9,
+      requestsPerMinute: 0,
+    });
     let attempts = 0;
     const failing = resilience.execute('read', async () => {
       attempts += 1;

@@ -40,7 +40,9 @@ function registry(): LimiterRegistry {
 }
 
 export function quotaKey(parts: ReadonlyArray<string | undefined>): string {
-  return createHash('sha256').update(parts.map((part) => part ?? '').join('\u0000')).digest('hex');
+  return createHash('sha256')
+    .update(parts.map((part) => part ?? '').join('\u0000'))
+    .digest('hex');
 }
 
 /** A reference to a shared limiter; `release()` gives it back (idempotent). */

@@ -22,7 +22,11 @@ export function loadEnvFile(path = resolve(process.cwd(), '.env')): boolean {
     return false;
   }
   if (!isFile) {
-    throw new ConfigError({ message: `${path} is not a file`, operation: 'loadEnvFile', hint: 'A .env file holds NAME=value lines; remove or rename what is at that path.' });
+    throw new ConfigError({
+      message: `${path} is not a file`,
+      operation: 'loadEnvFile',
+      hint: 'A .env file holds NAME=value lines; remove or rename what is at that path.',
+    });
   }
   try {
     process.loadEnvFile(path);

@@ -36,8 +36,7 @@ export const mongoDbSystem = defineSystem({
   hints: {
     authenticationFailed:
       'MongoDB refused the user name or password. Check them and the authSource: the database the user was created in (admin by default; Atlas database users always live in admin).',
-    serverSelection:
-      "No MongoDB server answered in time. Check the host and port, the network, and for Atlas the project's IP access list (Network Access).",
+    serverSelection: "No MongoDB server answered in time. Check the host and port, the network, and for Atlas the project's IP access list (Network Access).",
     srvLookup:
       'The mongodb+srv:// host name did not resolve (DNS SRV lookup). Check the cluster host name in the URI, or use a mongodb:// URI listing the hosts where SRV records cannot be resolved.',
     notAuthorized: 'The MongoDB user lacks a role for this action on this database (read to read, readWrite to write).',

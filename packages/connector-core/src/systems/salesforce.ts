@@ -16,7 +16,10 @@ export const salesforceSystem = defineSystem({
     /** https://yourDomain.my.salesforce.com; taken from the token response when a grant is used. */
     instanceUrl: z.url().optional(),
     /** REST API version, pinned (jsforce would default to 50.0). */
-    apiVersion: z.string().regex(/^\d+\.0$/, 'like "62.0"').optional(),
+    apiVersion: z
+      .string()
+      .regex(/^\d+\.0$/, 'like "62.0"')
+      .optional(),
     /** Token endpoint host: https://login.salesforce.com, https://test.salesforce.com for sandboxes, or the My Domain URL. */
     loginUrl: z.url().optional(),
     /** The Connected App's consumer key and secret (refresh token, password and client-credentials grants). */

@@ -17,11 +17,7 @@ export interface EnvironmentFallback {
  * facade, the docs tables, the CLI and the dashboard's forms are all derived from these.
  * Adding a system is one descriptor file (listed in systems/index.ts) and its package.
  */
-export interface SystemDescriptor<
-  Id extends string = string,
-  Shape extends z.core.$ZodLooseShape = z.core.$ZodLooseShape,
-  Crm extends boolean = boolean,
-> {
+export interface SystemDescriptor<Id extends string = string, Shape extends z.core.$ZodLooseShape = z.core.$ZodLooseShape, Crm extends boolean = boolean> {
   id: Id;
   displayName: string;
   /** The npm package that implements it; the factory imports it on demand. */

@@ -86,7 +86,7 @@ export function readCases(fixture: ConformanceFixture): void {
       });
     });
 
-    it('a cancelled read ends with the caller\'s AbortError and sends nothing more', async () => {
+    it("a cancelled read ends with the caller's AbortError and sends nothing more", async () => {
       await withConnector(fixture, async (connector) => {
         const already = new AbortController();
         already.abort();

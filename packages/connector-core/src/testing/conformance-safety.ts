@@ -18,7 +18,9 @@ export function safetyCases(fixture: ConformanceFixture): void {
           const start = arrivals().length;
           // Several small reads at once: only the limiter stands between them and the server.
           await Promise.all(Array.from({ length: 8 }, () => connector.readAll({ table: fixture.table, maxRows: 1 })));
-          const times = arrivals().slice(start).sort((left, right) => left - right);
+          const times = arrivals()
+            .slice(start)
+            .sort((left, right) => left - right);
           expect(times.length).toBeGreaterThanOrEqual(8);
           // Sliding-window check on the emulator's clock. Slots are taken on the client and stamped on
           // the server on arrival, so a loaded machine shifts them: allow half a window of
@@ -43,7 +45,14 @@ export function safetyCases(fixture: ConformanceFixture): void {
         await probe.run(() => connector.readAll({ table: fixture.table, maxRows: 2 }));
         await probe.run(() => connector.readAll({ table: 'no_such_table_for_conformance' }));
         await probe.run(() => connector.testConnection());
-        if (connector.capabilities.write) await probe.run(() => connector.write([fixture.makeRow(8000, 1)], { table: fixture.table, mode: connector.capabilities.writeModes.includes('upsert') ? 'upsert' : connector.capabilities.writeModes[0], keyColumn: fixture.keyColumn }));
+        if (connector.capabilities.write)
+          await probe.run(() =>
+            connector.write([fixture.makeRow(8000, 1)], {
+              table: fixture.table,
+              mode: connector.capabilities.writeModes.includes('upsert') ? 'upsert' : connector.capabilities.writeModes[0],
+              keyColumn: fixture.keyColumn,
+            }),
+          );
       } finally {
         await connector.close();
       }

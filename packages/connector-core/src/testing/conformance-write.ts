@@ -100,7 +100,9 @@ export function writeCases(fixture: ConformanceFixture, capabilities: { write: b
 
       it('a key repeated within one write ends with its last row', async () => {
         const input = [fixture.makeRow(3100, 1), fixture.makeRow(3101, 1), fixture.makeRow(3100, 2), fixture.makeRow(3100, 3)];
-        const result = await withConnector(fixture, (connector) => connector.write(input, { table: fixture.table, mode: 'upsert', keyColumn: fixture.keyColumn }));
+        const result = await withConnector(fixture, (connector) =>
+          connector.write(input, { table: fixture.table, mode: 'upsert', keyColumn: fixture.keyColumn }),
+        );
         expectAccounted(result, input.length);
         await expectLastValuePerKey(fixture, input, new Set(result.failed.map((failure) => failure.index)));
       });
@@ -135,7 +137,9 @@ export function writeCases(fixture: ConformanceFixture, capabilities: { write: b
       }
       await withConnector(fixture, async (connector) => {
         const mode = faultMode(modesOf(fixture, connector));
-        const error = await connector.write(slowInput(), { table: fixture.table, mode, keyColumn: fixture.keyColumn, signal: controller.signal }).catch((caught: unknown) => caught);
+        const error = await connector
+          .write(slowInput(), { table: fixture.table, mode, keyColumn: fixture.keyColumn, signal: controller.signal })
+          .catch((caught: unknown) => caught);
         expect((error as Error).name).toBe('AbortError');
         const partial = writeResultOf(error);
         expect(partial).toBeDefined();

@@ -48,7 +48,8 @@ export function parseUseCols(useCols: UseCols | undefined): ColumnSelector {
       const start = letterIndex(from!, useCols);
       const end = to === undefined ? start : letterIndex(to, useCols);
       // pandas refuses a reversed range too; reading it as its reverse would hide a typo.
-      if (end < start) throw invalid(`the range "${part.trim()}" in "${useCols}" runs backwards; write ${to!.trim().toUpperCase()}:${from!.trim().toUpperCase()}`);
+      if (end < start)
+        throw invalid(`the range "${part.trim()}" in "${useCols}" runs backwards; write ${to!.trim().toUpperCase()}:${from!.trim().toUpperCase()}`);
       for (let column = start; column <= end; column += 1) positions.add(column);
     }
     return { kind: 'positions', positions, strict: false };

@@ -84,7 +84,12 @@ describe('text', () => {
     expect(decodeXmlText('a &amp; b &lt;c&gt; &#233; &#x1F600; _x000D_ _x005F_x0041_ x\r\ny')).toBe('a & b <c> é 😀 \r _x0041_ x\ny');
   });
   it('converts column letters both ways', () => {
-    for (const [letters, index] of [['A', 0], ['Z', 25], ['AA', 26], ['XFD', 16383]] as const) {
+    for (const [letters, index] of [
+      ['A', 0],
+      ['Z', 25],
+      ['AA', 26],
+      ['XFD', 16383],
+    ] as const) {
       expect(columnIndexFromLetters(letters)).toBe(index);
       expect(columnLetters(index)).toBe(letters);
     }

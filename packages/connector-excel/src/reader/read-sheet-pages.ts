@@ -104,7 +104,12 @@ export async function* readSheetPages(
     if (blank && (selector.kind === 'all' || isSelected(index, name))) {
       warn(report, { code: 'blank-header', sheet: sheet.name, column: name, message: `column ${columnLetters(index)} has no header; named "${name}"` });
     } else if (duplicate) {
-      warn(report, { code: 'duplicate-header', sheet: sheet.name, column: name, message: `header "${headerNames[index]}" in column ${columnLetters(index)} repeats an earlier one; named "${name}"` });
+      warn(report, {
+        code: 'duplicate-header',
+        sheet: sheet.name,
+        column: name,
+        message: `header "${headerNames[index]}" in column ${columnLetters(index)} repeats an earlier one; named "${name}"`,
+      });
     }
     return name;
   };
@@ -157,7 +162,10 @@ export async function* readSheetPages(
           message: `Column${missing.length > 1 ? 's' : ''} ${missing.map((name) => `"${name}"`).join(', ')} not found in sheet "${sheet.name}"; it has ${names.length ? names.map((name) => `"${name}"`).join(', ') : 'no columns'}`,
           connector: 'excel',
           operation: 'read',
-          hint: headerRow === false ? 'With headerRow: false, columns are named by letter (A, B, ...).' : 'Check skipRows/headerRow: the header row may not be the one you expect.',
+          hint:
+            headerRow === false
+              ? 'With headerRow: false, columns are named by letter (A, B, ...).'
+              : 'Check skipRows/headerRow: the header row may not be the one you expect.',
         });
       }
     } else if (selector.kind === 'positions' && selector.strict) {
@@ -204,7 +212,8 @@ export async function* readSheetPages(
       sharedStrings,
       dateStyles: workbook.dateStyles,
       date1904: workbook.date1904,
-      onCellWarning: (code, cell, detail) => warn(report, { code: code as ReadWarningCode, sheet: sheet.name, cell, message: `${cell}: ${detail}; read as null` }),
+      onCellWarning: (code, cell, detail) =>
+        warn(report, { code: code as ReadWarningCode, sheet: sheet.name, cell, message: `${cell}: ${detail}; read as null` }),
     },
     (rowNumber, values, width, blank) => {
       const gap = rowNumber - lastRowNumber - 1;

@@ -13,7 +13,12 @@ const isItemBoundary = (code: number) => code === 62 || code === 47 || code === 
  * scanner, an item split across chunks is searched for its end in each new chunk only, and items,
  * their count and the part's inflated size are bounded.
  */
-export async function readSharedStrings(source: ByteSource, entry: ZipEntry | undefined, signal?: AbortSignal, limits: Partial<ReadLimits> = {}): Promise<string[]> {
+export async function readSharedStrings(
+  source: ByteSource,
+  entry: ZipEntry | undefined,
+  signal?: AbortSignal,
+  limits: Partial<ReadLimits> = {},
+): Promise<string[]> {
   const { maxStringItemChars, maxSharedStrings, maxSharedStringsBytes } = { ...excelLimits, ...limits };
   const strings: string[] = [];
   if (!entry) return strings;
@@ -91,7 +96,8 @@ export async function readSharedStrings(source: ByteSource, entry: ZipEntry | un
           waitFor = close;
           break;
         }
-        if (end - start > maxStringItemChars) throw fail(`string ${strings.length} is larger than ${formatBytes(maxStringItemChars)} of XML`, 'STRING_TOO_LARGE');
+        if (end - start > maxStringItemChars)
+          throw fail(`string ${strings.length} is larger than ${formatBytes(maxStringItemChars)} of XML`, 'STRING_TOO_LARGE');
         strings.push(ownString(richText(buffer, tagEnd + 1, end, prefix)));
         position = end + close.length;
       }

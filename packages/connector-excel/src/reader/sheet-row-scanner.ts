@@ -146,7 +146,8 @@ export class SheetRowScanner {
     }
     const open = `<${this.#prefix}sheetData`;
     let start = buffer.indexOf(open);
-    while (start !== -1 && start + open.length < buffer.length && !isTagBoundary(buffer.charCodeAt(start + open.length))) start = buffer.indexOf(open, start + 1);
+    while (start !== -1 && start + open.length < buffer.length && !isTagBoundary(buffer.charCodeAt(start + open.length)))
+      start = buffer.indexOf(open, start + 1);
     if (start === -1 || start + open.length >= buffer.length) {
       // Keep only a tail long enough to hold a split tag: the sheet header (<cols>...) is not data.
       if (buffer.length > 65536) this.#buffer = buffer.slice(-256);
@@ -264,8 +265,15 @@ export class SheetRowScanner {
   }
 
   #pastLastColumn(buffer: string, rowNumber: number, refStart: number, refEnd: number): never {
-    const reference = refEnd > refStart ? buffer.slice(refStart, Math.min(refEnd, refStart + 24)) + (refEnd - refStart > 24 ? '...' : '') : `after ${columnLetters(this.#limits.maxColumns - 1)}${rowNumber}`;
-    throw sheetDataError(this.#context.sheet, `cell ${reference} is past column ${columnLetters(this.#limits.maxColumns - 1)}, the last Excel allows (${this.#limits.maxColumns.toLocaleString('en-US')} columns)`, 'TOO_MANY_COLUMNS');
+    const reference =
+      refEnd > refStart
+        ? buffer.slice(refStart, Math.min(refEnd, refStart + 24)) + (refEnd - refStart > 24 ? '...' : '')
+        : `after ${columnLetters(this.#limits.maxColumns - 1)}${rowNumber}`;
+    throw sheetDataError(
+      this.#context.sheet,
+      `cell ${reference} is past column ${columnLetters(this.#limits.maxColumns - 1)}, the last Excel allows (${this.#limits.maxColumns.toLocaleString('en-US')} columns)`,
+      'TOO_MANY_COLUMNS',
+    );
   }
 
   /**
@@ -296,7 +304,11 @@ export class SheetRowScanner {
         if (at === -1 || at >= to) break;
       }
       const nameStart = at + 1 + prefixLength;
-      if (buffer.charCodeAt(nameStart) !== 99 /* c */ || !isTagBoundary(buffer.charCodeAt(nameStart + 1)) || (prefixLength > 0 && !buffer.startsWith(prefix, at + 1))) {
+      if (
+        buffer.charCodeAt(nameStart) !== 99 /* c */ ||
+        !isTagBoundary(buffer.charCodeAt(nameStart + 1)) ||
+        (prefixLength > 0 && !buffer.startsWith(prefix, at + 1))
+      ) {
         at = skipElement(buffer, at, to);
         if (at < 0) this.#malformed(rowNumber, -1, 'an element is not closed within the row');
         continue;
@@ -327,7 +339,8 @@ export class SheetRowScanner {
         while (i < to && code !== 61 /* = */ && code > 32 && code !== 62 && code !== 47) code = buffer.charCodeAt(++i);
         const nameLength = i - nameAt;
         while (i < to && (isSpace(code) || code === 61)) code = buffer.charCodeAt(++i); // to the opening quote
-        if (i >= to || (code !== 34 && code !== 39) || nameLength === 0) this.#malformed(rowNumber, column + 1, 'an attribute of the <c> tag has no quoted value');
+        if (i >= to || (code !== 34 && code !== 39) || nameLength === 0)
+          this.#malformed(rowNumber, column + 1, 'an attribute of the <c> tag has no quoted value');
         const quote = code;
         const valueStart = ++i;
         while (i < to && buffer.charCodeAt(i) !== quote) i += 1;
@@ -434,12 +447,17 @@ export class SheetRowScanner {
         const number = type === TYPE_NUMBER ? parseDecimal(buffer, valueStart, valueEnd) : Number.NaN;
         const shared = type === TYPE_SHARED && valueEnd > valueStart ? context.sharedStrings[parseDigits(buffer, valueStart, valueEnd)] : undefined;
         if (shared !== undefined) value = shared;
-        else if (type === TYPE_BOOLEAN && valueEnd === valueStart + 1) value = buffer.charCodeAt(valueStart) === 49; // "1" / "0", without a slice
+        else if (type === TYPE_BOOLEAN && valueEnd === valueStart + 1)
+          value = buffer.charCodeAt(valueStart) === 49; // "1" / "0", without a slice
         else if (!Number.isNaN(number)) {
           value = style > 0 && context.dateStyles[style] === 1 ? (serialToDate(number, context.date1904) ?? number) : number;
         } else value = this.#convert(buffer.slice(valueStart, valueEnd), valueIsCdata, type, style, rowNumber, column);
       } else if (hasFormula) {
-        context.onCellWarning('formula-without-value', columnLetters(column) + rowNumber, 'a formula without a cached value (the file was saved without calculating it)');
+        context.onCellWarning(
+          'formula-without-value',
+          columnLetters(column) + rowNumber,
+          'a formula without a cached value (the file was saved without calculating it)',
+        );
       }
       if (hasFormula || (type === TYPE_ERROR && valueStart !== -1)) this.#rowHasContent = true;
       if (value === undefined || value === '') continue;
@@ -563,7 +581,13 @@ function parseDecimal(buffer: string, from: number, to: number): number {
 function skipElement(buffer: string, at: number, to: number): number {
   const gt = buffer.indexOf('>', at);
   if (gt === -1 || gt >= to) return -1;
-  if (buffer.charCodeAt(gt - 1) === 47 || buffer.charCodeAt(at + 1) === 47 || buffer.charCodeAt(at + 1) === 63 /* ? */ || buffer.charCodeAt(at + 1) === 33 /* ! */) return gt + 1;
+  if (
+    buffer.charCodeAt(gt - 1) === 47 ||
+    buffer.charCodeAt(at + 1) === 47 ||
+    buffer.charCodeAt(at + 1) === 63 /* ? */ ||
+    buffer.charCodeAt(at + 1) === 33 /* ! */
+  )
+    return gt + 1;
   let nameEnd = at + 1;
   while (nameEnd < gt && !isTagBoundary(buffer.charCodeAt(nameEnd))) nameEnd += 1;
   const close = buffer.indexOf(`</${buffer.slice(at + 1, nameEnd)}>`, gt);

@@ -73,7 +73,8 @@ export async function readZipDirectory(source: ByteSource): Promise<Map<string, 
     directorySize = u64(record, 40);
     directoryOffset = u64(record, 48);
   }
-  if (directoryOffset + directorySize > source.size) throw new ZipFormatError('the workbook is truncated or corrupt (the zip directory points past the end of the file)', 'corrupt');
+  if (directoryOffset + directorySize > source.size)
+    throw new ZipFormatError('the workbook is truncated or corrupt (the zip directory points past the end of the file)', 'corrupt');
 
   const directory = await source.read(directoryOffset, directorySize);
   const entries = new Map<string, ZipEntry>();
@@ -139,7 +140,8 @@ export async function openEntryStream(source: ByteSource, entry: ZipEntry): Prom
   if (dataOffset + entry.compressedSize > source.size) throw new ZipFormatError(`the workbook is truncated (${entry.name} is cut off)`, 'corrupt');
   const raw = source.stream(dataOffset, entry.compressedSize);
   if (entry.method === 0) return raw;
-  if (entry.method !== 8) throw new ZipFormatError(`${entry.name} uses zip compression method ${entry.method}; only stored and deflate are supported`, 'unsupported');
+  if (entry.method !== 8)
+    throw new ZipFormatError(`${entry.name} uses zip compression method ${entry.method}; only stored and deflate are supported`, 'unsupported');
   const inflate = createInflateRaw({ chunkSize: 64 * 1024 });
   raw.on('error', (error) => inflate.destroy(error));
   // If the consumer stops early, the file stream must stop too.
@@ -164,7 +166,11 @@ export async function* inflatedChunks(source: ByteSource, entry: ZipEntry, limit
       inflated += chunk.length;
       if (inflated > limit) throw tooLarge(entry, limit);
       if (inflated > declared) {
-        throw new ZipFormatError(`the workbook is corrupt: ${entry.name} inflates to more than the ${entry.uncompressedSize} bytes its zip entry declares`, 'corrupt', entry.name);
+        throw new ZipFormatError(
+          `the workbook is corrupt: ${entry.name} inflates to more than the ${entry.uncompressedSize} bytes its zip entry declares`,
+          'corrupt',
+          entry.name,
+        );
       }
       yield chunk;
     }

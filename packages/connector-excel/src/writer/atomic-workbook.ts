@@ -162,7 +162,15 @@ async function regularFileTarget(path: string): Promise<string> {
     });
     if (stats === undefined || stats.isFile()) return current;
     if (!stats.isSymbolicLink()) {
-      const kind = stats.isDirectory() ? 'a directory' : stats.isFIFO() ? 'a FIFO (named pipe)' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
+      const kind = stats.isDirectory()
+        ? 'a directory'
+        : stats.isFIFO()
+          ? 'a FIFO (named pipe)'
+          : stats.isSocket()
+            ? 'a socket'
+            : stats.isCharacterDevice() || stats.isBlockDevice()
+              ? 'a device'
+              : 'not a regular file';
       throw Object.assign(new Error(`${current} is ${kind}`), { code: stats.isDirectory() ? 'EISDIR' : 'ENOTREGULAR', kind, path: current });
     }
     current = resolve(dirname(current), await readlink(current));
@@ -222,13 +230,15 @@ type Cell = string | number | boolean | Date | null;
 function rowCells(row: unknown, columns: readonly string[], columnSet: ReadonlySet<string>): Cell[] | string {
   if (!isRowObject(row)) return `not a row object (got ${describeValue(row)})`;
   for (const key of Object.keys(row)) {
-    if (!columnSet.has(key)) return `column "${key}" is not among the written columns (${columns.length > 20 ? `${columns.slice(0, 20).join(', ')}...` : columns.join(', ')}); pass columns to include it`;
+    if (!columnSet.has(key))
+      return `column "${key}" is not among the written columns (${columns.length > 20 ? `${columns.slice(0, 20).join(', ')}...` : columns.join(', ')}); pass columns to include it`;
   }
   const cells: Cell[] = new Array(columns.length);
   for (let at = 0; at < columns.length; at += 1) {
     const column = columns[at]!;
     const value = row[column];
-    if (typeof value === 'string' && value.length > maxCellText) return `column "${column}" holds ${value.length} characters; an Excel cell holds at most ${maxCellText}`;
+    if (typeof value === 'string' && value.length > maxCellText)
+      return `column "${column}" holds ${value.length} characters; an Excel cell holds at most ${maxCellText}`;
     const cell = cellValue(value);
     if (typeof cell === 'object' && cell !== null && !(cell instanceof Date)) return `column "${column}" ${cell.problem}`;
     cells[at] = cell;

@@ -8,7 +8,16 @@ import { ExcelConnector } from '../../src/index.js';
 import { buildZip, type ZipPart } from '../crafted-workbook.js';
 import { between, mutateBytes, mutateText, pick, random, type Random } from './mutations.js';
 
-const fixtures = ['openpyxl-features.xlsx', 'libreoffice-features.xlsx', 'libreoffice-macro.xlsm', 'openpyxl-1904.xlsx', 'handmade-inline.xlsx', 'sheetjs-written.xlsx', 'truncated.xlsx', 'encrypted.xlsx'];
+const fixtures = [
+  'openpyxl-features.xlsx',
+  'libreoffice-features.xlsx',
+  'libreoffice-macro.xlsm',
+  'openpyxl-1904.xlsx',
+  'handmade-inline.xlsx',
+  'sheetjs-written.xlsx',
+  'truncated.xlsx',
+  'encrypted.xlsx',
+];
 
 /** The parts of a zip, read with zlib alone (not with the reader under test). */
 function unzip(file: Buffer): ZipPart[] {
@@ -45,7 +54,9 @@ function makeCase(rng: Random): { kind: string; file: Buffer } {
   const parts = pick(rng, unzipped).map((part) => ({ ...part }));
   const xml = parts.filter((part) => /\.(xml|rels)$/.test(part.name));
   // Sheets most often: they are what the scanner reads.
-  const targets = Array.from({ length: between(rng, 1, 3) }, () => (rng() < 0.6 ? (xml.find((part) => part.name.includes('worksheets/') && rng() < 0.5) ?? pick(rng, xml)) : pick(rng, xml)));
+  const targets = Array.from({ length: between(rng, 1, 3) }, () =>
+    rng() < 0.6 ? (xml.find((part) => part.name.includes('worksheets/') && rng() < 0.5) ?? pick(rng, xml)) : pick(rng, xml),
+  );
   for (const part of targets) {
     let text = part.data.toString();
     for (let edits = between(rng, 1, 4); edits > 0; edits -= 1) text = mutateText(rng, text);

@@ -23,7 +23,11 @@ export async function startFixture(options: GoogleSheetsEmulatorOptions = { rate
   const emulator = createGoogleSheetsEmulator(options);
   await emulator.start();
   const key = emulator.createServiceAccount({ projectId: 'automl-tests' });
-  const spreadsheetId = emulator.createSpreadsheet({ title: 'Sales', sheets: [{ title: 'Sales', rows: salesRows }, { title: 'Empty' }], shareWith: [key.client_email] });
+  const spreadsheetId = emulator.createSpreadsheet({
+    title: 'Sales',
+    sheets: [{ title: 'Sales', rows: salesRows }, { title: 'Empty' }],
+    shareWith: [key.client_email],
+  });
   const connectors: GoogleSheetsConnector[] = [];
   return {
     emulator,

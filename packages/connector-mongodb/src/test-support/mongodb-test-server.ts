@@ -40,7 +40,13 @@ export class MongoTestDatabase {
   /** A URI through the fault proxy (default) or straight to the server, with the run's user or other credentials. */
   uri(options: { direct?: boolean; username?: string; password?: string; database?: boolean } = {}): string {
     const port = options.direct ? this.server.port : this.proxy.port;
-    return uriOf(this.server.host, port, options.username ?? this.server.username, options.password ?? this.server.password, options.database === false ? undefined : this.name);
+    return uriOf(
+      this.server.host,
+      port,
+      options.username ?? this.server.username,
+      options.password ?? this.server.password,
+      options.database === false ? undefined : this.name,
+    );
   }
 
   /** The connector's config keys for this database through the proxy. */
@@ -82,7 +88,10 @@ export class MongoTestDatabase {
   }
 
   async stop(): Promise<void> {
-    await this.admin.db(this.name).dropDatabase().catch(() => undefined);
+    await this.admin
+      .db(this.name)
+      .dropDatabase()
+      .catch(() => undefined);
     await this.admin.close();
     await this.proxy.stop();
   }

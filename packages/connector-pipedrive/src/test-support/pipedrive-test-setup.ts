@@ -15,12 +15,19 @@ export interface PipedriveFixture {
 export const fastPolicy = { requestsPerMinute: 60_000, rateLimitWindowSeconds: 1, maxRetries: 3, retryBackoffSeconds: 0.001, maxBackoffSeconds: 0.01 };
 
 /** An emulated company (no server-side burst limit unless asked) and a connector pointed at it. */
-export async function startPipedrive(emulatorOptions: PipedriveEmulatorOptions = {}, config: Record<string, unknown> = {}, options: ConnectorOptions = {}): Promise<PipedriveFixture> {
+export async function startPipedrive(
+  emulatorOptions: PipedriveEmulatorOptions = {},
+  config: Record<string, unknown> = {},
+  options: ConnectorOptions = {},
+): Promise<PipedriveFixture> {
   const emulator = createPipedriveEmulator({ rateLimit: false, dailyBudget: 10_000_000, ...emulatorOptions });
   const url = await emulator.start();
   const connectors: PipedriveConnector[] = [];
   const another = (extra: Record<string, unknown> = {}) => {
-    const connector = new PipedriveConnector({ apiKey: emulator.token, baseUrl: url, ...fastPolicy, ...config, ...extra }, { metricsRegistry: null, environment: false, ...options });
+    const connector = new PipedriveConnector(
+      { apiKey: emulator.token, baseUrl: url, ...fastPolicy, ...config, ...extra },
+      { metricsRegistry: null, environment: false, ...options },
+    );
     connectors.push(connector);
     return connector;
   };
@@ -40,6 +47,10 @@ export async function startPipedrive(emulatorOptions: PipedriveEmulatorOptions =
 export function scoredRows(count: number, start = 0, version = 1): Array<Record<string, string | number>> {
   return Array.from({ length: count }, (_, offset) => {
     const number = start + offset;
-    return { email: `person${number}@example.com`, churn_risk: Math.round(((number * 7 + version * 3) % 100)) / 100, segment: version % 2 === 0 ? 'even' : 'odd' };
+    return {
+      email: `person${number}@example.com`,
+      churn_risk: Math.round((number * 7 + version * 3) % 100) / 100,
+      segment: version % 2 === 0 ? 'even' : 'odd',
+    };
   });
 }

@@ -7,7 +7,12 @@ export const fastPolicy = { requestsPerMinute: 0, maxRetries: 3, retryBackoffSec
 
 /** The emulator's Connected App and user as connector config (refresh-token flow unless overridden). */
 export function oauthConfig(emulator: SalesforceEmulator): Record<string, unknown> {
-  return { loginUrl: emulator.url, clientId: emulator.credentials.clientId, clientSecret: emulator.credentials.clientSecret, refreshToken: emulator.refreshToken };
+  return {
+    loginUrl: emulator.url,
+    clientId: emulator.credentials.clientId,
+    clientSecret: emulator.credentials.clientSecret,
+    refreshToken: emulator.refreshToken,
+  };
 }
 
 /** A connector with the access token and instance URL of the specification, pointed at the emulator. */
@@ -22,7 +27,10 @@ export async function startSalesforce(options: SalesforceEmulatorOptions = {}): 
 }
 
 export function connectorFor(emulator: SalesforceEmulator, config: Record<string, unknown> = {}, options: ConnectorOptions = {}): SalesforceConnector {
-  return new SalesforceConnector({ ...tokenConfig(emulator), ...oauthConfig(emulator), ...fastPolicy, ...config }, { metricsRegistry: null, environment: false, ...options });
+  return new SalesforceConnector(
+    { ...tokenConfig(emulator), ...oauthConfig(emulator), ...fastPolicy, ...config },
+    { metricsRegistry: null, environment: false, ...options },
+  );
 }
 
 export function contacts(count: number, start = 0): Array<Row & { External_Id__c: string; LastName: string; FirstName: string; Email: string }> {

@@ -87,7 +87,13 @@ export function serializedSchema(schema: Schema): Uint8Array {
 
 /** One record batch's IPC message, without the schema before it and the end marker after (`ArrowRecordBatch.serialized_record_batch`). */
 export function serializedRecordBatch(schema: Schema, fields: TableFieldSchema[], rows: DuckDBValue[][]): Uint8Array {
-  const children = fields.map((field, column) => columnVector(field, rows.map((row) => row[column] ?? null)).data[0]!);
+  const children = fields.map(
+    (field, column) =>
+      columnVector(
+        field,
+        rows.map((row) => row[column] ?? null),
+      ).data[0]!,
+  );
   const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows.length, children, nullCount: 0 }));
   const bytes = tableToIPC(new Table([batch]), 'stream');
   const prefix = serializedSchema(schema).length;
@@ -109,7 +115,8 @@ function columnVector(field: TableFieldSchema, values: DuckDBValue[]): Vector {
     }
     return { nullBitmap, nullCount };
   };
-  const primitive = (data: BigInt64Array | Int32Array | Float64Array) => vectorOf(makeData({ type: type as never, length: values.length, ...validity(), data } as never));
+  const primitive = (data: BigInt64Array | Int32Array | Float64Array) =>
+    vectorOf(makeData({ type: type as never, length: values.length, ...validity(), data } as never));
   switch (scalarType) {
     case 'INTEGER':
       return primitive(BigInt64Array.from(values, (value) => (typeof value === 'bigint' ? value : 0n)));
@@ -119,7 +126,9 @@ function columnVector(field: TableFieldSchema, values: DuckDBValue[]): Vector {
       return primitive(Int32Array.from(values, (value) => (value instanceof DuckDBDateValue ? value.days : 0)));
     case 'DATETIME':
     case 'TIMESTAMP':
-      return primitive(BigInt64Array.from(values, (value) => (value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue ? value.micros : 0n)));
+      return primitive(
+        BigInt64Array.from(values, (value) => (value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue ? value.micros : 0n)),
+      );
     case 'TIME':
       return primitive(BigInt64Array.from(values, (value) => (value instanceof DuckDBTimeValue ? value.micros : 0n)));
     case 'STRING':

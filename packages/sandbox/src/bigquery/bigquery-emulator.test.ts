@@ -93,7 +93,10 @@ describe('BigQuery emulator with @google-cloud/bigquery', () => {
 
   it('answers a repeated client job id with 409 duplicate, as BigQuery does', async () => {
     await bigquery.createQueryJob({ query: 'SELECT 1 AS x', jobId: 'same-id' });
-    await expect(bigquery.createQueryJob({ query: 'SELECT 1 AS x', jobId: 'same-id' })).rejects.toMatchObject({ code: 409, message: expect.stringContaining('Already Exists: Job automl-tests:US.same-id') });
+    await expect(bigquery.createQueryJob({ query: 'SELECT 1 AS x', jobId: 'same-id' })).rejects.toMatchObject({
+      code: 409,
+      message: expect.stringContaining('Already Exists: Job automl-tests:US.same-id'),
+    });
     expect(emulator.jobsIn('automl-tests')).toHaveLength(1);
   });
 
@@ -154,15 +157,19 @@ describe('BigQuery emulator with @google-cloud/bigquery', () => {
   });
 
   it('runs MERGE on a staging table (last row per key wins when the source is deduplicated)', async () => {
-    await emulator.seed('shop.staging', [
-      { id: 2, name: 'Bobby', _seq: 1 },
-      { id: 2, name: 'Robert', _seq: 2 },
-      { id: 9, name: 'Ida', _seq: 3 },
-    ], [
-      { name: 'id', type: 'INTEGER' },
-      { name: 'name', type: 'STRING' },
-      { name: '_seq', type: 'INTEGER' },
-    ]);
+    await emulator.seed(
+      'shop.staging',
+      [
+        { id: 2, name: 'Bobby', _seq: 1 },
+        { id: 2, name: 'Robert', _seq: 2 },
+        { id: 9, name: 'Ida', _seq: 3 },
+      ],
+      [
+        { name: 'id', type: 'INTEGER' },
+        { name: 'name', type: 'STRING' },
+        { name: '_seq', type: 'INTEGER' },
+      ],
+    );
     const sql = `MERGE \`automl-tests.shop.customers\` T
       USING (SELECT * EXCEPT (_seq) FROM shop.staging QUALIFY ROW_NUMBER() OVER (PARTITION BY id ORDER BY _seq DESC) = 1) S
       ON T.id = S.id
@@ -178,9 +185,15 @@ describe('BigQuery emulator with @google-cloud/bigquery', () => {
 
   it('answers injected reasons with BigQuery bodies: 403 rateLimitExceeded, 503 backendError', async () => {
     emulator.faults.inject({ route: 'tables.get', times: 1, fault: bigQueryFault('rateLimitExceeded') });
-    await expect(bigquery.dataset('shop').table('customers').getMetadata()).rejects.toMatchObject({ code: 403, errors: [expect.objectContaining({ reason: 'rateLimitExceeded' })] });
+    await expect(bigquery.dataset('shop').table('customers').getMetadata()).rejects.toMatchObject({
+      code: 403,
+      errors: [expect.objectContaining({ reason: 'rateLimitExceeded' })],
+    });
     emulator.faults.inject({ route: 'tables.get', times: 1, fault: { kind: 'status', status: 503 } });
-    await expect(bigquery.dataset('shop').table('customers').getMetadata()).rejects.toMatchObject({ code: 503, errors: [expect.objectContaining({ reason: 'backendError' })] });
+    await expect(bigquery.dataset('shop').table('customers').getMetadata()).rejects.toMatchObject({
+      code: 503,
+      errors: [expect.objectContaining({ reason: 'backendError' })],
+    });
     await expect(bigquery.dataset('shop').table('customers').getMetadata()).resolves.toBeDefined();
   });
 
@@ -199,7 +212,10 @@ describe('BigQuery emulator with @google-cloud/bigquery', () => {
       { insertId: 'r-5', json: { id: 'five', name: 'Eve' } },
     ];
     const refused = await table.insert(rows, { raw: true }).catch((error: { errors?: Array<{ errors: Array<{ reason: string }> }> }) => error);
-    expect((refused as { errors?: Array<{ errors: Array<{ reason: string }> }> }).errors?.map((entry) => entry.errors[0]!.reason)).toEqual(['stopped', 'invalid']);
+    expect((refused as { errors?: Array<{ errors: Array<{ reason: string }> }> }).errors?.map((entry) => entry.errors[0]!.reason)).toEqual([
+      'stopped',
+      'invalid',
+    ]);
     expect(await emulator.countRows('shop.customers')).toBe(3);
     await table.insert(rows, { raw: true, skipInvalidRows: true }).catch(() => undefined);
     await table.insert([rows[0]!], { raw: true });
@@ -210,13 +226,26 @@ describe('BigQuery emulator with @google-cloud/bigquery', () => {
     const start = await fetch(`${emulator.url}/upload/bigquery/v2/projects/automl-tests/jobs?uploadType=resumable`, {
       method: 'POST',
       headers: { authorization: `Bearer ${await bearer(key)}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ jobReference: { jobId: 'resumable-1' }, configuration: { load: { destinationTable: { projectId: 'automl-tests', datasetId: 'shop', tableId: 'customers' }, sourceFormat: 'NEWLINE_DELIMITED_JSON' } } }),
+      body: JSON.stringify({
+        jobReference: { jobId: 'resumable-1' },
+        configuration: {
+          load: { destinationTable: { projectId: 'automl-tests', datasetId: 'shop', tableId: 'customers' }, sourceFormat: 'NEWLINE_DELIMITED_JSON' },
+        },
+      }),
     });
     const session = start.headers.get('location')!;
     const body = Buffer.from('{"id":10}\n{"id":11}\n');
-    const first = await fetch(session, { method: 'PUT', headers: { authorization: `Bearer ${await bearer(key)}`, 'content-range': `bytes 0-9/${body.length}` }, body: body.subarray(0, 10) });
+    const first = await fetch(session, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${await bearer(key)}`, 'content-range': `bytes 0-9/${body.length}` },
+      body: body.subarray(0, 10),
+    });
     expect(first.status).toBe(308);
-    const last = await fetch(session, { method: 'PUT', headers: { authorization: `Bearer ${await bearer(key)}`, 'content-range': `bytes 10-${body.length - 1}/${body.length}` }, body: body.subarray(10) });
+    const last = await fetch(session, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${await bearer(key)}`, 'content-range': `bytes 10-${body.length - 1}/${body.length}` },
+      body: body.subarray(10),
+    });
     expect(last.status).toBe(200);
     expect(((await last.json()) as { status: { state: string } }).status.state).toBe('DONE');
     expect(await emulator.countRows('shop.customers')).toBe(5);

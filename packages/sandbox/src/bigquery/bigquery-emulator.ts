@@ -38,7 +38,9 @@ const BIGQUERY_SCOPES = new Set([
 ]);
 const BIGQUERY_AUDIENCE = 'https://bigquery.googleapis.com/';
 
-function unauthenticated(message = 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.'): EmulatorResponse {
+function unauthenticated(
+  message = 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+): EmulatorResponse {
   return bigQueryError('authError', message, { location: 'Authorization', locationType: 'header' }, 401);
 }
 
@@ -85,11 +87,15 @@ export function createBigQueryEmulator(options: BigQueryEmulatorOptions = {}) {
 
   const authenticate = (request: EmulatorRequest): { principal: string } | EmulatorResponse => {
     const header = request.headers.authorization;
-    if (!header) return unauthenticated('Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.');
+    if (!header)
+      return unauthenticated(
+        'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+      );
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     if (!token) return unauthenticated();
     const verified = accounts.verify(token);
-    if (!verified.ok) return unauthenticated(verified.reason === 'expired' ? 'Request had invalid authentication credentials: the token has expired.' : undefined);
+    if (!verified.ok)
+      return unauthenticated(verified.reason === 'expired' ? 'Request had invalid authentication credentials: the token has expired.' : undefined);
     const { claims, account } = verified;
     const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];
     if (claims.aud !== BIGQUERY_AUDIENCE && !scopes.some((scope) => BIGQUERY_SCOPES.has(scope))) {
@@ -97,11 +103,18 @@ export function createBigQueryEmulator(options: BigQueryEmulatorOptions = {}) {
     }
     if (disabledProjects.has(account.projectId)) {
       const url = `https://console.developers.google.com/apis/api/bigquery.googleapis.com/overview?project=${account.projectNumber}`;
-      return bigQueryError('accessNotConfigured', `BigQuery API has not been used in project ${account.projectNumber} before or it is disabled. Enable it by visiting ${url} then retry.`);
+      return bigQueryError(
+        'accessNotConfigured',
+        `BigQuery API has not been used in project ${account.projectNumber} before or it is disabled. Enable it by visiting ${url} then retry.`,
+      );
     }
     if (denied.has(account.clientEmail)) {
       const projectId = request.params.projectId ?? account.projectId;
-      const permission = request.route.startsWith('jobs') ? 'bigquery.jobs.create' : request.route.startsWith('tables') || request.route.startsWith('tabledata') ? 'bigquery.tables.getData' : 'bigquery.datasets.get';
+      const permission = request.route.startsWith('jobs')
+        ? 'bigquery.jobs.create'
+        : request.route.startsWith('tables') || request.route.startsWith('tabledata')
+          ? 'bigquery.tables.getData'
+          : 'bigquery.datasets.get';
       return bigQueryError('accessDenied', `Access Denied: Project ${projectId}: User does not have ${permission} permission in project ${projectId}.`);
     }
     callers.set(request, account.clientEmail);
@@ -116,7 +129,8 @@ export function createBigQueryEmulator(options: BigQueryEmulatorOptions = {}) {
     errorResponse: (status, message, detail) => {
       // BigQuery answers its short-term limits with 403 rateLimitExceeded, not 429.
       if (status === 429 && detail?.kind === 'rate') return bigQueryError('rateLimitExceeded');
-      if (status === 401) return unauthenticated(detail?.kind === 'auth' ? 'Request had invalid authentication credentials: the token has expired.' : undefined);
+      if (status === 401)
+        return unauthenticated(detail?.kind === 'auth' ? 'Request had invalid authentication credentials: the token has expired.' : undefined);
       if (status === 404 && message.startsWith('No route')) return bigQueryError('notFound', `Not found: ${message.replace('No route for ', '')}`);
       const decoded = decodeFaultMessage(status, message);
       return bigQueryError(decoded.reason, decoded.message, {}, status);
@@ -124,7 +138,10 @@ export function createBigQueryEmulator(options: BigQueryEmulatorOptions = {}) {
     routes: [...tableRoutes(context), ...jobRoutes(context), ...loadRoutes(context, options.maxUploadBytes ?? 100 * 1024 * 1024)],
   });
 
-  const storage = options.storage === false ? undefined : new BigQueryStorageServer({ warehouse: () => context.warehouse, faults: server.faults, rowsPerBatch: options.storageRowsPerBatch });
+  const storage =
+    options.storage === false
+      ? undefined
+      : new BigQueryStorageServer({ warehouse: () => context.warehouse, faults: server.faults, rowsPerBatch: options.storageRowsPerBatch });
 
   const emulator = {
     faults: server.faults,
@@ -217,7 +234,11 @@ export function createBigQueryEmulator(options: BigQueryEmulatorOptions = {}) {
     },
 
     async createDataset(datasetId: string, datasetOptions: { projectId?: string; location?: string } = {}): Promise<void> {
-      await context.warehouse.createDataset({ projectId: datasetOptions.projectId ?? defaultProject, datasetId, location: datasetOptions.location ?? location });
+      await context.warehouse.createDataset({
+        projectId: datasetOptions.projectId ?? defaultProject,
+        datasetId,
+        location: datasetOptions.location ?? location,
+      });
     },
 
     async createTable(table: string | TableRef, fields: TableFieldSchema[]): Promise<void> {
@@ -231,7 +252,8 @@ export function createBigQueryEmulator(options: BigQueryEmulatorOptions = {}) {
      */
     async seed(table: string | TableRef, rows: Array<Record<string, unknown>>, fields?: TableFieldSchema[]): Promise<void> {
       const ref = parseTableName(table, defaultProject);
-      if (!context.warehouse.getDataset(ref.projectId, ref.datasetId)) await context.warehouse.createDataset({ projectId: ref.projectId, datasetId: ref.datasetId, location });
+      if (!context.warehouse.getDataset(ref.projectId, ref.datasetId))
+        await context.warehouse.createDataset({ projectId: ref.projectId, datasetId: ref.datasetId, location });
       const exists = await context.warehouse.tableExists(ref);
       const schema = exists ? await context.warehouse.schemaOf(ref) : (fields ?? detectSchema(rows));
       const checked = rows.map((row, index) => {

@@ -47,8 +47,10 @@ const statusNames: Record<number, string> = {
 
 /** What a reason says when a fault injects it without a message. */
 const defaultMessages: Partial<Record<BigQueryReason, string>> = {
-  rateLimitExceeded: 'Exceeded rate limits: too many api requests per user per method for this user_method. For more information, see https://cloud.google.com/bigquery/docs/troubleshoot-quotas',
-  quotaExceeded: 'Quota exceeded: Your project exceeded quota for imports per table. For more information, see https://cloud.google.com/bigquery/docs/troubleshoot-quotas',
+  rateLimitExceeded:
+    'Exceeded rate limits: too many api requests per user per method for this user_method. For more information, see https://cloud.google.com/bigquery/docs/troubleshoot-quotas',
+  quotaExceeded:
+    'Quota exceeded: Your project exceeded quota for imports per table. For more information, see https://cloud.google.com/bigquery/docs/troubleshoot-quotas',
   backendError: 'Error encountered during execution. Retrying may solve the problem.',
   internalError: 'An internal error occurred and the request could not be completed.',
   accessDenied: 'Access Denied: the caller does not have permission',

@@ -64,7 +64,14 @@ function statusOf(error: ErrorProto | undefined, errors: ErrorProto[] = error ? 
  * Plans and runs a query for a job: the cost cap is checked on the plan, before anything runs,
  * as BigQuery refuses a query whose bytes billed would pass `maximumBytesBilled`.
  */
-async function runQueryJob(context: BigQueryContext, request: EmulatorRequest, projectId: string, jobId: string, config: QueryConfiguration, location: string): Promise<JobState> {
+async function runQueryJob(
+  context: BigQueryContext,
+  request: EmulatorRequest,
+  projectId: string,
+  jobId: string,
+  config: QueryConfiguration,
+  location: string,
+): Promise<JobState> {
   const created = Date.now();
   const job: JobState = { projectId, jobId, location, resource: {}, pendingChecks: context.runningChecks() };
   const base = {
@@ -79,7 +86,8 @@ async function runQueryJob(context: BigQueryContext, request: EmulatorRequest, p
   let statistics: Record<string, unknown> = { creationTime: String(created) };
   const configuration: Record<string, unknown> = { jobType: 'QUERY', query: { ...config, useLegacySql: false, priority: config.priority ?? 'INTERACTIVE' } };
   try {
-    if (config.useLegacySql !== false) throw new WarehouseError('invalidQuery', 'This emulator runs GoogleSQL only: send useLegacySql: false (the REST API defaults to legacy SQL).');
+    if (config.useLegacySql !== false)
+      throw new WarehouseError('invalidQuery', 'This emulator runs GoogleSQL only: send useLegacySql: false (the REST API defaults to legacy SQL).');
     const plan = await context.warehouse.plan(config.query ?? '', config.queryParameters ?? [], { projectId, defaultDataset: config.defaultDataset });
     const billed = bytesBilled(plan.totalBytesProcessed, plan.referencedTables.length);
     const cap = config.maximumBytesBilled === undefined ? undefined : Number(config.maximumBytesBilled);
@@ -107,7 +115,9 @@ async function runQueryJob(context: BigQueryContext, request: EmulatorRequest, p
           totalBytesProcessedAccuracy: 'PRECISE',
           cacheHit: false,
           statementType: outcome.statementType,
-          ...(outcome.numDmlAffectedRows !== undefined ? { numDmlAffectedRows: String(outcome.numDmlAffectedRows), dmlStats: { affectedRowCount: String(outcome.numDmlAffectedRows) } } : {}),
+          ...(outcome.numDmlAffectedRows !== undefined
+            ? { numDmlAffectedRows: String(outcome.numDmlAffectedRows), dmlStats: { affectedRowCount: String(outcome.numDmlAffectedRows) } }
+            : {}),
           ...(outcome.statementType === 'SELECT' ? { schema: { fields: outcome.schema } } : {}),
           referencedTables: outcome.referencedTables,
         },
@@ -130,7 +140,12 @@ async function dryRun(context: BigQueryContext, projectId: string, config: Query
 }
 
 /** The first or next page of a finished query job, in the getQueryResults / jobs.query shape. */
-async function resultsPage(context: BigQueryContext, job: JobState, options: { startIndex: number; maxResults?: number; timestamps: TimestampFormat }, kind: string) {
+async function resultsPage(
+  context: BigQueryContext,
+  job: JobState,
+  options: { startIndex: number; maxResults?: number; timestamps: TimestampFormat },
+  kind: string,
+) {
   const outcome = job.outcome!;
   const base: Record<string, unknown> = {
     kind,
@@ -182,11 +197,18 @@ export function jobRoutes(context: BigQueryContext): Route[] {
       handler: (request) =>
         guard(async () => {
           const projectId = request.params.projectId!;
-          const body = (request.body ?? {}) as { jobReference?: { jobId?: string; location?: string }; configuration?: { query?: QueryConfiguration; dryRun?: boolean; load?: unknown } };
+          const body = (request.body ?? {}) as {
+            jobReference?: { jobId?: string; location?: string };
+            configuration?: { query?: QueryConfiguration; dryRun?: boolean; load?: unknown };
+          };
           const config = body.configuration ?? {};
           const location = body.jobReference?.location ?? context.location;
           if (!config.query) {
-            if (config.load) return bigQueryError('invalid', 'Load jobs from Cloud Storage URIs are not supported by the emulator: upload the data (uploadType=multipart or resumable).');
+            if (config.load)
+              return bigQueryError(
+                'invalid',
+                'Load jobs from Cloud Storage URIs are not supported by the emulator: upload the data (uploadType=multipart or resumable).',
+              );
             return bigQueryError('invalid', 'Required parameter is missing: configuration must set query (copy and extract jobs are not emulated).');
           }
           if (config.dryRun) {
@@ -201,13 +223,23 @@ export function jobRoutes(context: BigQueryContext): Route[] {
                 statistics: {
                   creationTime: String(Date.now()),
                   totalBytesProcessed: String(plan.totalBytesProcessed),
-                  query: { totalBytesProcessed: String(plan.totalBytesProcessed), totalBytesProcessedAccuracy: 'PRECISE', statementType: plan.statementType, schema: { fields: plan.schema }, referencedTables: plan.referencedTables },
+                  query: {
+                    totalBytesProcessed: String(plan.totalBytesProcessed),
+                    totalBytesProcessedAccuracy: 'PRECISE',
+                    statementType: plan.statementType,
+                    schema: { fields: plan.schema },
+                    referencedTables: plan.referencedTables,
+                  },
                 },
               },
             };
           }
           const jobId = body.jobReference?.jobId ?? newJobId();
-          if (!/^[\w-]{1,1024}$/.test(jobId)) return bigQueryError('invalid', `Invalid job ID "${jobId}". Job IDs must be alphanumeric (plus underscores and dashes) and must be at most 1024 characters long.`);
+          if (!/^[\w-]{1,1024}$/.test(jobId))
+            return bigQueryError(
+              'invalid',
+              `Invalid job ID "${jobId}". Job IDs must be alphanumeric (plus underscores and dashes) and must be at most 1024 characters long.`,
+            );
           if (context.jobs.has(jobKey(projectId, jobId))) return bigQueryError('duplicate', `Already Exists: Job ${projectId}:${location}.${jobId}`);
           const job = await runQueryJob(context, request, projectId, jobId, config.query, location);
           const late = lateFault(context, 'jobs.insert');
@@ -256,7 +288,14 @@ export function jobRoutes(context: BigQueryContext): Route[] {
             const plan = await dryRun(context, projectId, body);
             return {
               status: 200,
-              body: { kind: 'bigquery#queryResponse', jobReference: { projectId, location }, schema: { fields: plan.schema }, totalBytesProcessed: String(plan.totalBytesProcessed), jobComplete: true, cacheHit: false },
+              body: {
+                kind: 'bigquery#queryResponse',
+                jobReference: { projectId, location },
+                schema: { fields: plan.schema },
+                totalBytesProcessed: String(plan.totalBytesProcessed),
+                jobComplete: true,
+                cacheHit: false,
+              },
             };
           }
           // requestId makes a retried jobs.query return the first run's job instead of running again.
@@ -268,7 +307,8 @@ export function jobRoutes(context: BigQueryContext): Route[] {
           }
           const late = lateFault(context, 'jobs.query');
           if (late) return late;
-          if (!check(job)) return { status: 200, body: { kind: 'bigquery#queryResponse', jobReference: { projectId, jobId: job.jobId, location }, jobComplete: false } };
+          if (!check(job))
+            return { status: 200, body: { kind: 'bigquery#queryResponse', jobReference: { projectId, jobId: job.jobId, location }, jobComplete: false } };
           if (job.error) return jobFailure(job);
           return { status: 200, body: await resultsPage(context, job, { startIndex: 0, maxResults: body.maxResults, timestamps }, 'bigquery#queryResponse') };
         }),
@@ -282,14 +322,25 @@ export function jobRoutes(context: BigQueryContext): Route[] {
           const job = findJob(params.projectId!, params.jobId!);
           if ('status' in job) return job;
           const query = url.searchParams;
-          if (!check(job)) return { status: 200, body: { kind: 'bigquery#getQueryResultsResponse', jobReference: { projectId: job.projectId, jobId: job.jobId, location: job.location }, jobComplete: false } };
+          if (!check(job))
+            return {
+              status: 200,
+              body: {
+                kind: 'bigquery#getQueryResultsResponse',
+                jobReference: { projectId: job.projectId, jobId: job.jobId, location: job.location },
+                jobComplete: false,
+              },
+            };
           if (job.error) return jobFailure(job);
           if (!job.outcome) return bigQueryError('invalid', `Job ${job.projectId}:${job.location}.${job.jobId} is not a query job.`);
           const token = decodePageToken(query.get('pageToken'));
           if (Number.isNaN(token)) return bigQueryError('invalid', 'Invalid page token.');
           const startIndex = token ?? Number(query.get('startIndex') ?? 0);
           const maxResults = query.get('maxResults') ? Number(query.get('maxResults')) : undefined;
-          const timestamps = timestampFormat({ useInt64Timestamp: query.get('formatOptions.useInt64Timestamp') ?? undefined, timestampOutputFormat: query.get('formatOptions.timestampOutputFormat') ?? undefined });
+          const timestamps = timestampFormat({
+            useInt64Timestamp: query.get('formatOptions.useInt64Timestamp') ?? undefined,
+            timestampOutputFormat: query.get('formatOptions.timestampOutputFormat') ?? undefined,
+          });
           return { status: 200, body: await resultsPage(context, job, { startIndex, maxResults, timestamps }, 'bigquery#getQueryResultsResponse') };
         }),
     },

@@ -65,7 +65,11 @@ function readNdjson(data: Buffer): SourceRow[] {
     if (line !== '') {
       try {
         const value = JSON.parse(line) as unknown;
-        rows.push(value && typeof value === 'object' && !Array.isArray(value) ? { position, value: value as Record<string, unknown> } : { position, error: 'Row is not a JSON object.' });
+        rows.push(
+          value && typeof value === 'object' && !Array.isArray(value)
+            ? { position, value: value as Record<string, unknown> }
+            : { position, error: 'Row is not a JSON object.' },
+        );
       } catch (error) {
         rows.push({ position, error: `Parser terminated before end of string: ${(error as Error).message}` });
       }
@@ -108,7 +112,10 @@ function readCsv(data: Buffer, fields: TableFieldSchema[], options: { skipLeadin
     lineNumber += 1;
     if (lineNumber <= options.skipLeadingRows || (cells.length === 1 && cells[0] === '')) continue;
     if (cells.length > fields.length) {
-      rows.push({ position, error: `Too many values in row starting at position: ${position}. Found ${cells.length} column(s) while expected ${fields.length}.` });
+      rows.push({
+        position,
+        error: `Too many values in row starting at position: ${position}. Found ${cells.length} column(s) while expected ${fields.length}.`,
+      });
       continue;
     }
     const value: Record<string, unknown> = {};
@@ -172,16 +179,20 @@ async function runLoadJob(context: BigQueryContext, request: EmulatorRequest, pr
   let badRecords = 0;
   try {
     const destination = load.destinationTable;
-    if (!destination?.tableId || !destination.datasetId) throw Object.assign(new Error('Required parameter is missing: destinationTable'), { reason: 'invalid' });
+    if (!destination?.tableId || !destination.datasetId)
+      throw Object.assign(new Error('Required parameter is missing: destinationTable'), { reason: 'invalid' });
     const ref: TableRef = { projectId: destination.projectId ?? projectId, datasetId: destination.datasetId, tableId: destination.tableId };
     const { warehouse } = context;
-    if (!warehouse.getDataset(ref.projectId, ref.datasetId)) throw Object.assign(new Error(`Not found: Dataset ${ref.projectId}:${ref.datasetId}`), { reason: 'notFound' });
+    if (!warehouse.getDataset(ref.projectId, ref.datasetId))
+      throw Object.assign(new Error(`Not found: Dataset ${ref.projectId}:${ref.datasetId}`), { reason: 'notFound' });
     const exists = await warehouse.tableExists(ref);
-    if (!exists && createDisposition === 'CREATE_NEVER') throw Object.assign(new Error(`Not found: Table ${ref.projectId}:${ref.datasetId}.${ref.tableId}`), { reason: 'notFound' });
+    if (!exists && createDisposition === 'CREATE_NEVER')
+      throw Object.assign(new Error(`Not found: Table ${ref.projectId}:${ref.datasetId}.${ref.tableId}`), { reason: 'notFound' });
     if (exists && writeDisposition === 'WRITE_EMPTY' && (await warehouse.countRows(ref)) > 0) {
       throw Object.assign(new Error(`Already Exists: Table ${ref.projectId}:${ref.datasetId}.${ref.tableId}`), { reason: 'duplicate' });
     }
-    if (!['NEWLINE_DELIMITED_JSON', 'CSV'].includes(sourceFormat)) throw Object.assign(new Error(`Source format ${sourceFormat} is not supported by the emulator (NEWLINE_DELIMITED_JSON, CSV).`), { reason: 'invalid' });
+    if (!['NEWLINE_DELIMITED_JSON', 'CSV'].includes(sourceFormat))
+      throw Object.assign(new Error(`Source format ${sourceFormat} is not supported by the emulator (NEWLINE_DELIMITED_JSON, CSV).`), { reason: 'invalid' });
     const declared = load.schema?.fields?.length ? normalizeSchema(load.schema.fields) : undefined;
     let schema = declared ?? (exists ? await warehouse.schemaOf(ref) : undefined);
     // A truncating load with a schema replaces the table's schema, as WRITE_TRUNCATE does.
@@ -247,7 +258,13 @@ async function runLoadJob(context: BigQueryContext, request: EmulatorRequest, pr
       creationTime: String(created),
       startTime: String(created),
       endTime: String(Date.now()),
-      load: { inputFiles: '1', inputFileBytes: String(data.length), outputRows: String(outputRows), outputBytes: String(error ? 0 : data.length), badRecords: String(badRecords) },
+      load: {
+        inputFiles: '1',
+        inputFileBytes: String(data.length),
+        outputRows: String(outputRows),
+        outputBytes: String(error ? 0 : data.length),
+        badRecords: String(badRecords),
+      },
     },
   };
   context.jobs.set(jobKey(projectId, jobId), job);
@@ -295,7 +312,10 @@ export function loadRoutes(context: BigQueryContext, maxUploadBytes: number): Ro
             if (refused) return refused;
             const uploadId = randomUUID().replaceAll('-', '');
             context.uploads.set(uploadId, { projectId, metadata, chunks: [], received: 0 });
-            return { status: 200, headers: { location: `${originOf(request)}/upload/bigquery/v2/projects/${projectId}/jobs?uploadType=resumable&upload_id=${uploadId}` } };
+            return {
+              status: 200,
+              headers: { location: `${originOf(request)}/upload/bigquery/v2/projects/${projectId}/jobs?uploadType=resumable&upload_id=${uploadId}` },
+            };
           }
           if (uploadType === 'media') return bigQueryError('badRequest', 'uploadType=media carries no job configuration: use multipart or resumable.');
           return bigQueryError('badRequest', `Invalid upload type: ${uploadType ?? '(none)'}`);

@@ -20,12 +20,16 @@ describe('GoogleSQL to DuckDB rewrite', () => {
       { name: 'min', parameterType: { type: 'INT64' }, parameterValue: { value: '2' } },
       { name: 'ids', parameterType: { type: 'ARRAY', arrayType: { type: 'STRING' } }, parameterValue: { arrayValues: [{ value: 'a' }] } },
     ];
-    expect(rewrite('SELECT * FROM t WHERE id >= @min AND name IN UNNEST(@ids)', parameters)).toBe('SELECT * FROM t WHERE id >= CAST($min AS BIGINT) AND name IN UNNEST(CAST($ids AS VARCHAR[]))');
+    expect(rewrite('SELECT * FROM t WHERE id >= @min AND name IN UNNEST(@ids)', parameters)).toBe(
+      'SELECT * FROM t WHERE id >= CAST($min AS BIGINT) AND name IN UNNEST(CAST($ids AS VARCHAR[]))',
+    );
     expect(rewrite('SELECT ?', [{ parameterType: { type: 'TIMESTAMP' }, parameterValue: { value: '2024-01-01' } }])).toBe('SELECT CAST(? AS TIMESTAMPTZ)');
   });
 
   it('maps SAFE_CAST, CAST types, * EXCEPT, COUNTIF and CURRENT_TIMESTAMP()', () => {
-    expect(rewrite('SELECT SAFE_CAST(x AS INT64), CAST(y AS STRING), CAST(z AS FLOAT64) AS f')).toBe('SELECT TRY_CAST(x AS BIGINT), CAST(y AS VARCHAR), CAST(z AS DOUBLE) AS f');
+    expect(rewrite('SELECT SAFE_CAST(x AS INT64), CAST(y AS STRING), CAST(z AS FLOAT64) AS f')).toBe(
+      'SELECT TRY_CAST(x AS BIGINT), CAST(y AS VARCHAR), CAST(z AS DOUBLE) AS f',
+    );
     expect(rewrite('SELECT * EXCEPT (a, b) FROM t')).toBe('SELECT * EXCLUDE (a, b) FROM t');
     expect(rewrite('SELECT COUNTIF(ok), CURRENT_TIMESTAMP() AS now')).toBe('SELECT COUNT_IF(ok), CURRENT_TIMESTAMP AS now');
     // An alias named like a type outside a CAST stays as written.
@@ -45,12 +49,14 @@ describe('GoogleSQL to DuckDB rewrite', () => {
   });
 
   it('names statement types as BigQuery reports them', () => {
-    expect(['SELECT 1', 'WITH a AS (SELECT 1) SELECT * FROM a', 'MERGE INTO t USING s ON true WHEN MATCHED THEN DELETE', 'CREATE OR REPLACE TABLE t AS SELECT 1', 'DROP TABLE t'].map(statementTypeOf)).toEqual([
-      'SELECT',
-      'SELECT',
-      'MERGE',
-      'CREATE_TABLE_AS_SELECT',
-      'DROP_TABLE',
-    ]);
+    expect(
+      [
+        'SELECT 1',
+        'WITH a AS (SELECT 1) SELECT * FROM a',
+        'MERGE INTO t USING s ON true WHEN MATCHED THEN DELETE',
+        'CREATE OR REPLACE TABLE t AS SELECT 1',
+        'DROP TABLE t',
+      ].map(statementTypeOf),
+    ).toEqual(['SELECT', 'SELECT', 'MERGE', 'CREATE_TABLE_AS_SELECT', 'DROP_TABLE']);
   });
 });

@@ -91,7 +91,10 @@ describe('BigQuery Storage Read API emulator with @google-cloud/bigquery-storage
   it('answers an injected fault with its gRPC code', async () => {
     emulator.faults.inject({ route: 'storage.createReadSession', times: 1, fault: { kind: 'status', status: 503 } });
     await expect(
-      client.createReadSession({ parent: 'projects/automl-tests', readSession: { table: 'projects/automl-tests/datasets/shop/tables/customers', dataFormat: 'ARROW' } }, { retry: { retryCodes: [] } as never }),
+      client.createReadSession(
+        { parent: 'projects/automl-tests', readSession: { table: 'projects/automl-tests/datasets/shop/tables/customers', dataFormat: 'ARROW' } },
+        { retry: { retryCodes: [] } as never },
+      ),
     ).rejects.toMatchObject({ code: 14 });
   });
 });

@@ -156,7 +156,8 @@ export class BigQueryStorageServer {
     const ref: TableRef = { projectId: match[1]!, datasetId: match[2]!, tableId: match[3]! };
     const warehouse = this.#warehouse();
     if (!(await warehouse.tableExists(ref))) throw { code: GrpcStatus.NOT_FOUND, message: `Not found: Table ${ref.projectId}:${ref.datasetId}.${ref.tableId}` };
-    if (request.readSession?.dataFormat !== v1.DataFormat.ARROW) throw { code: GrpcStatus.INVALID_ARGUMENT, message: 'The emulator serves data_format ARROW only.' };
+    if (request.readSession?.dataFormat !== v1.DataFormat.ARROW)
+      throw { code: GrpcStatus.INVALID_ARGUMENT, message: 'The emulator serves data_format ARROW only.' };
     const all = await warehouse.schemaOf(ref);
     const selected = request.readSession.readOptions?.selectedFields ?? [];
     const fields = selected.length > 0 ? all.filter((field) => selected.includes(field.name)) : all;

@@ -95,7 +95,9 @@ export function tableRoutes(context: BigQueryContext): Route[] {
       path: `${V2}/datasets`,
       name: 'datasets.list',
       handler: ({ params }) => {
-        const datasets = [...context.warehouse.datasets.values()].filter((dataset) => dataset.projectId === params.projectId && dataset.datasetId !== ANONYMOUS_DATASET);
+        const datasets = [...context.warehouse.datasets.values()].filter(
+          (dataset) => dataset.projectId === params.projectId && dataset.datasetId !== ANONYMOUS_DATASET,
+        );
         return {
           status: 200,
           body: {
@@ -117,10 +119,25 @@ export function tableRoutes(context: BigQueryContext): Route[] {
       name: 'datasets.insert',
       handler: ({ params, body }) =>
         guard(async () => {
-          const resource = (body ?? {}) as { datasetReference?: { datasetId?: string }; location?: string; description?: string; labels?: Record<string, string> };
+          const resource = (body ?? {}) as {
+            datasetReference?: { datasetId?: string };
+            location?: string;
+            description?: string;
+            labels?: Record<string, string>;
+          };
           const datasetId = resource.datasetReference?.datasetId;
-          if (!datasetId || !/^\w{1,1024}$/.test(datasetId)) return bigQueryError('invalid', `Invalid dataset ID "${datasetId ?? ''}". Dataset IDs must be alphanumeric (plus underscores) and must be at most 1024 characters long.`);
-          await context.warehouse.createDataset({ projectId: params.projectId!, datasetId, location: resource.location ?? context.location, description: resource.description, labels: resource.labels });
+          if (!datasetId || !/^\w{1,1024}$/.test(datasetId))
+            return bigQueryError(
+              'invalid',
+              `Invalid dataset ID "${datasetId ?? ''}". Dataset IDs must be alphanumeric (plus underscores) and must be at most 1024 characters long.`,
+            );
+          await context.warehouse.createDataset({
+            projectId: params.projectId!,
+            datasetId,
+            location: resource.location ?? context.location,
+            description: resource.description,
+            labels: resource.labels,
+          });
           return { status: 200, body: datasetResource(context, params.projectId!, datasetId) };
         }),
     },
@@ -214,8 +231,15 @@ export function tableRoutes(context: BigQueryContext): Route[] {
           if (Number.isNaN(token)) return bigQueryError('invalid', 'Invalid page token.');
           const start = token ?? Number(query.get('startIndex') ?? 0);
           const maxResults = Math.min(Number(query.get('maxResults') ?? MAX_PAGE_ROWS) || MAX_PAGE_ROWS, MAX_PAGE_ROWS);
-          const selected = query.get('selectedFields')?.split(',').map((name) => name.trim()).filter(Boolean);
-          const formats = timestampFormat({ useInt64Timestamp: query.get('formatOptions.useInt64Timestamp') ?? undefined, timestampOutputFormat: query.get('formatOptions.timestampOutputFormat') ?? undefined });
+          const selected = query
+            .get('selectedFields')
+            ?.split(',')
+            .map((name) => name.trim())
+            .filter(Boolean);
+          const formats = timestampFormat({
+            useInt64Timestamp: query.get('formatOptions.useInt64Timestamp') ?? undefined,
+            timestampOutputFormat: query.get('formatOptions.timestampOutputFormat') ?? undefined,
+          });
           const key = [context.warehouse.version, ref.projectId, ref.datasetId, ref.tableId, start, maxResults, selected?.join(',') ?? '*', formats].join('|');
           let missing = false;
           const body = await context.pages.get(key, async () => {
@@ -246,7 +270,11 @@ export function tableRoutes(context: BigQueryContext): Route[] {
       handler: (request) =>
         guard(async () => {
           const ref = tableRefFrom(request.params);
-          const body = (request.body ?? {}) as { rows?: Array<{ insertId?: string; json?: Record<string, unknown> }>; skipInvalidRows?: boolean; ignoreUnknownValues?: boolean };
+          const body = (request.body ?? {}) as {
+            rows?: Array<{ insertId?: string; json?: Record<string, unknown> }>;
+            skipInvalidRows?: boolean;
+            ignoreUnknownValues?: boolean;
+          };
           const rows = body.rows ?? [];
           if (rows.length > 50_000) return bigQueryError('invalid', 'too many rows present in the request, limit: 50000 row count: ' + rows.length);
           if (request.rawBody.length > 10 * 1024 * 1024) return bigQueryError('invalid', `Request payload size exceeds the limit: 10485760 bytes.`, {}, 413);
@@ -263,7 +291,10 @@ export function tableRoutes(context: BigQueryContext): Route[] {
             const coerced = coerceRecord(schema, entry.json ?? {}, '', body.ignoreUnknownValues === true);
             if (!coerced.ok) {
               const location = /Field: ([^;]+);|field: ([^.]+)\./i.exec(coerced.message);
-              insertErrors.push({ index, errors: [{ reason: 'invalid', location: location?.[1] ?? location?.[2] ?? '', debugInfo: '', message: coerced.message }] });
+              insertErrors.push({
+                index,
+                errors: [{ reason: 'invalid', location: location?.[1] ?? location?.[2] ?? '', debugInfo: '', message: coerced.message }],
+              });
               return;
             }
             good.push({ index, insertId: entry.insertId, row: coerced.value as Record<string, unknown> });
@@ -276,7 +307,12 @@ export function tableRoutes(context: BigQueryContext): Route[] {
             accepted = [];
           }
           const fresh = accepted.filter((entry) => !entry.insertId || !context.warehouse.seenInsertId(ref, entry.insertId));
-          await context.warehouse.writeRows(ref, schema, fresh.map((entry) => entry.row), { truncate: false, create: false });
+          await context.warehouse.writeRows(
+            ref,
+            schema,
+            fresh.map((entry) => entry.row),
+            { truncate: false, create: false },
+          );
           const late = lateFault(context, 'tabledata.insertAll');
           if (late) return late;
           insertErrors.sort((a, b) => a.index - b.index);

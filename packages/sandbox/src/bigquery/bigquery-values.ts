@@ -116,8 +116,7 @@ export function formatTimeOfDay(micros: bigint): string {
   return fraction === 0 ? clock : `${clock}.${String(fraction).padStart(6, '0')}`;
 }
 
-const TIMESTAMP_PATTERN =
-  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{1,2}(?::?\d{2})?)?$/i;
+const TIMESTAMP_PATTERN = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{1,2}(?::?\d{2})?)?$/i;
 
 /** Microseconds since the epoch of a TIMESTAMP literal BigQuery accepts; undefined when it is not one. */
 export function parseTimestampMicros(text: string): bigint | undefined {
@@ -205,7 +204,8 @@ export function coerceValue(field: TableFieldSchema, value: unknown, path: strin
       return bad('bytes');
     }
     case 'DATE': {
-      if (typeof value === 'string' && /^\d{4}-\d{1,2}-\d{1,2}$/.test(value.trim()) && parseTimestampMicros(value) !== undefined) return { ok: true, value: value.trim() };
+      if (typeof value === 'string' && /^\d{4}-\d{1,2}-\d{1,2}$/.test(value.trim()) && parseTimestampMicros(value) !== undefined)
+        return { ok: true, value: value.trim() };
       return bad('date');
     }
     case 'DATETIME': {
@@ -225,7 +225,11 @@ export function coerceValue(field: TableFieldSchema, value: unknown, path: strin
     case 'TIMESTAMP': {
       // Load jobs and insertAll accept a literal with an optional zone, or seconds since the epoch.
       const micros =
-        typeof value === 'number' && Number.isFinite(value) ? BigInt(Math.round(value * 1e6)) : typeof value === 'string' ? parseTimestampMicros(value) : undefined;
+        typeof value === 'number' && Number.isFinite(value)
+          ? BigInt(Math.round(value * 1e6))
+          : typeof value === 'string'
+            ? parseTimestampMicros(value)
+            : undefined;
       if (micros === undefined) return bad('timestamp');
       return { ok: true, value: `${formatMicros(micros)}Z` };
     }

@@ -194,12 +194,21 @@ export class BigQueryWarehouse {
   }
 
   /** The table's metadata as tables.get reports it (schema, rows, bytes, times). */
-  async describeTable(ref: TableRef): Promise<{ schema: TableFieldSchema[]; numRows: number; numBytes: number; creationTime: number; lastModifiedTime: number; description?: string }> {
+  async describeTable(
+    ref: TableRef,
+  ): Promise<{ schema: TableFieldSchema[]; numRows: number; numBytes: number; creationTime: number; lastModifiedTime: number; description?: string }> {
     if (!(await this.tableExists(ref))) throw notFoundTable(ref);
     const schema = await this.schemaOf(ref);
     const { rows, bytes } = await this.#measure(ref, schema);
     const state = this.#state(ref);
-    return { schema, numRows: rows, numBytes: Object.values(bytes).reduce((sum, value) => sum + value, 0), creationTime: state.creationTime, lastModifiedTime: state.lastModifiedTime, description: state.description };
+    return {
+      schema,
+      numRows: rows,
+      numBytes: Object.values(bytes).reduce((sum, value) => sum + value, 0),
+      creationTime: state.creationTime,
+      lastModifiedTime: state.lastModifiedTime,
+      description: state.description,
+    };
   }
 
   #state(ref: TableRef): TableState {
@@ -226,7 +235,9 @@ export class BigQueryWarehouse {
   async #measure(ref: TableRef, schema: TableFieldSchema[]): Promise<{ rows: number; bytes: Record<string, number> }> {
     const expressions = schema.map((field) => `COALESCE(SUM(${sizeExpression(field)}), 0)::DOUBLE`);
     return this.serial(async (connection) => {
-      const reader = await connection.runAndReadAll(`SELECT COUNT(*)::DOUBLE${expressions.map((expression) => `, ${expression}`).join('')} FROM ${qualified(ref)}`);
+      const reader = await connection.runAndReadAll(
+        `SELECT COUNT(*)::DOUBLE${expressions.map((expression) => `, ${expression}`).join('')} FROM ${qualified(ref)}`,
+      );
       const row = reader.getRows()[0] ?? [];
       const bytes: Record<string, number> = {};
       schema.forEach((field, index) => {
@@ -244,9 +255,14 @@ export class BigQueryWarehouse {
   }
 
   /** A page of a table in storage order (tabledata.list, getQueryResults). */
-  async readRows(ref: TableRef, options: { startIndex: number; maxResults: number; selectedFields?: string[] }): Promise<{ schema: TableFieldSchema[]; rows: DuckDBValue[][] }> {
+  async readRows(
+    ref: TableRef,
+    options: { startIndex: number; maxResults: number; selectedFields?: string[] },
+  ): Promise<{ schema: TableFieldSchema[]; rows: DuckDBValue[][] }> {
     const full = await this.schemaOf(ref);
-    const schema = options.selectedFields ? full.filter((field) => options.selectedFields!.some((name) => name.toLowerCase() === field.name.toLowerCase())) : full;
+    const schema = options.selectedFields
+      ? full.filter((field) => options.selectedFields!.some((name) => name.toLowerCase() === field.name.toLowerCase()))
+      : full;
     const columns = schema.length > 0 ? schema.map((field) => quoteIdent(field.name)).join(', ') : '1';
     const rows = await this.serial(async (connection) => {
       const reader = await connection.runAndReadAll(
@@ -260,7 +276,12 @@ export class BigQueryWarehouse {
   }
 
   /** Rows already checked against the schema (by the load job or insertAll), written in one transaction. */
-  async writeRows(ref: TableRef, schema: TableFieldSchema[], rows: Array<Record<string, unknown>>, options: { truncate: boolean; create: boolean }): Promise<void> {
+  async writeRows(
+    ref: TableRef,
+    schema: TableFieldSchema[],
+    rows: Array<Record<string, unknown>>,
+    options: { truncate: boolean; create: boolean },
+  ): Promise<void> {
     const declared = normalizeSchema(schema);
     const exists = await this.tableExists(ref);
     const file = join(this.#scratch, `rows-${(this.#fileCounter += 1)}.ndjson`);
@@ -272,7 +293,10 @@ export class BigQueryWarehouse {
         if (!exists && options.create) await connection.run(createTableSql(ref, declared));
         if (exists && options.truncate) await connection.run(`DELETE FROM ${qualified(ref)}`);
         if (rows.length > 0) {
-          const columns = declared.map((field) => `'${field.name.replaceAll("'", "''")}': '${(legacyType(field.type) === 'BYTES' && field.mode !== 'REPEATED' ? 'VARCHAR' : duckTypeOf(field)).replaceAll("'", "''")}'`);
+          const columns = declared.map(
+            (field) =>
+              `'${field.name.replaceAll("'", "''")}': '${(legacyType(field.type) === 'BYTES' && field.mode !== 'REPEATED' ? 'VARCHAR' : duckTypeOf(field)).replaceAll("'", "''")}'`,
+          );
           const select = declared.map((field) =>
             legacyType(field.type) === 'BYTES' && field.mode !== 'REPEATED' ? `from_base64(${quoteIdent(field.name)})` : quoteIdent(field.name),
           );
@@ -306,7 +330,11 @@ export class BigQueryWarehouse {
   }
 
   /** Checks a query without running it: its result schema, statement type, tables and bytes (dry runs, cost caps). */
-  async plan(sql: string, parameters: QueryParameter[], context: { projectId: string; defaultDataset?: { projectId?: string; datasetId: string } }): Promise<{
+  async plan(
+    sql: string,
+    parameters: QueryParameter[],
+    context: { projectId: string; defaultDataset?: { projectId?: string; datasetId: string } },
+  ): Promise<{
     duckSql: string;
     statementType: string;
     schema: TableFieldSchema[];
@@ -348,14 +376,24 @@ export class BigQueryWarehouse {
   async runQuery(
     sql: string,
     parameters: QueryParameter[],
-    context: { projectId: string; jobId: string; defaultDataset?: { projectId?: string; datasetId: string }; destinationTable?: TableRef; writeDisposition?: string },
+    context: {
+      projectId: string;
+      jobId: string;
+      defaultDataset?: { projectId?: string; datasetId: string };
+      destinationTable?: TableRef;
+      writeDisposition?: string;
+    },
   ): Promise<QueryOutcome> {
     const plan = await this.plan(sql, parameters, context);
     const values = bindValues(parameters);
     // A query writing a destination table changes data like DML does.
     if (context.destinationTable) this.touch();
     if (plan.statementType === 'SELECT') {
-      const destination = context.destinationTable ?? { projectId: context.projectId, datasetId: ANONYMOUS_DATASET, tableId: `job_${context.jobId.replace(/\W/g, '_')}` };
+      const destination = context.destinationTable ?? {
+        projectId: context.projectId,
+        datasetId: ANONYMOUS_DATASET,
+        tableId: `job_${context.jobId.replace(/\W/g, '_')}`,
+      };
       await this.serial(async (connection) => {
         await useDefault(connection, context);
         try {
@@ -372,7 +410,14 @@ export class BigQueryWarehouse {
       const state = this.#state(destination);
       state.declared = plan.schema;
       const totalRows = await this.countRows(destination);
-      return { statementType: 'SELECT', schema: plan.schema, destination, totalRows, totalBytesProcessed: plan.totalBytesProcessed, referencedTables: plan.referencedTables };
+      return {
+        statementType: 'SELECT',
+        schema: plan.schema,
+        destination,
+        totalRows,
+        totalBytesProcessed: plan.totalBytesProcessed,
+        referencedTables: plan.referencedTables,
+      };
     }
     this.touch();
     const changed = await this.serial(async (connection) => {
@@ -397,7 +442,10 @@ export class BigQueryWarehouse {
   }
 
   /** Resolves DuckDB's table references (`"p".d.t AS x`, `d.t`, `t`) to BigQuery tables that exist. */
-  async #resolveTables(names: readonly string[], context: { projectId: string; defaultDataset?: { projectId?: string; datasetId: string } }): Promise<TableRef[]> {
+  async #resolveTables(
+    names: readonly string[],
+    context: { projectId: string; defaultDataset?: { projectId?: string; datasetId: string } },
+  ): Promise<TableRef[]> {
     const found = new Map<string, TableRef>();
     for (const name of names) {
       const parts = splitQualifiedName(name.replace(/\s+AS\s+.*$/i, ''));
@@ -446,7 +494,10 @@ export function statementTypeOf(sql: string): string {
   return 'SCRIPT';
 }
 
-async function useDefault(connection: DuckDBConnection, context: { projectId: string; defaultDataset?: { projectId?: string; datasetId: string } }): Promise<void> {
+async function useDefault(
+  connection: DuckDBConnection,
+  context: { projectId: string; defaultDataset?: { projectId?: string; datasetId: string } },
+): Promise<void> {
   if (context.defaultDataset) {
     await connection.run(`USE ${quoteIdent(context.defaultDataset.projectId ?? context.projectId)}.${quoteIdent(context.defaultDataset.datasetId)}`);
   } else {
@@ -455,10 +506,11 @@ async function useDefault(connection: DuckDBConnection, context: { projectId: st
 }
 
 async function tableExistsOn(connection: DuckDBConnection, ref: TableRef): Promise<boolean> {
-  const reader = await connection.runAndReadAll(
-    'SELECT 1 FROM information_schema.tables WHERE table_catalog = $c AND table_schema = $s AND table_name = $t',
-    { c: ref.projectId, s: ref.datasetId, t: ref.tableId },
-  );
+  const reader = await connection.runAndReadAll('SELECT 1 FROM information_schema.tables WHERE table_catalog = $c AND table_schema = $s AND table_name = $t', {
+    c: ref.projectId,
+    s: ref.datasetId,
+    t: ref.tableId,
+  });
   return reader.currentRowCount > 0;
 }
 
@@ -530,5 +582,8 @@ function duckError(error: unknown, context: { projectId: string; defaultDataset?
   }
   const catalog = /Catalog "?([^"\s]+)"? does not exist/i.exec(message);
   if (catalog) return new WarehouseError('notFound', `Not found: Dataset ${context.projectId}:${catalog[1]} was not found in location US`);
-  return new WarehouseError('invalidQuery', message.replace(/^(Parser|Binder|Catalog|Conversion|Invalid Input|Constraint) Error: /, (_, kind: string) => (kind === 'Parser' ? 'Syntax error: ' : '')));
+  return new WarehouseError(
+    'invalidQuery',
+    message.replace(/^(Parser|Binder|Catalog|Conversion|Invalid Input|Constraint) Error: /, (_, kind: string) => (kind === 'Parser' ? 'Syntax error: ' : '')),
+  );
 }

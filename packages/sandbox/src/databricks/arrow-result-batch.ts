@@ -34,9 +34,7 @@ export class ArrowResultEncoder {
   readonly schemaMessage: Buffer;
 
   constructor(readonly columns: ResultColumn[]) {
-    this.#schema = new Schema(
-      columns.map((column) => new Field(column.name, arrowType(column), true, new Map([['Spark:DataType:SqlName', column.sqlName]]))),
-    );
+    this.#schema = new Schema(columns.map((column) => new Field(column.name, arrowType(column), true, new Map([['Spark:DataType:SqlName', column.sqlName]]))));
     this.schemaMessage = withoutEndOfStream(Buffer.from(tableToIPC(new Table(this.#schema), 'stream')));
   }
 

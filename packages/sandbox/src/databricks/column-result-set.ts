@@ -28,7 +28,15 @@ export function encodeColumnBased(columns: ResultColumn[], pieces: Array<{ colum
         return { i32Val: of(Number, 0) };
       case 'int64':
         // node-int64 takes a hex string for values past 2^53.
-        return { i64Val: of((value) => BigInt.asUintN(64, BigInt(value as bigint)).toString(16).padStart(16, '0'), '0000000000000000') };
+        return {
+          i64Val: of(
+            (value) =>
+              BigInt.asUintN(64, BigInt(value as bigint))
+                .toString(16)
+                .padStart(16, '0'),
+            '0000000000000000',
+          ),
+        };
       case 'float32':
       case 'float64':
         return { doubleVal: of(Number, 0) };

@@ -68,7 +68,15 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
     await emulator.sql(`INSERT INTO uc_main."default".big VALUES (9007199254740993, 123456789012345678901234567890.123456), (-5, -0.000001)`);
     const client = new DBSQLClient({ logger: silent });
     clients.push(client);
-    await client.connect({ host: endpoint.host, port: endpoint.port, path: endpoint.httpPath, token: endpoint.token, customCaCert: endpoint.caCert, telemetryEnabled: false, preserveBigNumericPrecision: true } as never);
+    await client.connect({
+      host: endpoint.host,
+      port: endpoint.port,
+      path: endpoint.httpPath,
+      token: endpoint.token,
+      customCaCert: endpoint.caCert,
+      telemetryEnabled: false,
+      preserveBigNumericPrecision: true,
+    } as never);
     const opened = await client.openSession({ initialCatalog: 'main', initialSchema: 'default' });
     const rows = (await (await opened.executeStatement('SELECT * FROM big ORDER BY id DESC')).fetchAll()) as Array<Record<string, unknown>>;
     expect(rows[0]?.id).toBe(9007199254740993n);
@@ -77,7 +85,10 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
   });
 
   it('binds named parameters with their types', async () => {
-    await emulator.seed('t', [{ id: 1, name: 'a' }, { id: 2, name: 'b' }]);
+    await emulator.seed('t', [
+      { id: 1, name: 'a' },
+      { id: 2, name: 'b' },
+    ]);
     const rows = await query('SELECT name FROM main.default.t WHERE id = :id AND name <> :other', { namedParameters: { id: 2, other: 'z' } });
     expect(rows).toEqual([{ name: 'b' }]);
   });
@@ -104,7 +115,12 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
   it('surfaces SQL errors late, as OperationStateError with the sqlState', async () => {
     const opened = await session();
     const operation = await opened.executeStatement('SELECT * FROM missing_table');
-    const error = (await operation.fetchAll().catch((caught: unknown) => caught)) as { name: string; errorCode: string; message: string; response?: { sqlState?: string } };
+    const error = (await operation.fetchAll().catch((caught: unknown) => caught)) as {
+      name: string;
+      errorCode: string;
+      message: string;
+      response?: { sqlState?: string };
+    };
     expect(error.errorCode).toBe('ERROR');
     expect(error.response?.sqlState).toBe('42P01');
     expect(error.message).toContain('[TABLE_OR_VIEW_NOT_FOUND]');
@@ -112,7 +128,10 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
 
   it('MERGE matches columns by name and fails when several source rows match one target row', async () => {
     await emulator.seed('target', [{ id: 1, a: 'a1', b: 'b1' }]);
-    await emulator.seed('source', [{ id: 1, b: 'NEW_B', a: 'NEW_A' }, { id: 2, b: 'b2', a: 'a2' }]);
+    await emulator.seed('source', [
+      { id: 1, b: 'NEW_B', a: 'NEW_A' },
+      { id: 2, b: 'b2', a: 'a2' },
+    ]);
     const merge = 'MERGE INTO target AS t USING source AS s ON t.id = s.id WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *';
     expect(await query(merge)).toEqual([{ num_affected_rows: 2, num_updated_rows: 1, num_deleted_rows: 0, num_inserted_rows: 1 }]);
     expect(await emulator.rows('target', 'id')).toEqual([
@@ -148,7 +167,9 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
 
   it('refuses writes to a read-only token with INSUFFICIENT_PERMISSIONS', async () => {
     await emulator.seed('ro', [{ id: 1 }]);
-    const error = (await query('INSERT INTO ro VALUES (2)', { token: 'dapi-reader-0002' }).catch((caught: unknown) => caught)) as { response?: { sqlState?: string } };
+    const error = (await query('INSERT INTO ro VALUES (2)', { token: 'dapi-reader-0002' }).catch((caught: unknown) => caught)) as {
+      response?: { sqlState?: string };
+    };
     expect(error.response?.sqlState).toBe('42501');
     expect(await emulator.count('ro')).toBe(1);
   });
@@ -156,7 +177,10 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
   it('injects HTTP faults per Thrift method and statement kind, with Retry-After', async () => {
     emulator.faults.inject({ route: 'ExecuteStatement:SELECT', times: 1, fault: { kind: 'status', status: 429, retryAfterSeconds: 7 } });
     const opened = await session();
-    const error = (await opened.executeStatement('SELECT 1').catch((caught: unknown) => caught)) as { statusCode?: number; response?: { headers: { get(name: string): string | null } } };
+    const error = (await opened.executeStatement('SELECT 1').catch((caught: unknown) => caught)) as {
+      statusCode?: number;
+      response?: { headers: { get(name: string): string | null } };
+    };
     expect(error.statusCode).toBe(429);
     expect(error.response?.headers.get('retry-after')).toBe('7');
     expect(await (await opened.executeStatement('SELECT 1 AS one')).fetchAll()).toEqual([{ one: 1 }]);
@@ -166,8 +190,18 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
     emulator.warmUp({ requests: 2, retryAfterSeconds: 1 });
     const client = new DBSQLClient({ logger: silent });
     clients.push(client);
-    await client.connect({ host: endpoint.host, port: endpoint.port, path: endpoint.httpPath, token: endpoint.token, customCaCert: endpoint.caCert, telemetryEnabled: false } as never);
-    const first = (await client.openSession().catch((caught: unknown) => caught)) as { statusCode?: number; response?: { headers: { get(name: string): string | null } } };
+    await client.connect({
+      host: endpoint.host,
+      port: endpoint.port,
+      path: endpoint.httpPath,
+      token: endpoint.token,
+      customCaCert: endpoint.caCert,
+      telemetryEnabled: false,
+    } as never);
+    const first = (await client.openSession().catch((caught: unknown) => caught)) as {
+      statusCode?: number;
+      response?: { headers: { get(name: string): string | null } };
+    };
     expect(first.statusCode).toBe(503);
     expect(first.response?.headers.get('x-thriftserver-error-message')).toContain('TEMPORARILY_UNAVAILABLE');
     await expect(client.openSession()).rejects.toMatchObject({ statusCode: 503 });
@@ -180,7 +214,15 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
     emulator.faults.inject({ route: 'ExecuteStatement:INSERT', times: 1, fault: { kind: 'latency', ms: 2500 } });
     const client = new DBSQLClient({ logger: silent });
     clients.push(client);
-    await client.connect({ host: endpoint.host, port: endpoint.port, path: endpoint.httpPath, token: endpoint.token, customCaCert: endpoint.caCert, telemetryEnabled: false, socketTimeout: 1000 } as never);
+    await client.connect({
+      host: endpoint.host,
+      port: endpoint.port,
+      path: endpoint.httpPath,
+      token: endpoint.token,
+      customCaCert: endpoint.caCert,
+      telemetryEnabled: false,
+      socketTimeout: 1000,
+    } as never);
     const opened = await client.openSession();
     await expect(opened.executeStatement('INSERT INTO late VALUES (1)')).rejects.toBeDefined();
     await expect.poll(() => emulator.count('late')).toBe(1);
@@ -188,7 +230,12 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
 
   it('answers more than 256 parameters with HTTP 400, and lists tables and columns', async () => {
     const namedParameters = Object.fromEntries(Array.from({ length: 257 }, (_, index) => [`p${index}`, index]));
-    const error = (await query(`SELECT ${Object.keys(namedParameters).map((name) => `:${name}`).join(', ')}`, { namedParameters }).catch((caught: unknown) => caught)) as { statusCode?: number };
+    const error = (await query(
+      `SELECT ${Object.keys(namedParameters)
+        .map((name) => `:${name}`)
+        .join(', ')}`,
+      { namedParameters },
+    ).catch((caught: unknown) => caught)) as { statusCode?: number };
     expect(error.statusCode).toBe(400);
 
     await emulator.seed('listed', [{ id: 1, label: 'x' }]);
@@ -203,7 +250,9 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
     await using columnar = createDatabricksEmulator({ columnBased: true });
     const own = await columnar.start();
     await columnar.seed('c', [], { columns: { id: 'BIGINT', ok: 'BOOLEAN', label: 'STRING', at: 'TIMESTAMP', day: 'DATE', amount: 'DECIMAL(10,2)' } });
-    await columnar.sql(`INSERT INTO uc_main."default".c VALUES (42, true, 'x', '2024-05-01 10:20:30', '1990-01-31', 12.5), (NULL, NULL, NULL, NULL, NULL, NULL)`);
+    await columnar.sql(
+      `INSERT INTO uc_main."default".c VALUES (42, true, 'x', '2024-05-01 10:20:30', '1990-01-31', 12.5), (NULL, NULL, NULL, NULL, NULL, NULL)`,
+    );
     const client = new DBSQLClient({ logger: silent });
     await client.connect({ host: own.host, port: own.port, path: own.httpPath, token: own.token, customCaCert: own.caCert, telemetryEnabled: false } as never);
     const opened = await client.openSession();

@@ -160,7 +160,10 @@ export class DatabricksEmulator {
   }
 
   async tableExists(table: string): Promise<boolean> {
-    const [catalog, schema, name] = this.warehouse.qualify(table).split('.').map((part) => part.slice(1, -1));
+    const [catalog, schema, name] = this.warehouse
+      .qualify(table)
+      .split('.')
+      .map((part) => part.slice(1, -1));
     const rows = await this.sql(
       `SELECT 1 FROM information_schema.tables WHERE table_catalog = '${catalog}' AND table_schema = '${schema}' AND table_name = '${(name ?? '').replaceAll("'", "''")}'`,
     );

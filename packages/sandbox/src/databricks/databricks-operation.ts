@@ -54,13 +54,20 @@ export class DatabricksOperation {
     this.modifiedRows = options.modifiedRows;
     if (options.error) this.state = OperationState.ERROR;
     if (options.state !== undefined) this.state = options.state;
-    this.columns = options.result ? options.result.columnNames().map((name, index) => resultColumn(name, (options.result as DuckDBResult).columnType(index))) : [];
+    this.columns = options.result
+      ? options.result.columnNames().map((name, index) => resultColumn(name, (options.result as DuckDBResult).columnType(index)))
+      : [];
     this.#arrow = options.arrow ? new ArrowResultEncoder(this.columns) : undefined;
     this.#exhausted = !options.result;
   }
 
   get handle() {
-    return { operationId: { guid: this.guid, secret: this.secret }, operationType: 0, hasResultSet: true, ...(this.modifiedRows !== undefined ? { modifiedRowCount: this.modifiedRows } : {}) };
+    return {
+      operationId: { guid: this.guid, secret: this.secret },
+      operationType: 0,
+      hasResultSet: true,
+      ...(this.modifiedRows !== undefined ? { modifiedRowCount: this.modifiedRows } : {}),
+    };
   }
 
   status() {
@@ -106,7 +113,10 @@ export class DatabricksOperation {
       const end = pending.offset + take;
       pieces.push({
         columns: pending.columns.map(
-          (column): ColumnValues => ({ values: column.values.slice(pending.offset, end) as ColumnValues['values'], ...(column.valid ? { valid: column.valid.slice(pending.offset, end) } : {}) }),
+          (column): ColumnValues => ({
+            values: column.values.slice(pending.offset, end) as ColumnValues['values'],
+            ...(column.valid ? { valid: column.valid.slice(pending.offset, end) } : {}),
+          }),
         ),
         rowCount: take,
         offset: 0,
@@ -120,7 +130,11 @@ export class DatabricksOperation {
     this.#rowOffset += rowCount;
     const hasMoreRows = (await this.#peek()) !== undefined;
     const results = this.#arrow
-      ? { startRowOffset, rows: [], arrowBatches: pieces.map((piece) => ({ batch: this.#arrow?.encode(piece.columns, piece.rowCount) as Buffer, rowCount: piece.rowCount })) }
+      ? {
+          startRowOffset,
+          rows: [],
+          arrowBatches: pieces.map((piece) => ({ batch: this.#arrow?.encode(piece.columns, piece.rowCount) as Buffer, rowCount: piece.rowCount })),
+        }
       : { startRowOffset, rows: [], columns: encodeColumnBased(this.columns, pieces) };
     return { status: { statusCode: 0 }, hasMoreRows, results };
   }
@@ -133,7 +147,11 @@ export class DatabricksOperation {
       this.#exhausted = true;
       return undefined;
     }
-    this.#pending = { columns: this.columns.map((column, index) => columnValues(chunk, index, column.layout, this.#arrow !== undefined)), rowCount: chunk.rowCount, offset: 0 };
+    this.#pending = {
+      columns: this.columns.map((column, index) => columnValues(chunk, index, column.layout, this.#arrow !== undefined)),
+      rowCount: chunk.rowCount,
+      offset: 0,
+    };
     return this.#pending;
   }
 
@@ -153,7 +171,8 @@ function columnValues(chunk: DuckDBDataChunk, index: number, layout: string, raw
   // The vectors keep their typed arrays in `items`: reading them whole is an order of magnitude
   // faster than one DuckDB value object per cell. Millisecond/second/nanosecond timestamps are not
   // microseconds: they take the value path.
-  const direct = raw && rawLayouts.has(layout) && ArrayBuffer.isView(internals.items) && (layout !== 'timestamp' || /^TIMESTAMP( WITH TIME ZONE)?$/.test(typeName));
+  const direct =
+    raw && rawLayouts.has(layout) && ArrayBuffer.isView(internals.items) && (layout !== 'timestamp' || /^TIMESTAMP( WITH TIME ZONE)?$/.test(typeName));
   const valid = new Uint8Array(rowCount);
   let nulls = 0;
   const validity = internals.validity;

@@ -33,19 +33,29 @@ export function toDatabricksError(error: unknown): DatabricksSqlError {
   match = /^Catalog Error: (?:Schema|Catalog) with name (.+?) does not exist/.exec(text) ?? /^Binder Error: Catalog "(.+?)" does not exist/.exec(text);
   if (match) return new DatabricksSqlError('SCHEMA_NOT_FOUND', '42704', `The schema \`${match[1]}\` cannot be found.`);
   match = /^Binder Error: Referenced column "?(.+?)"? not found/.exec(text) ?? /^Binder Error: Table .* does not have a column named "(.+?)"/.exec(text);
-  if (match) return new DatabricksSqlError('UNRESOLVED_COLUMN.WITHOUT_SUGGESTION', '42703', `A column, variable, or function parameter with name \`${match[1]}\` cannot be resolved.`);
+  if (match)
+    return new DatabricksSqlError(
+      'UNRESOLVED_COLUMN.WITHOUT_SUGGESTION',
+      '42703',
+      `A column, variable, or function parameter with name \`${match[1]}\` cannot be resolved.`,
+    );
   match = /^Parser Error: syntax error at or near "(.+?)"/.exec(text);
   if (match) return new DatabricksSqlError('PARSE_SYNTAX_ERROR', '42601', `Syntax error at or near '${match[1]}'.`);
   if (text.startsWith('Parser Error')) return new DatabricksSqlError('PARSE_SYNTAX_ERROR', '42601', text.replace(/^Parser Error: /, ''));
   match = /^Conversion Error: Could not convert string '(.*)' to (\w+)/.exec(text);
   if (match) {
-    return new DatabricksSqlError('CAST_INVALID_INPUT', '22018', `The value '${match[1]}' of the type "STRING" cannot be cast to "${databricksTypeName(match[2] as string)}" because it is malformed.`);
+    return new DatabricksSqlError(
+      'CAST_INVALID_INPUT',
+      '22018',
+      `The value '${match[1]}' of the type "STRING" cannot be cast to "${databricksTypeName(match[2] as string)}" because it is malformed.`,
+    );
   }
   if (/^(Conversion|Out of Range) Error/.test(text) && /out of range|Could not cast value|overflow/i.test(text)) {
     return new DatabricksSqlError('NUMERIC_VALUE_OUT_OF_RANGE', '22003', text.replace(/^[A-Za-z ]+ Error: /, ''));
   }
   if (text.startsWith('Conversion Error')) return new DatabricksSqlError('CAST_INVALID_INPUT', '22018', text.replace(/^Conversion Error: /, ''));
-  if (text.startsWith('Constraint Error')) return new DatabricksSqlError('DELTA_NOT_NULL_CONSTRAINT_VIOLATED', '23502', text.replace(/^Constraint Error: /, ''));
+  if (text.startsWith('Constraint Error'))
+    return new DatabricksSqlError('DELTA_NOT_NULL_CONSTRAINT_VIOLATED', '23502', text.replace(/^Constraint Error: /, ''));
   if (text.startsWith('TransactionContext Error: cannot commit - no transaction')) {
     return new DatabricksSqlError('NO_ACTIVE_TRANSACTION', '25000', 'There is no active transaction to COMMIT.');
   }
@@ -57,6 +67,14 @@ export function toDatabricksError(error: unknown): DatabricksSqlError {
 }
 
 function databricksTypeName(duckDbName: string): string {
-  const names: Record<string, string> = { INT64: 'BIGINT', INT32: 'INT', INT16: 'SMALLINT', INT8: 'TINYINT', DOUBLE: 'DOUBLE', FLOAT: 'FLOAT', BOOL: 'BOOLEAN' };
+  const names: Record<string, string> = {
+    INT64: 'BIGINT',
+    INT32: 'INT',
+    INT16: 'SMALLINT',
+    INT8: 'TINYINT',
+    DOUBLE: 'DOUBLE',
+    FLOAT: 'FLOAT',
+    BOOL: 'BOOLEAN',
+  };
   return names[duckDbName] ?? duckDbName;
 }

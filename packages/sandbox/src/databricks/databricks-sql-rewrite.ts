@@ -206,7 +206,9 @@ export function rewriteDatabricksSql(sql: string, typeOf: (parameter: string) =>
   const rewritten = out.join('').trim();
 
   if (verb === 'INSERT' && upper(1) === 'OVERWRITE') {
-    const match = /^INSERT\s+OVERWRITE\s+(?:TABLE\s+)?((?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*))*)\s+([\s\S]+)$/i.exec(rewritten);
+    const match = /^INSERT\s+OVERWRITE\s+(?:TABLE\s+)?((?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*))*)\s+([\s\S]+)$/i.exec(
+      rewritten,
+    );
     if (match) return { sql: rewritten, parameters, verb, overwrite: { table: match[1] as string, query: match[2] as string } };
   }
   return { sql: rewritten, parameters, verb };
@@ -250,7 +252,11 @@ function readQuoted(sql: string, start: number, quote: string, backslashEscapes:
     else if (char === quote) return index + 1;
     else index += 1;
   }
-  throw new SqlRewriteError(`[PARSE_SYNTAX_ERROR] Syntax error at or near end of input: unterminated ${quote === '`' ? 'identifier' : 'string'}.`, 'PARSE_SYNTAX_ERROR', '42601');
+  throw new SqlRewriteError(
+    `[PARSE_SYNTAX_ERROR] Syntax error at or near end of input: unterminated ${quote === '`' ? 'identifier' : 'string'}.`,
+    'PARSE_SYNTAX_ERROR',
+    '42601',
+  );
 }
 
 function unescapeDatabricksString(body: string, quote: string): string {

@@ -130,7 +130,11 @@ export class DuckDbWarehouse {
       case 'BEGIN':
       case 'START': {
         if (session.inTransaction) {
-          throw new DatabricksSqlError('TRANSACTION_NOT_SUPPORTED.NESTED_TRANSACTION', '0A000', 'Nested transactions are not supported. A transaction is already active in this session.');
+          throw new DatabricksSqlError(
+            'TRANSACTION_NOT_SUPPORTED.NESTED_TRANSACTION',
+            '0A000',
+            'Nested transactions are not supported. A transaction is already active in this session.',
+          );
         }
         await connection.run('BEGIN TRANSACTION');
         session.inTransaction = true;
@@ -164,7 +168,8 @@ export class DuckDbWarehouse {
     if (streamedVerbs.has(statement.verb)) return { result: await run(statement.sql, true) };
 
     const result = await run(statement.sql);
-    if (statement.verb === 'INSERT') return this.#counts(session, result.rowsChanged, { num_affected_rows: result.rowsChanged, num_inserted_rows: result.rowsChanged });
+    if (statement.verb === 'INSERT')
+      return this.#counts(session, result.rowsChanged, { num_affected_rows: result.rowsChanged, num_inserted_rows: result.rowsChanged });
     if (statement.verb === 'UPDATE' || statement.verb === 'DELETE') return this.#counts(session, result.rowsChanged, { num_affected_rows: result.rowsChanged });
     return { result: result.columnCount > 0 && statement.verb !== 'CREATE' ? result : undefined };
   }
@@ -224,12 +229,16 @@ export class DuckDbWarehouse {
   }
 
   async #use(session: WarehouseSession, catalog: string, schema: string): Promise<void> {
-    const exists = await this.admin.runAndReadAll(
-      'SELECT 1 FROM information_schema.schemata WHERE catalog_name = $catalog AND schema_name = $schema',
-      { catalog: toDuckDbCatalog(catalog), schema },
-    );
+    const exists = await this.admin.runAndReadAll('SELECT 1 FROM information_schema.schemata WHERE catalog_name = $catalog AND schema_name = $schema', {
+      catalog: toDuckDbCatalog(catalog),
+      schema,
+    });
     if (exists.currentRowCount === 0) {
-      throw new DatabricksSqlError('SCHEMA_NOT_FOUND', '42704', `The schema \`${catalog}\`.\`${schema}\` cannot be found. Verify the spelling and correctness of the schema and catalog.`);
+      throw new DatabricksSqlError(
+        'SCHEMA_NOT_FOUND',
+        '42704',
+        `The schema \`${catalog}\`.\`${schema}\` cannot be found. Verify the spelling and correctness of the schema and catalog.`,
+      );
     }
     await session.connection.run(`USE ${quoteIdentifier(toDuckDbCatalog(catalog))}.${quoteIdentifier(schema)}`);
     session.catalog = catalog;
@@ -237,13 +246,20 @@ export class DuckDbWarehouse {
   }
 
   /** Tables visible in the warehouse, Databricks-named. */
-  async tables(filter: { catalog?: string; schema?: string; table?: string } = {}): Promise<Array<{ catalog: string; schema: string; table: string; type: string }>> {
+  async tables(
+    filter: { catalog?: string; schema?: string; table?: string } = {},
+  ): Promise<Array<{ catalog: string; schema: string; table: string; type: string }>> {
     const reader = await this.admin.runAndReadAll(
       `SELECT table_catalog, table_schema, table_name, table_type FROM information_schema.tables
        WHERE table_catalog NOT IN ('system', 'temp', 'memory') ORDER BY 1, 2, 3`,
     );
     return (reader.getRows() as string[][])
-      .map(([catalog, schema, table, type]) => ({ catalog: fromDuckDbCatalog(catalog as string), schema: schema as string, table: table as string, type: type === 'VIEW' ? 'VIEW' : 'TABLE' }))
+      .map(([catalog, schema, table, type]) => ({
+        catalog: fromDuckDbCatalog(catalog as string),
+        schema: schema as string,
+        table: table as string,
+        type: type === 'VIEW' ? 'VIEW' : 'TABLE',
+      }))
       .filter((row) => likeMatch(filter.catalog, row.catalog) && likeMatch(filter.schema, row.schema) && likeMatch(filter.table, row.table));
   }
 
@@ -265,7 +281,13 @@ export class DuckDbWarehouse {
         precision: precision === null ? undefined : Number(precision),
         scale: scale === null ? undefined : Number(scale),
       }))
-      .filter((row) => likeMatch(filter.catalog, row.catalog) && likeMatch(filter.schema, row.schema) && likeMatch(filter.table, row.table) && likeMatch(filter.column, row.column));
+      .filter(
+        (row) =>
+          likeMatch(filter.catalog, row.catalog) &&
+          likeMatch(filter.schema, row.schema) &&
+          likeMatch(filter.table, row.table) &&
+          likeMatch(filter.column, row.column),
+      );
   }
 }
 
@@ -288,6 +310,13 @@ export function splitName(name: string): string[] {
 /** JDBC metadata patterns: `%` any run, `_` one character; undefined or `*` matches everything. */
 function likeMatch(pattern: string | null | undefined, value: string): boolean {
   if (pattern === undefined || pattern === null || pattern === '' || pattern === '*' || pattern === '%') return true;
-  const expression = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('%', '.*').replaceAll('_', '.').replaceAll('*', '.*')}$`, 'i');
+  const expression = new RegExp(
+    `^${pattern
+      .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+      .replaceAll('%', '.*')
+      .replaceAll('_', '.')
+      .replaceAll('*', '.*')}$`,
+    'i',
+  );
   return expression.test(value);
 }

@@ -19,10 +19,7 @@ export function createSelfSignedCertificate(commonName = 'localhost'): TlsIdenti
   const now = Date.now();
   const validity = sequence(utcTime(new Date(now - 60_000)), utcTime(new Date(now + 365 * 86_400_000)));
   const basicConstraints = sequence(oid('2.5.29.19'), tlv(0x01, Buffer.from([0xff])), octetString(sequence(tlv(0x01, Buffer.from([0xff])))));
-  const subjectAltName = sequence(
-    oid('2.5.29.17'),
-    octetString(sequence(tlv(0x82, Buffer.from('localhost')), tlv(0x87, Buffer.from([127, 0, 0, 1])))),
-  );
+  const subjectAltName = sequence(oid('2.5.29.17'), octetString(sequence(tlv(0x82, Buffer.from('localhost')), tlv(0x87, Buffer.from([127, 0, 0, 1])))));
   const serial = randomBytes(12);
   serial[0] = (serial[0] ?? 0) & 0x7f; // a positive INTEGER
   const tbs = sequence(

@@ -90,7 +90,15 @@ export class TcliService {
     };
     const wrapped: Record<string, (request: Request) => Promise<unknown>> = {};
     for (const [name, method] of Object.entries(methods)) wrapped[name] = (request) => this.#withFaults(name, request, method);
-    for (const name of ['GetTypeInfo', 'GetFunctions', 'GetPrimaryKeys', 'GetCrossReference', 'GetDelegationToken', 'CancelDelegationToken', 'RenewDelegationToken']) {
+    for (const name of [
+      'GetTypeInfo',
+      'GetFunctions',
+      'GetPrimaryKeys',
+      'GetCrossReference',
+      'GetDelegationToken',
+      'CancelDelegationToken',
+      'RenewDelegationToken',
+    ]) {
       wrapped[name] = async () => ({ status: { statusCode: 3, errorMessage: `${name} is not implemented by the sandbox` } });
     }
     return wrapped;
@@ -101,7 +109,8 @@ export class TcliService {
     const route = method === 'ExecuteStatement' ? `ExecuteStatement:${verbOf(String(request.statement ?? ''))}` : method;
     if (exchange) {
       exchange.route = route;
-      if (method === 'ExecuteStatement') exchange.body = { statement: clip(String(request.statement ?? '')), parameters: describeParameters(request.parameters) };
+      if (method === 'ExecuteStatement')
+        exchange.body = { statement: clip(String(request.statement ?? '')), parameters: describeParameters(request.parameters) };
     }
     const faults = this.#options.faults.take(route);
     let latency = method === 'ExecuteStatement' ? this.#options.statementLatencyMs() : 0;
@@ -124,7 +133,11 @@ export class TcliService {
     const warehouse = this.#options.warehouse;
     let session: WarehouseSession;
     try {
-      session = await warehouse.openSession(namespace.catalogName ?? warehouse.defaultCatalog, namespace.schemaName ?? warehouse.defaultSchema, currentExchange()?.principal);
+      session = await warehouse.openSession(
+        namespace.catalogName ?? warehouse.defaultCatalog,
+        namespace.schemaName ?? warehouse.defaultSchema,
+        currentExchange()?.principal,
+      );
     } catch (error) {
       const failure = toDatabricksError(error);
       return { status: { statusCode: 3, sqlState: failure.sqlState, errorMessage: failure.message }, serverProtocolVersion };
@@ -232,7 +245,7 @@ export class TcliService {
     const text = (value: unknown) => (value === undefined || value === null ? 'NULL' : `'${String(value).replaceAll("'", "''")}'`);
     if (kind === 'tables') {
       const rows = await warehouse.tables(filter);
-      sql = `SELECT * FROM (VALUES ${rows.map((row) => `(${text(row.catalog)}, ${text(row.schema)}, ${text(row.table)}, ${text(row.type)}, '')`).join(', ') || "(NULL, NULL, NULL, NULL, NULL)"}) AS t(TABLE_CAT, TABLE_SCHEM, TABLE_NAME, TABLE_TYPE, REMARKS)${rows.length === 0 ? ' WHERE false' : ''}`;
+      sql = `SELECT * FROM (VALUES ${rows.map((row) => `(${text(row.catalog)}, ${text(row.schema)}, ${text(row.table)}, ${text(row.type)}, '')`).join(', ') || '(NULL, NULL, NULL, NULL, NULL)'}) AS t(TABLE_CAT, TABLE_SCHEM, TABLE_NAME, TABLE_TYPE, REMARKS)${rows.length === 0 ? ' WHERE false' : ''}`;
     } else if (kind === 'columns') {
       const rows = await warehouse.columns(filter);
       sql = `SELECT * FROM (VALUES ${

@@ -32,7 +32,9 @@ function errorInfo(reason: string, metadata: Record<string, string>) {
 }
 
 /** 401 for a missing, malformed, badly signed or expired credential. */
-export function unauthenticated(reason: 'CREDENTIALS_MISSING' | 'ACCESS_TOKEN_TYPE_UNSUPPORTED' | 'ACCESS_TOKEN_EXPIRED' = 'ACCESS_TOKEN_TYPE_UNSUPPORTED'): EmulatorResponse {
+export function unauthenticated(
+  reason: 'CREDENTIALS_MISSING' | 'ACCESS_TOKEN_TYPE_UNSUPPORTED' | 'ACCESS_TOKEN_EXPIRED' = 'ACCESS_TOKEN_TYPE_UNSUPPORTED',
+): EmulatorResponse {
   const message =
     reason === 'CREDENTIALS_MISSING'
       ? 'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.'
@@ -58,7 +60,11 @@ export function serviceDisabled(projectNumber: string): EmulatorResponse {
     `${SERVICE_TITLE} has not been used in project ${projectNumber} before or it is disabled. Enable it by visiting ${activationUrl} then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.`,
     [
       errorInfo('SERVICE_DISABLED', { consumer: `projects/${projectNumber}`, activationUrl, containerInfo: projectNumber, serviceTitle: SERVICE_TITLE }),
-      { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message: `${SERVICE_TITLE} has not been used in project ${projectNumber} before or it is disabled.` },
+      {
+        '@type': 'type.googleapis.com/google.rpc.LocalizedMessage',
+        locale: 'en-US',
+        message: `${SERVICE_TITLE} has not been used in project ${projectNumber} before or it is disabled.`,
+      },
       { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Google developers console API activation', url: activationUrl }] },
     ],
   );
@@ -77,7 +83,10 @@ export function rateLimitExceeded(projectNumber: string, limit: number): Emulato
         quota_limit_value: String(limit),
         quota_location: 'global',
       }),
-      { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Request a higher quota limit.', url: 'https://cloud.google.com/docs/quotas/help/request_increase' }] },
+      {
+        '@type': 'type.googleapis.com/google.rpc.Help',
+        links: [{ description: 'Request a higher quota limit.', url: 'https://cloud.google.com/docs/quotas/help/request_increase' }],
+      },
     ],
   );
 }

@@ -131,7 +131,10 @@ export class ServiceAccountRegistry {
     const issuedAt = Number(claims.iat);
     const expires = Number(claims.exp);
     if (!Number.isFinite(issuedAt) || !Number.isFinite(expires) || expires - issuedAt > MAX_LIFETIME_SECONDS || issuedAt > now + CLOCK_SKEW_SECONDS) {
-      return { ok: false, reason: 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.' };
+      return {
+        ok: false,
+        reason: 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.',
+      };
     }
     if (expires <= now) return { ok: false, reason: 'expired' };
     return { ok: true, claims, account };

@@ -44,19 +44,42 @@ describe('Google Sheets emulator', () => {
     const key = emulator.createServiceAccount({ projectId: 'demo-project' });
     const spreadsheetId = emulator.createSpreadsheet({
       title: 'Sales',
-      sheets: [{ title: 'Data', rows: [['name', 'amount', 'paid', 'day'], ['Ada', 12.5, true, new Date(Date.UTC(2024, 0, 15))], ['Bob', 3]] }],
+      sheets: [
+        {
+          title: 'Data',
+          rows: [
+            ['name', 'amount', 'paid', 'day'],
+            ['Ada', 12.5, true, new Date(Date.UTC(2024, 0, 15))],
+            ['Bob', 3],
+          ],
+        },
+      ],
       shareWith: [key.client_email],
     });
-    const get = (path: string, token = selfSigned(key)) => fetch(`${url}/v4/spreadsheets/${spreadsheetId}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const get = (path: string, token = selfSigned(key)) =>
+      fetch(`${url}/v4/spreadsheets/${spreadsheetId}${path}`, { headers: { authorization: `Bearer ${token}` } });
     return { url, key, spreadsheetId, get, emulator };
   }
 
   it('verifies a self-signed JWT and renders values by render option', async () => {
     const { get } = await setup();
-    const formatted = await (await get('/values/Data!A1:D3')).json() as any;
-    expect(formatted).toEqual({ range: 'Data!A1:D3', majorDimension: 'ROWS', values: [['name', 'amount', 'paid', 'day'], ['Ada', '12.5', 'TRUE', '1/15/2024'], ['Bob', '3']] });
-    const raw = await (await get(`/values/${encodeURIComponent('Data!A2:D')}?valueRenderOption=UNFORMATTED_VALUE&dateTimeRenderOption=SERIAL_NUMBER`)).json() as any;
-    expect(raw.values).toEqual([['Ada', 12.5, true, 45306], ['Bob', 3]]);
+    const formatted = (await (await get('/values/Data!A1:D3')).json()) as any;
+    expect(formatted).toEqual({
+      range: 'Data!A1:D3',
+      majorDimension: 'ROWS',
+      values: [
+        ['name', 'amount', 'paid', 'day'],
+        ['Ada', '12.5', 'TRUE', '1/15/2024'],
+        ['Bob', '3'],
+      ],
+    });
+    const raw = (await (
+      await get(`/values/${encodeURIComponent('Data!A2:D')}?valueRenderOption=UNFORMATTED_VALUE&dateTimeRenderOption=SERIAL_NUMBER`)
+    ).json()) as any;
+    expect(raw.values).toEqual([
+      ['Ada', 12.5, true, 45306],
+      ['Bob', 3],
+    ]);
     expect(raw.range).toBe('Data!A2:D1000');
   });
 
@@ -70,12 +93,16 @@ describe('Google Sheets emulator', () => {
       body: JSON.stringify({ values: [['x']] }),
     });
     expect(write.status).toBe(403);
-    expect((await write.json() as any).error.details[0].reason).toBe('ACCESS_TOKEN_SCOPE_INSUFFICIENT');
+    expect(((await write.json()) as any).error.details[0].reason).toBe('ACCESS_TOKEN_SCOPE_INSUFFICIENT');
   });
 
   it('refuses a JWT signed by an unknown key, a wrong audience and an expired token with 401 UNAUTHENTICATED', async () => {
     const { key, get } = await setup();
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     const forged = selfSigned({ ...key, private_key: privateKey });
     const wrongAudience = selfSigned(key, { aud: 'https://bigquery.googleapis.com/' });
     const now = Math.floor(Date.now() / 1000);
@@ -83,7 +110,7 @@ describe('Google Sheets emulator', () => {
     for (const token of [forged, wrongAudience, expired, 'not-a-token']) {
       const response = await get('/values/Data!A1', token);
       expect(response.status).toBe(401);
-      expect((await response.json() as any).error.status).toBe('UNAUTHENTICATED');
+      expect(((await response.json()) as any).error.status).toBe('UNAUTHENTICATED');
     }
   });
 
@@ -99,7 +126,7 @@ describe('Google Sheets emulator', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }),
     });
-    const token = await response.json() as any;
+    const token = (await response.json()) as any;
     expect(token).toMatchObject({ token_type: 'Bearer', expires_in: 3599 });
     expect((await get('/values/Data!A1', token.access_token)).status).toBe(200);
     const bad = await fetch(`${url}/token`, {
@@ -108,7 +135,7 @@ describe('Google Sheets emulator', () => {
       body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: `${assertion.slice(0, -4)}AAAA` }),
     });
     expect(bad.status).toBe(400);
-    expect(await bad.json() as any).toEqual({ error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
+    expect((await bad.json()) as any).toEqual({ error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
   });
 
   it("answers Google's error bodies: 403 PERMISSION_DENIED, 403 SERVICE_DISABLED, 404, 400 bad range, 429", async () => {
@@ -116,21 +143,24 @@ describe('Google Sheets emulator', () => {
     const other = emulator.createServiceAccount({ projectId: 'other-project' });
     const denied = await get('/values/Data!A1', selfSigned(other));
     expect(denied.status).toBe(403);
-    expect((await denied.json() as any).error).toEqual({ code: 403, message: 'The caller does not have permission', status: 'PERMISSION_DENIED' });
+    expect(((await denied.json()) as any).error).toEqual({ code: 403, message: 'The caller does not have permission', status: 'PERMISSION_DENIED' });
     emulator.disableApi('other-project');
-    const disabled = await (await get('/values/Data!A1', selfSigned(other))).json() as any;
+    const disabled = (await (await get('/values/Data!A1', selfSigned(other))).json()) as any;
     expect(disabled.error.status).toBe('PERMISSION_DENIED');
-    expect(disabled.error.details[0]).toMatchObject({ reason: 'SERVICE_DISABLED', metadata: { service: 'sheets.googleapis.com', activationUrl: expect.stringContaining('sheets.googleapis.com/overview?project=') } });
+    expect(disabled.error.details[0]).toMatchObject({
+      reason: 'SERVICE_DISABLED',
+      metadata: { service: 'sheets.googleapis.com', activationUrl: expect.stringContaining('sheets.googleapis.com/overview?project=') },
+    });
     const missing = await fetch(`${url}/v4/spreadsheets/nope/values/A1`, { headers: { authorization: `Bearer ${selfSigned(key)}` } });
-    expect((await missing.json() as any).error).toMatchObject({ code: 404, status: 'NOT_FOUND' });
-    const badRange = await (await get('/values/Nope!A1')).json() as any;
+    expect(((await missing.json()) as any).error).toMatchObject({ code: 404, status: 'NOT_FOUND' });
+    const badRange = (await (await get('/values/Nope!A1')).json()) as any;
     expect(badRange.error).toMatchObject({ code: 400, message: 'Unable to parse range: Nope!A1', status: 'INVALID_ARGUMENT' });
-    const beyond = await (await get('/values/Data!A1:AA2')).json() as any;
+    const beyond = (await (await get('/values/Data!A1:AA2')).json()) as any;
     expect(beyond.error.message).toContain('exceeds grid limits');
     const statuses: number[] = [];
     for (let index = 0; index < 3; index += 1) statuses.push((await get('/values/Data!A1')).status);
     expect(statuses).toEqual([200, 429, 429]);
-    const limited = await (await get('/values/Data!A1')).json() as any;
+    const limited = (await (await get('/values/Data!A1')).json()) as any;
     expect(limited.error).toMatchObject({ code: 429, status: 'RESOURCE_EXHAUSTED' });
     expect(limited.error.details[0].reason).toBe('RATE_LIMIT_EXCEEDED');
   });
@@ -144,19 +174,32 @@ describe('Google Sheets emulator', () => {
         body: JSON.stringify(body),
       });
     const added = await post({ requests: [{ addSheet: { properties: { title: 'Out' } } }] });
-    const sheetId = (await added.json() as any).replies[0].addSheet.properties.sheetId;
+    const sheetId = ((await added.json()) as any).replies[0].addSheet.properties.sheetId;
     const failing = await post({
       requests: [
-        { updateCells: { start: { sheetId, rowIndex: 0, columnIndex: 0 }, rows: [{ values: [{ userEnteredValue: { stringValue: 'kept?' } }] }], fields: 'userEnteredValue' } },
+        {
+          updateCells: {
+            start: { sheetId, rowIndex: 0, columnIndex: 0 },
+            rows: [{ values: [{ userEnteredValue: { stringValue: 'kept?' } }] }],
+            fields: 'userEnteredValue',
+          },
+        },
         { addSheet: { properties: { title: 'Out' } } },
       ],
     });
     expect(failing.status).toBe(400);
-    expect((await failing.json() as any).error.message).toContain('Invalid requests[1].addSheet: A sheet with the name "Out" already exists');
+    expect(((await failing.json()) as any).error.message).toContain('Invalid requests[1].addSheet: A sheet with the name "Out" already exists');
     expect(emulator.getValues(spreadsheetId, 'Out')).toEqual([]);
-    const masked = await (await get(`?ranges=${encodeURIComponent('Data!1:2')}&fields=${encodeURIComponent('sheets(properties(title,gridProperties),data(rowData(values(effectiveValue,effectiveFormat/numberFormat/type))))')}`)).json() as any;
+    const masked = (await (
+      await get(
+        `?ranges=${encodeURIComponent('Data!1:2')}&fields=${encodeURIComponent('sheets(properties(title,gridProperties),data(rowData(values(effectiveValue,effectiveFormat/numberFormat/type))))')}`,
+      )
+    ).json()) as any;
     expect(masked.sheets[0].properties).toEqual({ title: 'Data', gridProperties: { rowCount: 1000, columnCount: 26 } });
-    expect(masked.sheets[0].data[0].rowData[1].values[3]).toEqual({ effectiveValue: { numberValue: 45306 }, effectiveFormat: { numberFormat: { type: 'DATE' } } });
+    expect(masked.sheets[0].data[0].rowData[1].values[3]).toEqual({
+      effectiveValue: { numberValue: 45306 },
+      effectiveFormat: { numberFormat: { type: 'DATE' } },
+    });
   });
 
   it('persists its state to a file and loads it back', async () => {
@@ -171,6 +214,6 @@ describe('Google Sheets emulator', () => {
     expect(emulator.getValues(spreadsheetId, 'T')).toEqual([['a'], [1]]);
     expect(emulator.serviceAccountKeys(key.client_email)[0]?.private_key_id).toBe(key.private_key_id);
     const response = await fetch(`${url}/v4/spreadsheets/${spreadsheetId}/values/T!A2`, { headers: { authorization: `Bearer ${selfSigned(key)}` } });
-    expect((await response.json() as any).values).toEqual([['1']]);
+    expect(((await response.json()) as any).values).toEqual([['1']]);
   });
 });

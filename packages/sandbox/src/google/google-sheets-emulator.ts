@@ -129,10 +129,19 @@ export function createGoogleSheetsEmulator(options: GoogleSheetsEmulatorOptions 
     unmetered: true,
     handler: (request) => {
       const form = (request.body ?? {}) as Record<string, string>;
-      if (form.grant_type !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return tokenError('unsupported_grant_type', 'Invalid grant_type: ' + String(form.grant_type ?? ''));
+      if (form.grant_type !== 'urn:ietf:params:oauth:grant-type:jwt-bearer')
+        return tokenError('unsupported_grant_type', 'Invalid grant_type: ' + String(form.grant_type ?? ''));
       if (typeof form.assertion !== 'string') return tokenError('invalid_request', 'Missing required parameter: assertion');
       const verified = accounts.verify(form.assertion);
-      if (!verified.ok) return tokenError('invalid_grant', verified.reason === 'unknown issuer' ? 'Invalid grant: account not found' : verified.reason === 'expired' ? 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.' : verified.reason);
+      if (!verified.ok)
+        return tokenError(
+          'invalid_grant',
+          verified.reason === 'unknown issuer'
+            ? 'Invalid grant: account not found'
+            : verified.reason === 'expired'
+              ? 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.'
+              : verified.reason,
+        );
       const { claims, account } = verified;
       // google-auth-library signs for Google's fixed token URL whatever token_uri says; accept that and our own.
       if (claims.aud !== GOOGLE_TOKEN_URL && claims.aud !== `${server.url}/token`) return tokenError('invalid_grant', 'Invalid JWT: Failed audience check.');
@@ -223,7 +232,15 @@ export function createGoogleSheetsEmulator(options: GoogleSheetsEmulatorOptions 
     /** Creates a spreadsheet with tabs and rows, shared with the given client_emails; returns its id. */
     createSpreadsheet(seed: SeedSpreadsheet = {}): string {
       const spreadsheetId = seed.spreadsheetId ?? newSpreadsheetId();
-      const spreadsheet: SpreadsheetState = { spreadsheetId, title: seed.title ?? 'Untitled spreadsheet', locale: 'en_US', timeZone: seed.timeZone ?? 'Etc/GMT', sheets: [], shares: {}, nextSheetId: 1 };
+      const spreadsheet: SpreadsheetState = {
+        spreadsheetId,
+        title: seed.title ?? 'Untitled spreadsheet',
+        locale: 'en_US',
+        timeZone: seed.timeZone ?? 'Etc/GMT',
+        sheets: [],
+        shares: {},
+        nextSheetId: 1,
+      };
       for (const sheet of seed.sheets ?? [{ title: 'Sheet1' }]) newSheet(spreadsheet, sheet.title, sheet);
       for (const share of seed.shareWith ?? []) {
         if (typeof share === 'string') spreadsheet.shares[share] = 'writer';
@@ -242,7 +259,9 @@ export function createGoogleSheetsEmulator(options: GoogleSheetsEmulatorOptions 
     /** Writes raw values from a cell anchor or range (`Sheet1!A1`), Dates as date serials; grows the grid as needed. */
     setValues(spreadsheetId: string, range: string, rows: unknown[][]): void {
       const { sheet, bounds } = resolve(spreadsheetId, range);
-      rows.forEach((row, rowOffset) => row.forEach((value, columnOffset) => setCellValueForSeed(sheet, bounds.startRow + rowOffset, bounds.startColumn + columnOffset, value)));
+      rows.forEach((row, rowOffset) =>
+        row.forEach((value, columnOffset) => setCellValueForSeed(sheet, bounds.startRow + rowOffset, bounds.startColumn + columnOffset, value)),
+      );
       server.saveState();
     },
     /**
@@ -272,7 +291,13 @@ export function createGoogleSheetsEmulator(options: GoogleSheetsEmulatorOptions 
     },
     /** Tab titles and grid sizes. */
     sheets(spreadsheetId: string): Array<{ title: string; sheetId: number; rowCount: number; columnCount: number; hidden: boolean }> {
-      return spreadsheetOf(spreadsheetId).sheets.map(({ title, sheetId, rowCount, columnCount, hidden }) => ({ title, sheetId, rowCount, columnCount, hidden }));
+      return spreadsheetOf(spreadsheetId).sheets.map(({ title, sheetId, rowCount, columnCount, hidden }) => ({
+        title,
+        sheetId,
+        rowCount,
+        columnCount,
+        hidden,
+      }));
     },
     /** The developer metadata of a spreadsheet (all locations), for assertions. */
     developerMetadata(spreadsheetId: string): DeveloperMetadata[] {

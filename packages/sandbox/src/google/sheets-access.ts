@@ -11,7 +11,11 @@ const readScopes = new Set([
   'https://www.googleapis.com/auth/drive.readonly',
   'https://www.googleapis.com/auth/drive.file',
 ]);
-const writeScopes = new Set(['https://www.googleapis.com/auth/spreadsheets', 'https://www.googleapis.com/auth/drive', 'https://www.googleapis.com/auth/drive.file']);
+const writeScopes = new Set([
+  'https://www.googleapis.com/auth/spreadsheets',
+  'https://www.googleapis.com/auth/drive',
+  'https://www.googleapis.com/auth/drive.file',
+]);
 
 export function grantsSheetsAccess(scopes: string[]): boolean {
   return scopes.some((scope) => readScopes.has(scope));

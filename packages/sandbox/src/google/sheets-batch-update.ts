@@ -1,7 +1,19 @@
 import { formatA1 } from './a1-notation.js';
 import { cellFromExtendedValue, type NumberFormatType } from './sheets-cells.js';
 import { createDeveloperMetadata, deleteDeveloperMetadata, dropSheetMetadata } from './sheets-developer-metadata.js';
-import { clearBounds, lastDataRow, getCell, MAX_CELLS, newSheet, setCell, sheetProperties, totalCells, type Bounds, type SheetState, type SpreadsheetState } from './sheets-store.js';
+import {
+  clearBounds,
+  lastDataRow,
+  getCell,
+  MAX_CELLS,
+  newSheet,
+  setCell,
+  sheetProperties,
+  totalCells,
+  type Bounds,
+  type SheetState,
+  type SpreadsheetState,
+} from './sheets-store.js';
 
 /** A failed request of a batch: the whole batch is rejected with this 400 message. */
 export class BatchRequestError extends Error {}
@@ -25,7 +37,7 @@ export function applyBatchUpdate(spreadsheet: SpreadsheetState, requests: Reques
         return { addSheet: { properties: addSheet(spreadsheet, body, fail, checkCells) } };
       case 'deleteSheet': {
         const sheet = sheetById(spreadsheet, body.sheetId, fail);
-        if (spreadsheet.sheets.length === 1) fail('You can\'t remove all the sheets in a document.');
+        if (spreadsheet.sheets.length === 1) fail("You can't remove all the sheets in a document.");
         spreadsheet.sheets = spreadsheet.sheets.filter((candidate) => candidate !== sheet).map((candidate, position) => ({ ...candidate, index: position }));
         dropSheetMetadata(spreadsheet, sheet.sheetId);
         return {};
@@ -68,7 +80,12 @@ function checkCellLimit(spreadsheet: SpreadsheetState, maxCells: number, fail: (
   if (totalCells(spreadsheet) > maxCells) fail(`This action would increase the number of cells in the workbook above the limit of ${maxCells} cells.`);
 }
 
-function addSheet(spreadsheet: SpreadsheetState, body: Record<string, unknown>, fail: (message: string) => never, checkCells: () => void): Record<string, unknown> {
+function addSheet(
+  spreadsheet: SpreadsheetState,
+  body: Record<string, unknown>,
+  fail: (message: string) => never,
+  checkCells: () => void,
+): Record<string, unknown> {
   const properties = (body.properties ?? {}) as Record<string, unknown>;
   const title = typeof properties.title === 'string' ? properties.title : `Sheet${spreadsheet.sheets.length + 1}`;
   if (spreadsheet.sheets.some((sheet) => sheet.title === title)) fail(`A sheet with the name "${title}" already exists. Please enter another name.`);
@@ -88,7 +105,10 @@ function addSheet(spreadsheet: SpreadsheetState, body: Record<string, unknown>, 
 function updateSheetProperties(spreadsheet: SpreadsheetState, body: Record<string, unknown>, fail: (message: string) => never, checkCells: () => void): void {
   const properties = (body.properties ?? {}) as Record<string, unknown>;
   const sheet = sheetById(spreadsheet, properties.sheetId, fail);
-  const fields = String(body.fields ?? '').split(',').map((field) => field.trim()).filter(Boolean);
+  const fields = String(body.fields ?? '')
+    .split(',')
+    .map((field) => field.trim())
+    .filter(Boolean);
   if (fields.length === 0) fail('At least one field must be updated, but none are specified.');
   const grid = (properties.gridProperties ?? {}) as Record<string, unknown>;
   const all = fields.includes('*');
@@ -132,12 +152,25 @@ function appendCells(spreadsheet: SpreadsheetState, body: Record<string, unknown
 
 /** UpdateCellsRequest: `rows` written from `start`, or over `range` (cells of the range not covered are cleared). */
 function updateCells(spreadsheet: SpreadsheetState, body: Record<string, unknown>, fail: (message: string) => never): void {
-  const fields = String(body.fields ?? '').split(',').map((field) => field.trim()).filter(Boolean);
+  const fields = String(body.fields ?? '')
+    .split(',')
+    .map((field) => field.trim())
+    .filter(Boolean);
   if (fields.length === 0) fail('At least one field must be updated, but none are specified.');
   const all = fields.includes('*');
   const writesValue = all || fields.includes('userEnteredValue');
   const writesFormat = all || fields.some((field) => field === 'userEnteredFormat' || field.startsWith('userEnteredFormat.numberFormat'));
-  const unsupported = fields.filter((field) => !['*', 'userEnteredValue', 'userEnteredFormat', 'userEnteredFormat.numberFormat', 'userEnteredFormat.numberFormat.type', 'userEnteredFormat.numberFormat.pattern'].includes(field));
+  const unsupported = fields.filter(
+    (field) =>
+      ![
+        '*',
+        'userEnteredValue',
+        'userEnteredFormat',
+        'userEnteredFormat.numberFormat',
+        'userEnteredFormat.numberFormat.type',
+        'userEnteredFormat.numberFormat.pattern',
+      ].includes(field),
+  );
   if (unsupported.length > 0) fail(`the sandbox emulator cannot update ${unsupported.join(', ')}`);
   const rows = (Array.isArray(body.rows) ? body.rows : []) as Array<{ values?: Array<Record<string, unknown>> }>;
   const start = body.start as Record<string, unknown> | undefined;

@@ -6,7 +6,9 @@ import type { ServiceAccountKey } from './google-service-accounts.js';
 function bearer(key: ServiceAccountKey): string {
   const now = Math.floor(Date.now() / 1000);
   const header = Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: key.private_key_id })).toString('base64url');
-  const payload = Buffer.from(JSON.stringify({ iss: key.client_email, sub: key.client_email, aud: 'https://sheets.googleapis.com/', iat: now, exp: now + 3600 })).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({ iss: key.client_email, sub: key.client_email, aud: 'https://sheets.googleapis.com/', iat: now, exp: now + 3600 }),
+  ).toString('base64url');
   const signer = createSign('RSA-SHA256');
   signer.update(`${header}.${payload}`);
   return `Bearer ${header}.${payload}.${signer.sign(key.private_key).toString('base64url')}`;
@@ -23,7 +25,10 @@ describe('Sheets emulator: appendCells and developer metadata', () => {
     emulator = createGoogleSheetsEmulator({ rateLimit: false });
     const url = await emulator.start();
     const key = emulator.createServiceAccount();
-    const spreadsheetId = emulator.createSpreadsheet({ sheets: [{ title: 'Log', rows: [['id'], [1], [2]], rowCount: 4, columnCount: 2 }], shareWith: [key.client_email] });
+    const spreadsheetId = emulator.createSpreadsheet({
+      sheets: [{ title: 'Log', rows: [['id'], [1], [2]], rowCount: 4, columnCount: 2 }],
+      shareWith: [key.client_email],
+    });
     const call = async (method: string, path: string, body?: unknown) => {
       const response = await fetch(`${url}/v4/spreadsheets/${spreadsheetId}${path}`, {
         method,
@@ -38,7 +43,9 @@ describe('Sheets emulator: appendCells and developer metadata', () => {
 
   const rowsOf = (...ids: number[]) => ids.map((id) => ({ values: [{ userEnteredValue: { numberValue: id } }] }));
   const marker = (metadataId: number, value = 'batch') => ({
-    createDeveloperMetadata: { developerMetadata: { metadataId, metadataKey: 'writer', metadataValue: value, location: { sheetId: 0 }, visibility: 'DOCUMENT' } },
+    createDeveloperMetadata: {
+      developerMetadata: { metadataId, metadataKey: 'writer', metadataValue: value, location: { sheetId: 0 }, visibility: 'DOCUMENT' },
+    },
   });
 
   it('appends after the last row holding a value, adding the rows the grid lacks', async () => {
@@ -47,7 +54,9 @@ describe('Sheets emulator: appendCells and developer metadata', () => {
     expect(emulator.getValues(spreadsheetId, 'Log').map((row) => row[0])).toEqual(['id', 1, 2, 3, 4, 5]);
     expect(emulator.sheets(spreadsheetId)[0]).toMatchObject({ rowCount: 6 });
     // Wider than the grid's columns: refused, as updateCells is.
-    const wide = await batch([{ appendCells: { sheetId: 0, rows: [{ values: [{}, {}, { userEnteredValue: { stringValue: 'x' } }] }], fields: 'userEnteredValue' } }]);
+    const wide = await batch([
+      { appendCells: { sheetId: 0, rows: [{ values: [{}, {}, { userEnteredValue: { stringValue: 'x' } }] }], fields: 'userEnteredValue' } },
+    ]);
     expect(wide.status).toBe(400);
   });
 
@@ -82,7 +91,9 @@ describe('Sheets emulator: appendCells and developer metadata', () => {
     const { emulator, spreadsheetId, batch } = await setup();
     await batch([marker(1, 'a'), marker(2, 'b'), marker(3, 'a')]);
     const deleted = await batch([{ deleteDeveloperMetadata: { dataFilter: { developerMetadataLookup: { metadataKey: 'writer', metadataValue: 'a' } } } }]);
-    expect(deleted.body.replies[0].deleteDeveloperMetadata.deletedDeveloperMetadata.map((metadata: { metadataId: number }) => metadata.metadataId)).toEqual([1, 3]);
+    expect(deleted.body.replies[0].deleteDeveloperMetadata.deletedDeveloperMetadata.map((metadata: { metadataId: number }) => metadata.metadataId)).toEqual([
+      1, 3,
+    ]);
     expect(emulator.developerMetadata(spreadsheetId).map((metadata) => metadata.metadataId)).toEqual([2]);
     // Deleting nothing is not an error.
     expect((await batch([{ deleteDeveloperMetadata: { dataFilter: { developerMetadataLookup: { metadataId: 9 } } } }])).status).toBe(200);

@@ -46,7 +46,8 @@ function locationOf(spreadsheet: SpreadsheetState, raw: Record<string, unknown> 
   const range = raw.dimensionRange as Record<string, unknown> | undefined;
   if (range) {
     if (!hasSheet(range.sheetId ?? 0)) fail(`No grid with id: ${Number(range.sheetId ?? 0)}`);
-    const dimension = range.dimension === 'COLUMNS' ? 'COLUMNS' : range.dimension === 'ROWS' ? 'ROWS' : fail('dimensionRange.dimension must be ROWS or COLUMNS.');
+    const dimension =
+      range.dimension === 'COLUMNS' ? 'COLUMNS' : range.dimension === 'ROWS' ? 'ROWS' : fail('dimensionRange.dimension must be ROWS or COLUMNS.');
     return {
       locationType: dimension === 'ROWS' ? 'ROW' : 'COLUMN',
       dimensionRange: {
@@ -104,7 +105,12 @@ function matchesLookup(metadata: DeveloperMetadata, lookup: Record<string, unkno
 /** The metadata a DataFilter selects. Only developerMetadataLookup filters are emulated. */
 export function selectDeveloperMetadata(spreadsheet: SpreadsheetState, filter: Record<string, unknown> | undefined, fail: Fail): DeveloperMetadata[] {
   const lookup = filter?.developerMetadataLookup as Record<string, unknown> | undefined;
-  if (!lookup) return fail(filter?.a1Range !== undefined || filter?.gridRange !== undefined ? 'the sandbox emulator selects developer metadata by developerMetadataLookup only' : 'A data filter must be specified.');
+  if (!lookup)
+    return fail(
+      filter?.a1Range !== undefined || filter?.gridRange !== undefined
+        ? 'the sandbox emulator selects developer metadata by developerMetadataLookup only'
+        : 'A data filter must be specified.',
+    );
   if (Object.keys(lookup).length === 0) fail('A developer metadata lookup must set at least one field.');
   return metadataOf(spreadsheet).filter((metadata) => matchesLookup(metadata, lookup));
 }
@@ -118,7 +124,9 @@ export function deleteDeveloperMetadata(spreadsheet: SpreadsheetState, body: Rec
 
 /** Metadata that lives on a sheet (its SHEET location, its rows and columns): removed with the sheet. */
 export function dropSheetMetadata(spreadsheet: SpreadsheetState, sheetId: number): void {
-  spreadsheet.developerMetadata = metadataOf(spreadsheet).filter((metadata) => (metadata.location.sheetId ?? metadata.location.dimensionRange?.sheetId) !== sheetId);
+  spreadsheet.developerMetadata = metadataOf(spreadsheet).filter(
+    (metadata) => (metadata.location.sheetId ?? metadata.location.dimensionRange?.sheetId) !== sheetId,
+  );
 }
 
 /** Sheet-level metadata, as `sheets[].developerMetadata` of the Spreadsheet resource lists it. */

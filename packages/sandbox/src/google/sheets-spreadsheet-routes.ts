@@ -4,7 +4,17 @@ import { googleError } from './google-errors.js';
 import { BatchRequestError, applyBatchUpdate } from './sheets-batch-update.js';
 import { isResponse, openSpreadsheet, type SheetsContext } from './sheets-access.js';
 import { sheetMetadata, spreadsheetMetadata } from './sheets-developer-metadata.js';
-import { cloneSpreadsheet, gridData, newSheet, newSpreadsheetId, resolveRange, sheetProperties, type Bounds, type SheetState, type SpreadsheetState } from './sheets-store.js';
+import {
+  cloneSpreadsheet,
+  gridData,
+  newSheet,
+  newSpreadsheetId,
+  resolveRange,
+  sheetProperties,
+  type Bounds,
+  type SheetState,
+  type SpreadsheetState,
+} from './sheets-store.js';
 
 /** The Spreadsheet resource, with grid data for the requested ranges when asked for. */
 function spreadsheetResource(spreadsheet: SpreadsheetState, ranges: string[], includeData: boolean): Record<string, unknown> | EmulatorResponse {
@@ -23,7 +33,11 @@ function spreadsheetResource(spreadsheet: SpreadsheetState, ranges: string[], in
       properties: sheetProperties(sheet),
       ...(sheetMetadata(spreadsheet, sheet.sheetId).length > 0 ? { developerMetadata: sheetMetadata(spreadsheet, sheet.sheetId) } : {}),
       ...(includeData
-        ? { data: (selected.get(sheet) ?? [{ startRow: 0, endRow: sheet.rowCount, startColumn: 0, endColumn: sheet.columnCount }]).map((bounds) => gridData(sheet, bounds)) }
+        ? {
+            data: (selected.get(sheet) ?? [{ startRow: 0, endRow: sheet.rowCount, startColumn: 0, endColumn: sheet.columnCount }]).map((bounds) =>
+              gridData(sheet, bounds),
+            ),
+          }
         : {}),
     })),
     spreadsheetUrl: `https://docs.google.com/spreadsheets/d/${spreadsheet.spreadsheetId}/edit`,
@@ -54,7 +68,11 @@ export function spreadsheetRoutes(context: SheetsContext): Route[] {
         context.spreadsheets.set(draft.spreadsheetId, draft);
         return {
           status: 200,
-          body: { spreadsheetId: draft.spreadsheetId, replies, ...(body.includeSpreadsheetInResponse ? { updatedSpreadsheet: spreadsheetResource(draft, [], false) } : {}) },
+          body: {
+            spreadsheetId: draft.spreadsheetId,
+            replies,
+            ...(body.includeSpreadsheetInResponse ? { updatedSpreadsheet: spreadsheetResource(draft, [], false) } : {}),
+          },
         };
       },
     },

@@ -48,7 +48,11 @@ export function newSpreadsheetId(): string {
   return randomBytes(33).toString('base64url').slice(0, 44);
 }
 
-export function newSheet(spreadsheet: SpreadsheetState, title: string, options: { rows?: unknown[][]; hidden?: boolean; rowCount?: number; columnCount?: number; sheetId?: number } = {}): SheetState {
+export function newSheet(
+  spreadsheet: SpreadsheetState,
+  title: string,
+  options: { rows?: unknown[][]; hidden?: boolean; rowCount?: number; columnCount?: number; sheetId?: number } = {},
+): SheetState {
   const seedRows = options.rows ?? [];
   const width = seedRows.reduce((widest, row) => Math.max(widest, row.length), 0);
   const sheetId = options.sheetId ?? (spreadsheet.sheets.length === 0 ? 0 : spreadsheet.nextSheetId);
@@ -187,7 +191,10 @@ export function cloneSpreadsheet(spreadsheet: SpreadsheetState): SpreadsheetStat
 
 /** The JSON form kept in the state file: holes as nulls. */
 export function exportSpreadsheet(spreadsheet: SpreadsheetState): unknown {
-  return { ...spreadsheet, sheets: spreadsheet.sheets.map((sheet) => ({ ...sheet, rows: sheet.rows.map((row) => (row ? row.map((cell) => cell ?? null) : null)) })) };
+  return {
+    ...spreadsheet,
+    sheets: spreadsheet.sheets.map((sheet) => ({ ...sheet, rows: sheet.rows.map((row) => (row ? row.map((cell) => cell ?? null) : null)) })),
+  };
 }
 
 export function importSpreadsheet(data: SpreadsheetState): SpreadsheetState {

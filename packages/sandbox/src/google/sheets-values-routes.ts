@@ -3,7 +3,17 @@ import { formatA1, parseA1, parseCellRange } from './a1-notation.js';
 import { googleError } from './google-errors.js';
 import { isResponse, openSpreadsheet, type SheetsContext } from './sheets-access.js';
 import { cellFromUserEntered, cellFromValue, type DateTimeRenderOption, type ValueRenderOption } from './sheets-cells.js';
-import { clearBounds, gridLimitError, lastDataRow, readValues, resolveRange, setCell, type Bounds, type SheetState, type SpreadsheetState } from './sheets-store.js';
+import {
+  clearBounds,
+  gridLimitError,
+  lastDataRow,
+  readValues,
+  resolveRange,
+  setCell,
+  type Bounds,
+  type SheetState,
+  type SpreadsheetState,
+} from './sheets-store.js';
 
 const valueRenders = new Set(['FORMATTED_VALUE', 'UNFORMATTED_VALUE', 'FORMULA']);
 const dateRenders = new Set(['SERIAL_NUMBER', 'FORMATTED_STRING']);
@@ -11,8 +21,10 @@ const dateRenders = new Set(['SERIAL_NUMBER', 'FORMATTED_STRING']);
 function renderOptions(query: URLSearchParams): { valueRender: ValueRenderOption; dateRender: DateTimeRenderOption } | EmulatorResponse {
   const valueRender = query.get('valueRenderOption') ?? 'FORMATTED_VALUE';
   const dateRender = query.get('dateTimeRenderOption') ?? 'SERIAL_NUMBER';
-  if (!valueRenders.has(valueRender)) return googleError(400, `Invalid value at 'value_render_option' (type.googleapis.com/google.apps.sheets.v4.ValueRenderOption), "${valueRender}"`);
-  if (!dateRenders.has(dateRender)) return googleError(400, `Invalid value at 'date_time_render_option' (type.googleapis.com/google.apps.sheets.v4.DateTimeRenderOption), "${dateRender}"`);
+  if (!valueRenders.has(valueRender))
+    return googleError(400, `Invalid value at 'value_render_option' (type.googleapis.com/google.apps.sheets.v4.ValueRenderOption), "${valueRender}"`);
+  if (!dateRenders.has(dateRender))
+    return googleError(400, `Invalid value at 'date_time_render_option' (type.googleapis.com/google.apps.sheets.v4.DateTimeRenderOption), "${dateRender}"`);
   return { valueRender: valueRender as ValueRenderOption, dateRender: dateRender as DateTimeRenderOption };
 }
 
@@ -49,8 +61,13 @@ function writeTarget(spreadsheet: SpreadsheetState, text: string, values: unknow
     if (bounds.endRow > sheet.rowCount || bounds.endColumn > sheet.columnCount) return gridLimitError(sheet, formatA1(sheet.title, bounds));
     return { sheet, bounds };
   }
-  if (height > start.endRow - start.startRow) return googleError(400, `Requested writing within range [${resolved.a1}], but tried writing to row [${start.startRow + height}]`);
-  if (width > start.endColumn - start.startColumn) return googleError(400, `Requested writing within range [${resolved.a1}], but tried writing to column [${formatA1(sheet.title, { ...start, endColumn: start.startColumn + width }).split('!')[1]}]`);
+  if (height > start.endRow - start.startRow)
+    return googleError(400, `Requested writing within range [${resolved.a1}], but tried writing to row [${start.startRow + height}]`);
+  if (width > start.endColumn - start.startColumn)
+    return googleError(
+      400,
+      `Requested writing within range [${resolved.a1}], but tried writing to column [${formatA1(sheet.title, { ...start, endColumn: start.startColumn + width }).split('!')[1]}]`,
+    );
   return { sheet, bounds: { ...start, endRow: start.startRow + height, endColumn: start.startColumn + width } };
 }
 
@@ -83,12 +100,23 @@ function orientedValues(body: unknown): unknown[][] | EmulatorResponse {
 function requireInputOption(request: EmulatorRequest): string | EmulatorResponse {
   const option = request.url.searchParams.get('valueInputOption');
   if (!option) return googleError(400, "'valueInputOption' is required but not specified");
-  if (option !== 'RAW' && option !== 'USER_ENTERED') return googleError(400, `Invalid value at 'value_input_option' (type.googleapis.com/google.apps.sheets.v4.ValueInputOption), "${option}"`);
+  if (option !== 'RAW' && option !== 'USER_ENTERED')
+    return googleError(400, `Invalid value at 'value_input_option' (type.googleapis.com/google.apps.sheets.v4.ValueInputOption), "${option}"`);
   return option;
 }
 
-function updateResponse(spreadsheet: SpreadsheetState, sheet: SheetState, bounds: Bounds, written: { rows: number; columns: number; cells: number }, request: EmulatorRequest) {
-  const updatedRange = formatA1(sheet.title, { ...bounds, endRow: Math.max(bounds.endRow, bounds.startRow + 1), endColumn: Math.max(bounds.endColumn, bounds.startColumn + 1) });
+function updateResponse(
+  spreadsheet: SpreadsheetState,
+  sheet: SheetState,
+  bounds: Bounds,
+  written: { rows: number; columns: number; cells: number },
+  request: EmulatorRequest,
+) {
+  const updatedRange = formatA1(sheet.title, {
+    ...bounds,
+    endRow: Math.max(bounds.endRow, bounds.startRow + 1),
+    endColumn: Math.max(bounds.endColumn, bounds.startColumn + 1),
+  });
   const response: Record<string, unknown> = {
     spreadsheetId: spreadsheet.spreadsheetId,
     updatedRange,
@@ -97,8 +125,14 @@ function updateResponse(spreadsheet: SpreadsheetState, sheet: SheetState, bounds
     updatedCells: written.cells,
   };
   if (request.url.searchParams.get('includeValuesInResponse') === 'true') {
-    const options = renderOptions(new URLSearchParams({ valueRenderOption: request.url.searchParams.get('responseValueRenderOption') ?? 'FORMATTED_VALUE', dateTimeRenderOption: request.url.searchParams.get('responseDateTimeRenderOption') ?? 'SERIAL_NUMBER' }));
-    if (!isResponse(options)) response.updatedData = { range: updatedRange, majorDimension: 'ROWS', values: readValues(sheet, bounds, { ...options, majorDimension: 'ROWS' }) };
+    const options = renderOptions(
+      new URLSearchParams({
+        valueRenderOption: request.url.searchParams.get('responseValueRenderOption') ?? 'FORMATTED_VALUE',
+        dateTimeRenderOption: request.url.searchParams.get('responseDateTimeRenderOption') ?? 'SERIAL_NUMBER',
+      }),
+    );
+    if (!isResponse(options))
+      response.updatedData = { range: updatedRange, majorDimension: 'ROWS', values: readValues(sheet, bounds, { ...options, majorDimension: 'ROWS' }) };
   }
   return response;
 }
@@ -161,7 +195,11 @@ export function valuesRoutes(context: SheetsContext): Route[] {
         const tableRange = tableEnd >= 0 ? formatA1(sheet.title, { ...resolved.bounds, startRow: 0, endRow: tableEnd + 1 }) : undefined;
         return {
           status: 200,
-          body: { spreadsheetId: spreadsheet.spreadsheetId, ...(tableRange ? { tableRange } : {}), updates: updateResponse(spreadsheet, sheet, bounds, written, request) },
+          body: {
+            spreadsheetId: spreadsheet.spreadsheetId,
+            ...(tableRange ? { tableRange } : {}),
+            updates: updateResponse(spreadsheet, sheet, bounds, written, request),
+          },
         };
       },
     },

@@ -162,7 +162,19 @@ export class EmulatorServer {
       if (!outgoing.writableEnded) abandoned = true;
     });
     const record = (route: string, status: number, faulted: boolean, body: unknown, principal?: string) => {
-      this.requests.push({ at: Date.now(), arrivedAt, method, path: url.pathname, query: url.search, route, status, body, principal, faulted, ...(abandoned ? { abandoned } : {}) });
+      this.requests.push({
+        at: Date.now(),
+        arrivedAt,
+        method,
+        path: url.pathname,
+        query: url.search,
+        route,
+        status,
+        body,
+        principal,
+        faulted,
+        ...(abandoned ? { abandoned } : {}),
+      });
       if (this.#options.verbose) process.stderr.write(`[${this.name}] ${method} ${url.pathname}${url.search} -> ${status}\n`);
     };
     if (!('route' in found)) {

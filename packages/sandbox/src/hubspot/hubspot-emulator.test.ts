@@ -23,7 +23,10 @@ describe('HubSpot emulator', () => {
   it('pages the list with after cursors and sends the rate-limit headers', async () => {
     emulator = createHubSpotEmulator();
     await emulator.start();
-    emulator.portal.seedObjects('contacts', Array.from({ length: 5 }, (_, index) => ({ email: `p${index}@example.com` })));
+    emulator.portal.seedObjects(
+      'contacts',
+      Array.from({ length: 5 }, (_, index) => ({ email: `p${index}@example.com` })),
+    );
     const first = await call('/crm/v3/objects/contacts?limit=2&properties=email');
     expect(first.body.results.map((record: any) => record.properties.email)).toEqual(['p0@example.com', 'p1@example.com']);
     expect(first.headers.get('x-hubspot-ratelimit-max')).toBe('100');
@@ -59,23 +62,37 @@ describe('HubSpot emulator', () => {
     const again = await call('/crm/v3/objects/contacts/batch/upsert', { method: 'POST', body: { inputs: [input('A@example.com', 0)] } });
     expect(again.body.results[0].new).toBe(false);
     expect(emulator.portal.countObjects('contacts')).toBe(1);
-    const duplicate = await call('/crm/v3/objects/contacts/batch/upsert', { method: 'POST', body: { inputs: [input('b@example.com', 0), input('b@example.com', 1)] } });
+    const duplicate = await call('/crm/v3/objects/contacts/batch/upsert', {
+      method: 'POST',
+      body: { inputs: [input('b@example.com', 0), input('b@example.com', 1)] },
+    });
     expect(duplicate).toMatchObject({ status: 400, body: { status: 'error', category: 'VALIDATION_ERROR' } });
     const tooMany = Array.from({ length: 101 }, (_, index) => input(`c${index}@example.com`, index));
     expect((await call('/crm/v3/objects/contacts/batch/upsert', { method: 'POST', body: { inputs: tooMany } })).status).toBe(400);
     const partial = await call('/crm/v3/objects/contacts/batch/create', {
       method: 'POST',
-      body: { inputs: [{ properties: { email: 'ok@example.com' }, objectWriteTraceId: 't1' }, { properties: { email: 'nope' }, objectWriteTraceId: 't2' }] },
+      body: {
+        inputs: [
+          { properties: { email: 'ok@example.com' }, objectWriteTraceId: 't1' },
+          { properties: { email: 'nope' }, objectWriteTraceId: 't2' },
+        ],
+      },
     });
     expect(partial).toMatchObject({ status: 207, body: { numErrors: 1, errors: [{ category: 'VALIDATION_ERROR', context: { objectWriteTraceId: ['t2'] } }] } });
   });
 
   it('answers HubSpot 401, 403 MISSING_SCOPES and 429 bodies', async () => {
-    emulator = createHubSpotEmulator({ tokens: [{ token: 'pat-test-limited', scopes: ['crm.objects.contacts.read'] }], rateLimit: { limit: 2, windowMs: 60_000 } });
+    emulator = createHubSpotEmulator({
+      tokens: [{ token: 'pat-test-limited', scopes: ['crm.objects.contacts.read'] }],
+      rateLimit: { limit: 2, windowMs: 60_000 },
+    });
     await emulator.start();
     expect(await call('/crm/v3/objects/contacts', { token: 'wrong' })).toMatchObject({ status: 401, body: { category: 'INVALID_AUTHENTICATION' } });
     const forbidden = await call('/crm/v3/objects/deals');
-    expect(forbidden).toMatchObject({ status: 403, body: { category: 'MISSING_SCOPES', errors: [{ context: { requiredGranularScopes: ['crm.objects.deals.read'] } }] } });
+    expect(forbidden).toMatchObject({
+      status: 403,
+      body: { category: 'MISSING_SCOPES', errors: [{ context: { requiredGranularScopes: ['crm.objects.deals.read'] } }] },
+    });
     await call('/crm/v3/objects/contacts');
     await call('/crm/v3/objects/contacts');
     const throttled = await call('/crm/v3/objects/contacts');
@@ -88,9 +105,15 @@ describe('HubSpot emulator', () => {
     try {
       emulator = createHubSpotEmulator();
       await emulator.start({ statePath: join(folder, 'portal.json') });
-      await call('/crm/v3/properties/contacts', { method: 'POST', body: { name: 'churn_risk', label: 'Churn risk', type: 'number', fieldType: 'number', groupName: 'contactinformation' } });
+      await call('/crm/v3/properties/contacts', {
+        method: 'POST',
+        body: { name: 'churn_risk', label: 'Churn risk', type: 'number', fieldType: 'number', groupName: 'contactinformation' },
+      });
       emulator.portal.defineCustomObject({ name: 'cars' });
-      await call('/crm/v3/objects/contacts/batch/upsert', { method: 'POST', body: { inputs: [{ idProperty: 'email', id: 'kept@example.com', properties: { churn_risk: '0.7' } }] } });
+      await call('/crm/v3/objects/contacts/batch/upsert', {
+        method: 'POST',
+        body: { inputs: [{ idProperty: 'email', id: 'kept@example.com', properties: { churn_risk: '0.7' } }] },
+      });
       await emulator.stop();
       emulator = createHubSpotEmulator();
       await emulator.start({ statePath: join(folder, 'portal.json') });

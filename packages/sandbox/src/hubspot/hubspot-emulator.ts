@@ -40,7 +40,9 @@ export type HubSpotEmulator = EmulatorServer & { portal: HubSpotPortal; token: s
 export function createHubSpotEmulator(options: HubSpotEmulatorOptions = {}): HubSpotEmulator {
   const portal = new HubSpotPortal(options.portalId);
   const tokens = options.tokens ?? [{ token: hubSpotSandboxToken }];
-  const scopesByToken = new Map(tokens.map((entry, index) => [entry.token, { principal: `app-${index + 1}`, scopes: new Set(entry.scopes ?? allHubSpotScopes) }]));
+  const scopesByToken = new Map(
+    tokens.map((entry, index) => [entry.token, { principal: `app-${index + 1}`, scopes: new Set(entry.scopes ?? allHubSpotScopes) }]),
+  );
   const rateLimit = options.rateLimit === false ? undefined : (options.rateLimit ?? { limit: 100, windowMs: 10_000 });
   const dailyLimit = options.dailyLimit ?? 250_000;
   let dailyUsed = 0;
@@ -56,7 +58,14 @@ export function createHubSpotEmulator(options: HubSpotEmulatorOptions = {}): Hub
         name: 'account.details',
         handler: () => ({
           status: 200,
-          body: { portalId: portal.portalId, accountType: 'STANDARD', timeZone: 'Europe/Paris', companyCurrency: 'EUR', uiDomain: 'app.hubspot.com', dataHostingLocation: 'eu1' },
+          body: {
+            portalId: portal.portalId,
+            accountType: 'STANDARD',
+            timeZone: 'Europe/Paris',
+            companyCurrency: 'EUR',
+            uiDomain: 'app.hubspot.com',
+            dataHostingLocation: 'eu1',
+          },
         }),
       },
     ],

@@ -51,7 +51,10 @@ export function hubSpotObjectRoutes(portal: HubSpotPortal, options: ObjectRouteO
   };
 
   const requestedProperties = (url: URL): string[] | undefined => {
-    const values = url.searchParams.getAll('properties').flatMap((value) => value.split(',')).filter(Boolean);
+    const values = url.searchParams
+      .getAll('properties')
+      .flatMap((value) => value.split(','))
+      .filter(Boolean);
     return values.length > 0 ? values : undefined;
   };
 
@@ -71,12 +74,9 @@ export function hubSpotObjectRoutes(portal: HubSpotPortal, options: ObjectRouteO
   const checkBatch = (objectType: string, inputs: BatchInput[] | undefined): EmulatorResponse | undefined => {
     if (!Array.isArray(inputs)) return hubSpotError(400, 'VALIDATION_ERROR', 'Invalid input JSON: "inputs" is required');
     if (inputs.length > options.batchInputMax) {
-      return hubSpotError(
-        400,
-        'VALIDATION_ERROR',
-        `Batch input contains ${inputs.length} inputs; the limit is ${options.batchInputMax}.`,
-        { context: { inputs: [String(inputs.length)], maxInputs: [String(options.batchInputMax)] } },
-      );
+      return hubSpotError(400, 'VALIDATION_ERROR', `Batch input contains ${inputs.length} inputs; the limit is ${options.batchInputMax}.`, {
+        context: { inputs: [String(inputs.length)], maxInputs: [String(options.batchInputMax)] },
+      });
     }
     const missing = new Set<string>();
     for (const input of inputs) for (const name of unknownProperties(input.properties ?? {}, (name) => portal.property(objectType, name))) missing.add(name);
@@ -93,7 +93,13 @@ export function hubSpotObjectRoutes(portal: HubSpotPortal, options: ObjectRouteO
   };
 
   /** Per-input validation, including injected partial failures. */
-  const inputIssue = (request: EmulatorRequest, objectType: string, input: BatchInput, index: number, properties: Record<string, string | null>): ItemError | undefined => {
+  const inputIssue = (
+    request: EmulatorRequest,
+    objectType: string,
+    input: BatchInput,
+    index: number,
+    properties: Record<string, string | null>,
+  ): ItemError | undefined => {
     const context: Record<string, string[]> = input.objectWriteTraceId !== undefined ? { objectWriteTraceId: [input.objectWriteTraceId] } : {};
     const injected = request.partialFailure?.(input, index);
     if (injected) return { status: 'error', category: 'VALIDATION_ERROR', message: injected, context };
@@ -171,7 +177,9 @@ export function hubSpotObjectRoutes(portal: HubSpotPortal, options: ObjectRouteO
       handler: (request) =>
         withType(request, (objectType) => {
           const idProperty = request.url.searchParams.get('idProperty') ?? undefined;
-          const record = idProperty ? portal.findByUnique(objectType, idProperty, request.params.objectId!) : portal.getObject(objectType, request.params.objectId!);
+          const record = idProperty
+            ? portal.findByUnique(objectType, idProperty, request.params.objectId!)
+            : portal.getObject(objectType, request.params.objectId!);
           if (!record) return hubSpotError(404, 'OBJECT_NOT_FOUND', 'resource not found');
           return { status: 200, body: view(objectType, record, requestedProperties(request.url)) };
         }),
@@ -233,11 +241,17 @@ export function hubSpotObjectRoutes(portal: HubSpotPortal, options: ObjectRouteO
           const inputs = ((request.body ?? {}) as { inputs?: BatchInput[] }).inputs;
           const invalid = checkBatch(objectType, inputs);
           if (invalid) return invalid;
-          return runBatch(request, objectType, inputs!, (input, properties) => {
-            const conflict = uniqueConflict(portal, objectType, properties);
-            if (conflict) return { status: 'error', category: 'CONFLICT', message: conflict, context: traceContext(input) };
-            return writtenView(objectType, portal.createRecord(objectType, properties), properties);
-          }, 201);
+          return runBatch(
+            request,
+            objectType,
+            inputs!,
+            (input, properties) => {
+              const conflict = uniqueConflict(portal, objectType, properties);
+              if (conflict) return { status: 'error', category: 'CONFLICT', message: conflict, context: traceContext(input) };
+              return writtenView(objectType, portal.createRecord(objectType, properties), properties);
+            },
+            201,
+          );
         }),
     },
     {
@@ -250,7 +264,9 @@ export function hubSpotObjectRoutes(portal: HubSpotPortal, options: ObjectRouteO
           const invalid = checkBatch(objectType, inputs);
           if (invalid) return invalid;
           return runBatch(request, objectType, inputs!, (input, properties) => {
-            const existing = input.idProperty ? portal.findByUnique(objectType, input.idProperty, String(input.id)) : portal.getObject(objectType, String(input.id));
+            const existing = input.idProperty
+              ? portal.findByUnique(objectType, input.idProperty, String(input.id))
+              : portal.getObject(objectType, String(input.id));
             if (!existing) {
               return {
                 status: 'error',
@@ -277,9 +293,14 @@ export function hubSpotObjectRoutes(portal: HubSpotPortal, options: ObjectRouteO
           const duplicates = new Set<string>();
           for (const input of inputs!) {
             if (!input.idProperty || !unique.has(input.idProperty)) {
-              return hubSpotError(400, 'VALIDATION_ERROR', `Property "${input.idProperty ?? ''}" is not a unique identifier property of ${objectType}; upserts need a property with unique values.`);
+              return hubSpotError(
+                400,
+                'VALIDATION_ERROR',
+                `Property "${input.idProperty ?? ''}" is not a unique identifier property of ${objectType}; upserts need a property with unique values.`,
+              );
             }
-            if (typeof input.id !== 'string' || input.id === '') return hubSpotError(400, 'VALIDATION_ERROR', 'Every upsert input needs an "id" (the value of its idProperty).');
+            if (typeof input.id !== 'string' || input.id === '')
+              return hubSpotError(400, 'VALIDATION_ERROR', 'Every upsert input needs an "id" (the value of its idProperty).');
             const key = input.idProperty === 'email' ? input.id.trim().toLowerCase() : input.id;
             if (seen.has(key)) duplicates.add(input.id);
             seen.add(key);
@@ -320,7 +341,8 @@ function uniqueConflict(portal: HubSpotPortal, objectType: string, properties: R
 function stringifyProperties(properties: Record<string, unknown>): Record<string, string | null> {
   const result: Record<string, string | null> = {};
   for (const [name, value] of Object.entries(properties)) {
-    result[name] = value === null || value === undefined ? null : typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    result[name] =
+      value === null || value === undefined ? null : typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
   return result;
 }

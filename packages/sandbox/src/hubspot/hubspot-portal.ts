@@ -130,7 +130,7 @@ export class HubSpotPortal {
   }
 
   properties(objectType: string): HubSpotProperty[] {
-    return [...(this.#require(objectType).properties.values())];
+    return [...this.#require(objectType).properties.values()];
   }
 
   property(objectType: string, name: string): HubSpotProperty | undefined {
@@ -163,9 +163,23 @@ export class HubSpotPortal {
     const fullyQualifiedName = `p${this.portalId}_${definition.name}`;
     const objectTypeId = `2-${1000 + Number(id)}`;
     const builtIn: HubSpotProperty[] = [
-      buildProperty(fullyQualifiedName, ['hs_object_id', 'Record ID', 'number', 'number', { modificationMetadata: { readOnlyValue: true, readOnlyDefinition: true, archivable: false } }], now),
+      buildProperty(
+        fullyQualifiedName,
+        ['hs_object_id', 'Record ID', 'number', 'number', { modificationMetadata: { readOnlyValue: true, readOnlyDefinition: true, archivable: false } }],
+        now,
+      ),
       buildProperty(fullyQualifiedName, ['hs_createdate', 'Create Date', 'datetime', 'date'], now),
-      buildProperty(fullyQualifiedName, ['hs_lastmodifieddate', 'Last Modified Date', 'datetime', 'date', { modificationMetadata: { readOnlyValue: true, readOnlyDefinition: true, archivable: false } }], now),
+      buildProperty(
+        fullyQualifiedName,
+        [
+          'hs_lastmodifieddate',
+          'Last Modified Date',
+          'datetime',
+          'date',
+          { modificationMetadata: { readOnlyValue: true, readOnlyDefinition: true, archivable: false } },
+        ],
+        now,
+      ),
     ];
     for (const property of builtIn) property.groupName = `${definition.name}_information`;
     this.#addType(fullyQualifiedName, objectTypeId, builtIn);
@@ -245,7 +259,12 @@ export class HubSpotPortal {
     const createdKey = state.properties.has('hs_createdate') ? 'hs_createdate' : 'createdate';
     const record: HubSpotRecord = {
       id,
-      properties: { ...this.#writable(state, properties), [createdKey]: properties[createdKey] || now, [lastModifiedProperty(state.name)]: now, hs_object_id: id },
+      properties: {
+        ...this.#writable(state, properties),
+        [createdKey]: properties[createdKey] || now,
+        [lastModifiedProperty(state.name)]: now,
+        hs_object_id: id,
+      },
       createdAt: now,
       updatedAt: now,
       archived: false,

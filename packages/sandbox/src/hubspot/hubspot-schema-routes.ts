@@ -80,7 +80,11 @@ export function hubSpotSchemaRoutes(portal: HubSpotPortal): Route[] {
           });
         }
         if (!/^[a-z][a-z0-9_]*$/.test(input.name!)) {
-          return hubSpotError(400, 'VALIDATION_ERROR', `Property name ${input.name} must start with a lowercase letter and contain only lowercase letters, digits and underscores`);
+          return hubSpotError(
+            400,
+            'VALIDATION_ERROR',
+            `Property name ${input.name} must start with a lowercase letter and contain only lowercase letters, digits and underscores`,
+          );
         }
         if (!propertyTypes.has(input.type!)) return hubSpotError(400, 'VALIDATION_ERROR', `Unknown property type ${input.type}`);
         if (input.type === 'enumeration' || input.type === 'bool') {

@@ -54,12 +54,7 @@ export async function startFerretDb(options: FerretDbOptions): Promise<FerretDbS
     '--log-level=info',
   ];
   if (options.user) {
-    args.push(
-      '--test-enable-new-auth',
-      '--setup-database=admin',
-      `--setup-username=${options.user.username}`,
-      `--setup-password=${options.user.password}`,
-    );
+    args.push('--test-enable-new-auth', '--setup-database=admin', `--setup-username=${options.user.username}`, `--setup-password=${options.user.password}`);
   }
   if (options.replicaSetName) args.push(`--repl-set-name=${options.replicaSetName}`);
 

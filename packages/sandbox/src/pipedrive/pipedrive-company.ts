@@ -103,7 +103,16 @@ export class PipedriveCompany {
     const state = this.#state(entity);
     const id = this.#nextFieldId++;
     const options: FieldOption[] = optionLabels.map((label, index) => ({ id: id * 100 + index + 1, label }));
-    const field = buildField(id, state.fields.length, customFieldKey(this.companyId, entity, this.#fieldSerial++), name, fieldType, true, new Date().toISOString(), options);
+    const field = buildField(
+      id,
+      state.fields.length,
+      customFieldKey(this.companyId, entity, this.#fieldSerial++),
+      name,
+      fieldType,
+      true,
+      new Date().toISOString(),
+      options,
+    );
     state.fields.push(field);
     return field;
   }
@@ -183,7 +192,11 @@ export class PipedriveCompany {
       let visible: SearchVersion | undefined;
       for (const version of versions) if (version.visibleAt <= now) visible = version;
       if (!visible) continue;
-      const candidates = [...(fields.includes('email') ? visible.emails : []), ...(fields.includes('name') ? [visible.name] : []), ...(fields.includes('phone') ? visible.phones : [])];
+      const candidates = [
+        ...(fields.includes('email') ? visible.emails : []),
+        ...(fields.includes('name') ? [visible.name] : []),
+        ...(fields.includes('phone') ? visible.phones : []),
+      ];
       const hit = candidates.some((value) => (exact ? value.toLowerCase() === needle : value.toLowerCase().includes(needle)));
       const record = state.records.get(id);
       if (hit && record) found.push({ record, indexed: visible });
@@ -250,7 +263,9 @@ export class PipedriveCompany {
 function contactItems(value: unknown): ContactItem[] {
   const list = Array.isArray(value) ? value : value === undefined || value === null || value === '' ? [] : [value];
   return list.map((item, index) =>
-    typeof item === 'string' ? { value: item, primary: index === 0, label: 'work' } : { label: 'work', primary: index === 0, ...(item as Partial<ContactItem>), value: String((item as ContactItem).value) },
+    typeof item === 'string'
+      ? { value: item, primary: index === 0, label: 'work' }
+      : { label: 'work', primary: index === 0, ...(item as Partial<ContactItem>), value: String((item as ContactItem).value) },
   );
 }
 

@@ -26,7 +26,10 @@ describe('Pipedrive emulator', () => {
   it('pages v2 lists with cursors, filters by updated_since and shows custom fields under their hashes', async () => {
     emulator = createPipedriveEmulator();
     await emulator.start();
-    emulator.seed('persons', Array.from({ length: 5 }, (_, index) => ({ name: `P ${index}`, email: `p${index}@example.com`, score: index })));
+    emulator.seed(
+      'persons',
+      Array.from({ length: 5 }, (_, index) => ({ name: `P ${index}`, email: `p${index}@example.com`, score: index })),
+    );
     const hash = emulator.company.field('persons', 'score')!.key;
     expect(hash).toMatch(/^[0-9a-f]{40}$/);
     const first = await call('/api/v2/persons?limit=2');
@@ -48,8 +51,14 @@ describe('Pipedrive emulator', () => {
     const risk = emulator.company.addField('persons', 'churn_risk', 'double');
     const segment = emulator.company.addField('persons', 'segment', 'enum', ['gold', 'silver']);
     const gold = segment.options![0]!.id;
-    const created = await call('/api/v2/persons', { method: 'POST', body: { name: 'Ann', emails: [{ value: 'ann@example.com' }], custom_fields: { [risk.key]: 0.4, [segment.key]: gold } } });
-    expect(created).toMatchObject({ status: 200, body: { success: true, data: { id: 1, emails: [{ value: 'ann@example.com', primary: true, label: 'work' }] } } });
+    const created = await call('/api/v2/persons', {
+      method: 'POST',
+      body: { name: 'Ann', emails: [{ value: 'ann@example.com' }], custom_fields: { [risk.key]: 0.4, [segment.key]: gold } },
+    });
+    expect(created).toMatchObject({
+      status: 200,
+      body: { success: true, data: { id: 1, emails: [{ value: 'ann@example.com', primary: true, label: 'work' }] } },
+    });
     expect(created.headers.get('x-daily-requests-left')).toMatch(/^\d+$/);
     const wrong = [
       { name: 'B', custom_fields: { [risk.key]: '0.4' } },
@@ -75,7 +84,9 @@ describe('Pipedrive emulator', () => {
     await emulator.start();
     emulator.seed('persons', [{ name: 'Old', email: ['old@example.com', 'Second@Example.com'] }]);
     const secondary = await call('/api/v2/persons/search?term=second%40example.com&fields=email&exact_match=true');
-    expect(secondary.body.data.items).toEqual([expect.objectContaining({ item: expect.objectContaining({ id: 1, emails: ['old@example.com', 'Second@Example.com'] }) })]);
+    expect(secondary.body.data.items).toEqual([
+      expect.objectContaining({ item: expect.objectContaining({ id: 1, emails: ['old@example.com', 'Second@Example.com'] }) }),
+    ]);
     await call('/api/v2/persons', { method: 'POST', body: { name: 'New', emails: [{ value: 'new@example.com' }] } });
     const search = () => call('/api/v2/persons/search?term=NEW%40example.com&fields=email&exact_match=true');
     expect((await search()).body.data.items).toEqual([]);
@@ -86,7 +97,10 @@ describe('Pipedrive emulator', () => {
   it('answers 401 without a valid x-api-token, and a 429 with x-ratelimit-* headers past the burst limit', async () => {
     emulator = createPipedriveEmulator({ rateLimit: { limit: 3, windowMs: 60_000 } });
     await emulator.start();
-    expect(await call('/api/v2/persons', { token: 'wrong' })).toMatchObject({ status: 401, body: { success: false, error: 'unauthorized access', errorCode: 401 } });
+    expect(await call('/api/v2/persons', { token: 'wrong' })).toMatchObject({
+      status: 401,
+      body: { success: false, error: 'unauthorized access', errorCode: 401 },
+    });
     expect((await call('/api/v2/persons', { token: null })).status).toBe(401);
     const ok = await call('/v1/users/me');
     expect(ok.body.data).toMatchObject({ company_id: emulator.company.companyId, company_name: 'Sandbox Company' });
@@ -117,8 +131,14 @@ describe('Pipedrive emulator', () => {
   it('lists and adds fields through v1 (start/limit) and lists them through v2 (cursor)', async () => {
     emulator = createPipedriveEmulator();
     await emulator.start();
-    const added = await call('/v1/personFields', { method: 'POST', body: { name: 'segment', field_type: 'enum', options: [{ label: 'gold' }, { label: 'silver' }] } });
-    expect(added).toMatchObject({ status: 201, body: { success: true, data: { name: 'segment', field_type: 'enum', edit_flag: true, options: [{ label: 'gold' }, { label: 'silver' }] } } });
+    const added = await call('/v1/personFields', {
+      method: 'POST',
+      body: { name: 'segment', field_type: 'enum', options: [{ label: 'gold' }, { label: 'silver' }] },
+    });
+    expect(added).toMatchObject({
+      status: 201,
+      body: { success: true, data: { name: 'segment', field_type: 'enum', edit_flag: true, options: [{ label: 'gold' }, { label: 'silver' }] } },
+    });
     expect(added.body.data.key).toMatch(/^[0-9a-f]{40}$/);
     expect((await call('/v1/personFields', { method: 'POST', body: { name: 'x', field_type: 'enum' } })).status).toBe(400);
     const page = await call('/v1/personFields?start=0&limit=5');

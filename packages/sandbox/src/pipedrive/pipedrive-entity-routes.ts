@@ -9,18 +9,73 @@ export interface EntityRouteOptions {
   pageSizeMax: number;
 }
 
-const singular: Record<PipedriveEntity, string> = { persons: 'Person', organizations: 'Organization', deals: 'Deal', activities: 'Activity', products: 'Product' };
+const singular: Record<PipedriveEntity, string> = {
+  persons: 'Person',
+  organizations: 'Organization',
+  deals: 'Deal',
+  activities: 'Activity',
+  products: 'Product',
+};
 
 /** Standard keys each entity's v2 record carries, in the order Pipedrive lists them. */
 const recordKeys: Record<PipedriveEntity, string[]> = {
-  persons: ['name', 'first_name', 'last_name', 'owner_id', 'org_id', 'add_time', 'update_time', 'emails', 'phones', 'is_deleted', 'visible_to', 'label_ids', 'picture_id', 'job_title'],
+  persons: [
+    'name',
+    'first_name',
+    'last_name',
+    'owner_id',
+    'org_id',
+    'add_time',
+    'update_time',
+    'emails',
+    'phones',
+    'is_deleted',
+    'visible_to',
+    'label_ids',
+    'picture_id',
+    'job_title',
+  ],
   organizations: ['name', 'owner_id', 'add_time', 'update_time', 'is_deleted', 'visible_to', 'label_ids', 'address'],
-  deals: ['title', 'owner_id', 'person_id', 'org_id', 'pipeline_id', 'stage_id', 'value', 'currency', 'add_time', 'update_time', 'status', 'probability', 'expected_close_date', 'is_deleted', 'visible_to', 'label_ids'],
+  deals: [
+    'title',
+    'owner_id',
+    'person_id',
+    'org_id',
+    'pipeline_id',
+    'stage_id',
+    'value',
+    'currency',
+    'add_time',
+    'update_time',
+    'status',
+    'probability',
+    'expected_close_date',
+    'is_deleted',
+    'visible_to',
+    'label_ids',
+  ],
   activities: ['subject', 'type', 'owner_id', 'deal_id', 'person_id', 'org_id', 'due_date', 'done', 'add_time', 'update_time', 'is_deleted'],
   products: ['name', 'code', 'description', 'unit', 'tax', 'category', 'owner_id', 'is_deleted', 'visible_to', 'add_time', 'update_time'],
 };
 
-const defaults: Record<string, unknown> = { owner_id: 1, visible_to: 3, label_ids: [], is_deleted: false, picture_id: null, org_id: null, person_id: null, pipeline_id: 1, stage_id: 1, value: 0, currency: 'EUR', status: 'open', type: 'call', done: false, deal_id: null, tax: 0 };
+const defaults: Record<string, unknown> = {
+  owner_id: 1,
+  visible_to: 3,
+  label_ids: [],
+  is_deleted: false,
+  picture_id: null,
+  org_id: null,
+  person_id: null,
+  pipeline_id: 1,
+  stage_id: 1,
+  value: 0,
+  currency: 'EUR',
+  status: 'open',
+  type: 'call',
+  done: false,
+  deal_id: null,
+  tax: 0,
+};
 
 const encodeCursor = (position: Record<string, number>): string => Buffer.from(JSON.stringify(position)).toString('base64url');
 function decodeCursor(cursor: string): Record<string, number> | undefined {
@@ -62,7 +117,8 @@ export function pipedriveEntityRoutes(company: PipedriveCompany, options: Entity
     const raw = url.searchParams.get('limit');
     if (raw === null) return 100;
     const limit = Number(raw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > options.pageSizeMax) return pipedriveError(400, `Invalid parameter(s): limit must be an integer between 1 and ${options.pageSizeMax}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > options.pageSizeMax)
+      return pipedriveError(400, `Invalid parameter(s): limit must be an integer between 1 and ${options.pageSizeMax}`);
     return limit;
   };
 
@@ -73,56 +129,64 @@ export function pipedriveEntityRoutes(company: PipedriveCompany, options: Entity
     return Number.isNaN(parsed) ? pipedriveError(400, `Invalid parameter(s): ${name} must be an RFC 3339 date-time`) : parsed;
   };
 
-  const list = (entity: PipedriveEntity) => (request: EmulatorRequest): EmulatorResponse => {
-    const limit = parseLimit(request.url);
-    if (typeof limit !== 'number') return limit;
-    const since = parseTime(request.url, 'updated_since');
-    const until = parseTime(request.url, 'updated_until');
-    if (typeof since === 'object') return since;
-    if (typeof until === 'object') return until;
-    const cursor = request.url.searchParams.get('cursor');
-    let afterId = 0;
-    if (cursor) {
-      const position = decodeCursor(cursor);
-      if (!position || !Number.isInteger(position.id)) return pipedriveError(400, 'Invalid parameter(s): cursor is invalid');
-      afterId = position.id!;
-    }
-    const onlyCustom = request.url.searchParams.get('custom_fields')?.split(',').filter(Boolean);
-    if (onlyCustom && onlyCustom.length > 15) return pipedriveError(400, 'Invalid parameter(s): custom_fields accepts at most 15 keys');
-    const page = company.page(entity, afterId, limit, since, until);
-    const last = page.records.at(-1);
-    return {
-      status: 200,
-      body: {
-        success: true,
-        data: page.records.map((record) => view(entity, record, onlyCustom)),
-        additional_data: { next_cursor: page.more && last ? encodeCursor({ id: last.id }) : null },
-      },
+  const list =
+    (entity: PipedriveEntity) =>
+    (request: EmulatorRequest): EmulatorResponse => {
+      const limit = parseLimit(request.url);
+      if (typeof limit !== 'number') return limit;
+      const since = parseTime(request.url, 'updated_since');
+      const until = parseTime(request.url, 'updated_until');
+      if (typeof since === 'object') return since;
+      if (typeof until === 'object') return until;
+      const cursor = request.url.searchParams.get('cursor');
+      let afterId = 0;
+      if (cursor) {
+        const position = decodeCursor(cursor);
+        if (!position || !Number.isInteger(position.id)) return pipedriveError(400, 'Invalid parameter(s): cursor is invalid');
+        afterId = position.id!;
+      }
+      const onlyCustom = request.url.searchParams.get('custom_fields')?.split(',').filter(Boolean);
+      if (onlyCustom && onlyCustom.length > 15) return pipedriveError(400, 'Invalid parameter(s): custom_fields accepts at most 15 keys');
+      const page = company.page(entity, afterId, limit, since, until);
+      const last = page.records.at(-1);
+      return {
+        status: 200,
+        body: {
+          success: true,
+          data: page.records.map((record) => view(entity, record, onlyCustom)),
+          additional_data: { next_cursor: page.more && last ? encodeCursor({ id: last.id }) : null },
+        },
+      };
     };
-  };
 
-  const get = (entity: PipedriveEntity) => (request: EmulatorRequest): EmulatorResponse => {
-    const id = parseId(request);
-    const record = id === undefined ? undefined : company.get(entity, id);
-    if (!record) return pipedriveError(404, `${singular[entity]} not found`);
-    return { status: 200, body: { success: true, data: view(entity, record) } };
-  };
+  const get =
+    (entity: PipedriveEntity) =>
+    (request: EmulatorRequest): EmulatorResponse => {
+      const id = parseId(request);
+      const record = id === undefined ? undefined : company.get(entity, id);
+      if (!record) return pipedriveError(404, `${singular[entity]} not found`);
+      return { status: 200, body: { success: true, data: view(entity, record) } };
+    };
 
-  const create = (entity: PipedriveEntity) => (request: EmulatorRequest): EmulatorResponse => {
-    const checked = validateWriteBody(company, entity, request.body, true);
-    if (Array.isArray(checked)) return invalidPayload(checked);
-    const record = company.create(entity, checked.values, checked.custom);
-    return { status: 200, body: { success: true, data: view(entity, record) } };
-  };
+  const create =
+    (entity: PipedriveEntity) =>
+    (request: EmulatorRequest): EmulatorResponse => {
+      const checked = validateWriteBody(company, entity, request.body, true);
+      if (Array.isArray(checked)) return invalidPayload(checked);
+      const record = company.create(entity, checked.values, checked.custom);
+      return { status: 200, body: { success: true, data: view(entity, record) } };
+    };
 
-  const update = (entity: PipedriveEntity) => (request: EmulatorRequest): EmulatorResponse => {
-    const id = parseId(request);
-    if (id === undefined || !company.get(entity, id)) return pipedriveError(404, `${singular[entity]} not found`);
-    const checked = validateWriteBody(company, entity, request.body, false);
-    if (Array.isArray(checked)) return invalidPayload(checked);
-    const record = company.update(entity, id, checked.values, checked.custom)!;
-    return { status: 200, body: { success: true, data: view(entity, record) } };
-  };
+  const update =
+    (entity: PipedriveEntity) =>
+    (request: EmulatorRequest): EmulatorResponse => {
+      const id = parseId(request);
+      if (id === undefined || !company.get(entity, id)) return pipedriveError(404, `${singular[entity]} not found`);
+      const checked = validateWriteBody(company, entity, request.body, false);
+      if (Array.isArray(checked)) return invalidPayload(checked);
+      const record = company.update(entity, id, checked.values, checked.custom)!;
+      return { status: 200, body: { success: true, data: view(entity, record) } };
+    };
 
   const search = (request: EmulatorRequest): EmulatorResponse => {
     const term = request.url.searchParams.get('term') ?? '';

@@ -9,56 +9,66 @@ import { creatableFieldTypes, fieldsPathOf, type PipedriveEntity, pipedriveEntit
  * the same for organizations and deals; plus v1 `GET /v1/users/me`, the call testConnection makes.
  */
 export function pipedriveFieldRoutes(company: PipedriveCompany): Route[] {
-  const listV1 = (entity: PipedriveEntity) => (request: EmulatorRequest): EmulatorResponse => {
-    const start = Number(request.url.searchParams.get('start') ?? 0);
-    const limit = Number(request.url.searchParams.get('limit') ?? 100);
-    if (!Number.isInteger(start) || start < 0 || !Number.isInteger(limit) || limit < 1 || limit > 500) return pipedriveError(400, 'Invalid parameter(s): start / limit');
-    const fields = company.fields(entity);
-    const more = start + limit < fields.length;
-    return {
-      status: 200,
-      body: {
-        success: true,
-        data: fields.slice(start, start + limit),
-        additional_data: { pagination: { start, limit, more_items_in_collection: more, ...(more ? { next_start: start + limit } : {}) } },
-      },
+  const listV1 =
+    (entity: PipedriveEntity) =>
+    (request: EmulatorRequest): EmulatorResponse => {
+      const start = Number(request.url.searchParams.get('start') ?? 0);
+      const limit = Number(request.url.searchParams.get('limit') ?? 100);
+      if (!Number.isInteger(start) || start < 0 || !Number.isInteger(limit) || limit < 1 || limit > 500)
+        return pipedriveError(400, 'Invalid parameter(s): start / limit');
+      const fields = company.fields(entity);
+      const more = start + limit < fields.length;
+      return {
+        status: 200,
+        body: {
+          success: true,
+          data: fields.slice(start, start + limit),
+          additional_data: { pagination: { start, limit, more_items_in_collection: more, ...(more ? { next_start: start + limit } : {}) } },
+        },
+      };
     };
-  };
 
-  const listV2 = (entity: PipedriveEntity) => (request: EmulatorRequest): EmulatorResponse => {
-    const limit = Number(request.url.searchParams.get('limit') ?? 100);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) return pipedriveError(400, 'Invalid parameter(s): limit must be an integer between 1 and 500');
-    const cursor = request.url.searchParams.get('cursor');
-    const offset = cursor ? Number(Buffer.from(cursor, 'base64url').toString('utf8')) : 0;
-    if (!Number.isInteger(offset) || offset < 0) return pipedriveError(400, 'Invalid parameter(s): cursor is invalid');
-    const fields = company.fields(entity);
-    const data = fields.slice(offset, offset + limit).map((field) => ({
-      field_code: field.key,
-      field_name: field.name,
-      field_type: field.field_type,
-      is_custom_field: field.edit_flag,
-      is_optional_response_field: false,
-      options: field.options ?? null,
-      subfields: null,
-    }));
-    const more = offset + limit < fields.length;
-    return { status: 200, body: { success: true, data, additional_data: { next_cursor: more ? Buffer.from(String(offset + limit)).toString('base64url') : null } } };
-  };
+  const listV2 =
+    (entity: PipedriveEntity) =>
+    (request: EmulatorRequest): EmulatorResponse => {
+      const limit = Number(request.url.searchParams.get('limit') ?? 100);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) return pipedriveError(400, 'Invalid parameter(s): limit must be an integer between 1 and 500');
+      const cursor = request.url.searchParams.get('cursor');
+      const offset = cursor ? Number(Buffer.from(cursor, 'base64url').toString('utf8')) : 0;
+      if (!Number.isInteger(offset) || offset < 0) return pipedriveError(400, 'Invalid parameter(s): cursor is invalid');
+      const fields = company.fields(entity);
+      const data = fields.slice(offset, offset + limit).map((field) => ({
+        field_code: field.key,
+        field_name: field.name,
+        field_type: field.field_type,
+        is_custom_field: field.edit_flag,
+        is_optional_response_field: false,
+        options: field.options ?? null,
+        subfields: null,
+      }));
+      const more = offset + limit < fields.length;
+      return {
+        status: 200,
+        body: { success: true, data, additional_data: { next_cursor: more ? Buffer.from(String(offset + limit)).toString('base64url') : null } },
+      };
+    };
 
-  const add = (entity: PipedriveEntity) => (request: EmulatorRequest): EmulatorResponse => {
-    const body = request.body as { name?: unknown; field_type?: unknown; options?: unknown } | undefined;
-    const problems: string[] = [];
-    if (typeof body?.name !== 'string' || body.name.trim() === '') problems.push('name is required');
-    if (typeof body?.field_type !== 'string' || !creatableFieldTypes.has(body.field_type)) problems.push('field_type is invalid');
-    const options = body?.options;
-    const labels = Array.isArray(options) ? options.map((option) => (option as { label?: unknown })?.label) : [];
-    if ((body?.field_type === 'enum' || body?.field_type === 'set') && (labels.length === 0 || labels.some((label) => typeof label !== 'string'))) {
-      problems.push('options must be a non-empty array of { label }');
-    }
-    if (problems.length > 0) return invalidPayload(problems);
-    const field = company.addField(entity, body!.name as string, body!.field_type as string, labels as string[]);
-    return { status: 201, body: { success: true, data: field } };
-  };
+  const add =
+    (entity: PipedriveEntity) =>
+    (request: EmulatorRequest): EmulatorResponse => {
+      const body = request.body as { name?: unknown; field_type?: unknown; options?: unknown } | undefined;
+      const problems: string[] = [];
+      if (typeof body?.name !== 'string' || body.name.trim() === '') problems.push('name is required');
+      if (typeof body?.field_type !== 'string' || !creatableFieldTypes.has(body.field_type)) problems.push('field_type is invalid');
+      const options = body?.options;
+      const labels = Array.isArray(options) ? options.map((option) => (option as { label?: unknown })?.label) : [];
+      if ((body?.field_type === 'enum' || body?.field_type === 'set') && (labels.length === 0 || labels.some((label) => typeof label !== 'string'))) {
+        problems.push('options must be a non-empty array of { label }');
+      }
+      if (problems.length > 0) return invalidPayload(problems);
+      const field = company.addField(entity, body!.name as string, body!.field_type as string, labels as string[]);
+      return { status: 201, body: { success: true, data: field } };
+    };
 
   return [
     ...pipedriveEntities.flatMap((entity): Route[] => [

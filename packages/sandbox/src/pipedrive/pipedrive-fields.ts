@@ -15,7 +15,23 @@ export const fieldsPathOf: Record<PipedriveEntity, string> = {
 
 /** Field types a custom field may be created with (`CreateFieldRequest.field_type` of the v1 spec). */
 export const creatableFieldTypes = new Set([
-  'address', 'date', 'daterange', 'double', 'enum', 'monetary', 'org', 'people', 'phone', 'set', 'text', 'time', 'timerange', 'user', 'varchar', 'varchar_auto', 'visible_to',
+  'address',
+  'date',
+  'daterange',
+  'double',
+  'enum',
+  'monetary',
+  'org',
+  'people',
+  'phone',
+  'set',
+  'text',
+  'time',
+  'timerange',
+  'user',
+  'varchar',
+  'varchar_auto',
+  'visible_to',
 ]);
 
 export interface FieldOption {
@@ -118,7 +134,16 @@ const standardFields: Record<PipedriveEntity, Array<[string, string, string]>> =
   ],
 };
 
-export function buildField(id: number, orderNr: number, key: string, name: string, fieldType: string, custom: boolean, now: string, options?: FieldOption[]): PipedriveField {
+export function buildField(
+  id: number,
+  orderNr: number,
+  key: string,
+  name: string,
+  fieldType: string,
+  custom: boolean,
+  now: string,
+  options?: FieldOption[],
+): PipedriveField {
   return {
     id,
     key,

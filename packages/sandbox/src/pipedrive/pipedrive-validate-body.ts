@@ -4,16 +4,58 @@ import { isCustomFieldKey, type PipedriveEntity, type PipedriveField } from './p
 /** Top-level keys v2 accepts on create / update (`AddPersonRequest`, `AddOrganizationRequest`, `AddDealRequest`). */
 const writableKeys: Record<PipedriveEntity, Record<string, 'string' | 'integer' | 'number' | 'boolean' | 'contacts' | 'integers' | 'object' | 'date'>> = {
   persons: {
-    name: 'string', owner_id: 'integer', org_id: 'integer', add_time: 'date', emails: 'contacts', phones: 'contacts', visible_to: 'integer',
-    label_ids: 'integers', postal_address: 'object', notes: 'string', im: 'contacts', birthday: 'string', job_title: 'string', marketing_status: 'string',
+    name: 'string',
+    owner_id: 'integer',
+    org_id: 'integer',
+    add_time: 'date',
+    emails: 'contacts',
+    phones: 'contacts',
+    visible_to: 'integer',
+    label_ids: 'integers',
+    postal_address: 'object',
+    notes: 'string',
+    im: 'contacts',
+    birthday: 'string',
+    job_title: 'string',
+    marketing_status: 'string',
   },
   organizations: { name: 'string', owner_id: 'integer', add_time: 'date', visible_to: 'integer', label_ids: 'integers', address: 'object' },
   deals: {
-    title: 'string', owner_id: 'integer', person_id: 'integer', org_id: 'integer', pipeline_id: 'integer', stage_id: 'integer', value: 'number', currency: 'string',
-    add_time: 'date', status: 'string', probability: 'number', expected_close_date: 'string', visible_to: 'integer', label_ids: 'integers',
+    title: 'string',
+    owner_id: 'integer',
+    person_id: 'integer',
+    org_id: 'integer',
+    pipeline_id: 'integer',
+    stage_id: 'integer',
+    value: 'number',
+    currency: 'string',
+    add_time: 'date',
+    status: 'string',
+    probability: 'number',
+    expected_close_date: 'string',
+    visible_to: 'integer',
+    label_ids: 'integers',
   },
-  activities: { subject: 'string', type: 'string', owner_id: 'integer', deal_id: 'integer', person_id: 'integer', org_id: 'integer', due_date: 'string', done: 'boolean' },
-  products: { name: 'string', code: 'string', description: 'string', unit: 'string', tax: 'number', category: 'string', owner_id: 'integer', visible_to: 'integer' },
+  activities: {
+    subject: 'string',
+    type: 'string',
+    owner_id: 'integer',
+    deal_id: 'integer',
+    person_id: 'integer',
+    org_id: 'integer',
+    due_date: 'string',
+    done: 'boolean',
+  },
+  products: {
+    name: 'string',
+    code: 'string',
+    description: 'string',
+    unit: 'string',
+    tax: 'number',
+    category: 'string',
+    owner_id: 'integer',
+    visible_to: 'integer',
+  },
 };
 
 const requiredOnCreate: Record<PipedriveEntity, string> = { persons: 'name', organizations: 'name', deals: 'title', activities: 'subject', products: 'name' };
@@ -62,7 +104,8 @@ export function validateWriteBody(company: PipedriveCompany, entity: PipedriveEn
   }
   const required = requiredOnCreate[entity];
   if (creating && (typeof values[required] !== 'string' || (values[required] as string).trim() === '')) problems.push(`${required} is required`);
-  if (!creating && required in values && (typeof values[required] !== 'string' || (values[required] as string).trim() === '')) problems.push(`${required} cannot be empty`);
+  if (!creating && required in values && (typeof values[required] !== 'string' || (values[required] as string).trim() === ''))
+    problems.push(`${required} cannot be empty`);
   return problems.length > 0 ? problems : { values, custom };
 }
 
@@ -81,11 +124,14 @@ function checkType(type: string, value: unknown): string | undefined {
     case 'object':
       return typeof value === 'object' && !Array.isArray(value) ? undefined : 'must be an object';
     case 'date':
-      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) ? undefined : 'must be an RFC 3339 date-time';
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value)
+        ? undefined
+        : 'must be an RFC 3339 date-time';
     case 'contacts':
       if (!Array.isArray(value)) return 'must be an array of objects';
       for (const item of value) {
-        if (item === null || typeof item !== 'object' || typeof (item as { value?: unknown }).value !== 'string') return 'items must be objects with a string value';
+        if (item === null || typeof item !== 'object' || typeof (item as { value?: unknown }).value !== 'string')
+          return 'items must be objects with a string value';
         const { primary, label } = item as { primary?: unknown; label?: unknown };
         if (primary !== undefined && typeof primary !== 'boolean') return 'items.primary must be a boolean';
         if (label !== undefined && typeof label !== 'string') return 'items.label must be a string';
@@ -123,5 +169,9 @@ function checkCustomValue(field: PipedriveField, value: unknown): string | undef
 /** v2 makes the first entry primary when none is, and labels entries `work` by default. */
 function normaliseContacts(items: Array<Record<string, unknown>>): Array<{ value: string; primary: boolean; label: string }> {
   const hasPrimary = items.some((item) => item.primary === true);
-  return items.map((item, index) => ({ value: String(item.value), primary: hasPrimary ? item.primary === true : index === 0, label: typeof item.label === 'string' ? item.label : 'work' }));
+  return items.map((item, index) => ({
+    value: String(item.value),
+    primary: hasPrimary ? item.primary === true : index === 0,
+    label: typeof item.label === 'string' ? item.label : 'work',
+  }));
 }

@@ -134,7 +134,11 @@ export function salesforceBulkIngestRoutes(context: RestContext, processing: Bul
       const job = jobOf(request);
       const delimiter = columnDelimiters[job.columnDelimiter] ?? ',';
       if (kind === 'unprocessed') {
-        return { status: 200, headers: { 'content-type': 'text/csv' }, body: job.header.length > 0 ? writeJobCsv(job.header, job.unprocessed, delimiter, job.lineEnding) : '' };
+        return {
+          status: 200,
+          headers: { 'content-type': 'text/csv' },
+          body: job.header.length > 0 ? writeJobCsv(job.header, job.unprocessed, delimiter, job.lineEnding) : '',
+        };
       }
       if (job.state !== 'JobComplete' && job.state !== 'Failed' && job.state !== 'Aborted') {
         return restError(400, 'INVALIDJOBSTATE', `Job ${job.id} is not complete; its state is ${job.state}`);
@@ -154,12 +158,14 @@ export function salesforceBulkIngestRoutes(context: RestContext, processing: Bul
         const definition = org.object(String(body.object ?? ''));
         if (!definition) throw new OrgRequestError('NOT_FOUND', `sObject type '${String(body.object)}' is not supported.`);
         const operation = String(body.operation ?? '');
-        if (!['insert', 'update', 'upsert', 'delete'].includes(operation)) throw new OrgRequestError('INVALIDJOB', `InvalidJob : Invalid operation: ${operation}`);
+        if (!['insert', 'update', 'upsert', 'delete'].includes(operation))
+          throw new OrgRequestError('INVALIDJOB', `InvalidJob : Invalid operation: ${operation}`);
         if (operation === 'upsert') {
           if (typeof body.externalIdFieldName !== 'string') throw new OrgRequestError('INVALIDJOB', 'InvalidJob : External ID was blank for upsert');
           org.upsertKeyField(definition.name, body.externalIdFieldName, true);
         }
-        if (body.contentType !== undefined && body.contentType !== 'CSV') throw new OrgRequestError('INVALIDJOB', `InvalidJob : Invalid content type: ${String(body.contentType)}`);
+        if (body.contentType !== undefined && body.contentType !== 'CSV')
+          throw new OrgRequestError('INVALIDJOB', `InvalidJob : Invalid content type: ${String(body.contentType)}`);
         const columnDelimiter = String(body.columnDelimiter ?? 'COMMA');
         if (!columnDelimiters[columnDelimiter]) throw new OrgRequestError('INVALIDJOB', `InvalidJob : Invalid column delimiter: ${columnDelimiter}`);
         counter += 1;
@@ -198,7 +204,11 @@ export function salesforceBulkIngestRoutes(context: RestContext, processing: Bul
       handler: restHandler(context, (request) => {
         const job = jobOf(request);
         if (job.state !== 'Open' || job.data !== undefined) {
-          return restError(409, 'INVALIDJOBSTATE', `Job ${job.id} does not accept data in state ${job.state}${job.data !== undefined ? ' (data was already uploaded)' : ''}`);
+          return restError(
+            409,
+            'INVALIDJOBSTATE',
+            `Job ${job.id} does not accept data in state ${job.state}${job.data !== undefined ? ' (data was already uploaded)' : ''}`,
+          );
         }
         if (request.rawBody.length > processing.maxUploadBytes) {
           return restError(400, 'INVALIDBATCH', `The upload is ${request.rawBody.length} bytes; the limit is ${processing.maxUploadBytes}`);

@@ -136,7 +136,11 @@ export function salesforceBulkQueryRoutes(context: RestContext, processing: Bulk
       handler: restHandler(context, (request, version) => {
         const job = jobOf(request);
         if (Number(version.slice(1)) !== job.apiVersion) {
-          return restError(409, 'API_VERSION_MISMATCH', `Job ${job.id} was created with API version ${job.apiVersion.toFixed(1)}; read its results with the same version`);
+          return restError(
+            409,
+            'API_VERSION_MISMATCH',
+            `Job ${job.id} was created with API version ${job.apiVersion.toFixed(1)}; read its results with the same version`,
+          );
         }
         if (job.state !== 'JobComplete' || !job.records) return restError(400, 'INVALIDJOBSTATE', `Job ${job.id} is not complete; its state is ${job.state}`);
         const locator = request.url.searchParams.get('locator');

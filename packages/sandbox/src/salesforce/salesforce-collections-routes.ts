@@ -42,13 +42,23 @@ export function salesforceCollectionsRoutes(context: RestContext, options: Colle
   const typeOf = (item: Item): string => {
     const type = item.attributes?.type;
     if (typeof type !== 'string' || !org.object(type)) {
-      throw new OrgRequestError('INVALID_TYPE', typeof type === 'string' ? `sObject type '${type}' is not supported.` : 'Each record must have an attributes map with a type.');
+      throw new OrgRequestError(
+        'INVALID_TYPE',
+        typeof type === 'string' ? `sObject type '${type}' is not supported.` : 'Each record must have an attributes map with a type.',
+      );
     }
     return org.object(type)!.name;
   };
 
   /** Applies each item in order (rolled back together under allOrNone) and shapes the results. */
-  const apply = (request: EmulatorRequest, objectName: string | undefined, allOrNone: boolean, items: Item[], write: (item: Item, index: number) => WriteOutcome | { errors: SalesforceRecordError[] }, upsert: boolean) => {
+  const apply = (
+    request: EmulatorRequest,
+    objectName: string | undefined,
+    allOrNone: boolean,
+    items: Item[],
+    write: (item: Item, index: number) => WriteOutcome | { errors: SalesforceRecordError[] },
+    upsert: boolean,
+  ) => {
     const types = objectName ? items.map(() => objectName) : items.map(typeOf);
     for (const [index, item] of items.entries()) {
       const { attributes: _attributes, ...values } = item;
@@ -79,10 +89,17 @@ export function salesforceCollectionsRoutes(context: RestContext, options: Colle
       name: 'collections.create',
       handler: restHandler(context, (request) => {
         const { allOrNone, records } = readBody(request);
-        const results = apply(request, undefined, allOrNone, records, (item) => {
-          const { attributes, ...values } = item;
-          return org.create(attributes!.type!, values);
-        }, false);
+        const results = apply(
+          request,
+          undefined,
+          allOrNone,
+          records,
+          (item) => {
+            const { attributes, ...values } = item;
+            return org.create(attributes!.type!, values);
+          },
+          false,
+        );
         return { status: 200, body: results };
       }),
     },
@@ -92,10 +109,17 @@ export function salesforceCollectionsRoutes(context: RestContext, options: Colle
       name: 'collections.update',
       handler: restHandler(context, (request) => {
         const { allOrNone, records } = readBody(request);
-        const results = apply(request, undefined, allOrNone, records, (item) => {
-          const { attributes, id, Id, ...values } = item;
-          return org.update(attributes!.type!, id ?? Id, values);
-        }, false);
+        const results = apply(
+          request,
+          undefined,
+          allOrNone,
+          records,
+          (item) => {
+            const { attributes, id, Id, ...values } = item;
+            return org.update(attributes!.type!, id ?? Id, values);
+          },
+          false,
+        );
         return { status: 200, body: results };
       }),
     },
@@ -108,7 +132,8 @@ export function salesforceCollectionsRoutes(context: RestContext, options: Colle
         if (!definition) return restError(404, 'NOT_FOUND', 'The requested resource does not exist');
         const keyField = org.upsertKeyField(definition.name, request.params.field!, true);
         // "Only external ids are supported. Don't use record ids." (the wording of the refusal is the emulator's).
-        if (keyField.name === 'Id') throw new OrgRequestError('INVALID_FIELD', `Field name provided, Id is not an External ID or indexed field for ${definition.name}`);
+        if (keyField.name === 'Id')
+          throw new OrgRequestError('INVALID_FIELD', `Field name provided, Id is not an External ID or indexed field for ${definition.name}`);
         const { allOrNone, records } = readBody(request);
         for (const item of records) {
           if (item.attributes?.type !== undefined && org.object(String(item.attributes.type))?.name !== definition.name) {
@@ -124,14 +149,21 @@ export function salesforceCollectionsRoutes(context: RestContext, options: Colle
           const key = keyOf(item);
           if (key !== undefined) occurrences.set(key, (occurrences.get(key) ?? 0) + 1);
         }
-        const results = apply(request, definition.name, allOrNone, records, (item) => {
-          const key = keyOf(item);
-          if (key !== undefined && (occurrences.get(key) ?? 0) > 1) {
-            return { errors: [{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `Duplicate external id specified: ${key}`, fields: [keyField.name] }] };
-          }
-          const { attributes: _attributes, ...values } = item;
-          return org.upsert(definition.name, keyField.name, values);
-        }, true);
+        const results = apply(
+          request,
+          definition.name,
+          allOrNone,
+          records,
+          (item) => {
+            const key = keyOf(item);
+            if (key !== undefined && (occurrences.get(key) ?? 0) > 1) {
+              return { errors: [{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `Duplicate external id specified: ${key}`, fields: [keyField.name] }] };
+            }
+            const { attributes: _attributes, ...values } = item;
+            return org.upsert(definition.name, keyField.name, values);
+          },
+          true,
+        );
         return { status: 200, body: results };
       }),
     },
@@ -153,7 +185,12 @@ export function salesforceCollectionsRoutes(context: RestContext, options: Colle
         const body = ids.map((id) => {
           const record = org.get(definition.name, id);
           if (!record) return null;
-          return withAttributes(version, definition.name, record, Object.fromEntries(fields.map((field) => [field.name, restValue(record, field, definition.fields)])));
+          return withAttributes(
+            version,
+            definition.name,
+            record,
+            Object.fromEntries(fields.map((field) => [field.name, restValue(record, field, definition.fields)])),
+          );
         });
         return { status: 200, body };
       }),
@@ -169,7 +206,9 @@ export function salesforceCollectionsRoutes(context: RestContext, options: Colle
         }
         const body = ids.map((id) => {
           const definition = org.objects().find((candidate) => id.startsWith(candidate.keyPrefix));
-          const outcome = definition ? org.delete(definition.name, id) : { errors: [{ statusCode: 'MALFORMED_ID', message: `malformed id ${id}`, fields: [] }] };
+          const outcome = definition
+            ? org.delete(definition.name, id)
+            : { errors: [{ statusCode: 'MALFORMED_ID', message: `malformed id ${id}`, fields: [] }] };
           return 'errors' in outcome ? { id, success: false, errors: outcome.errors } : { id: outcome.id, success: true, errors: [] };
         });
         return { status: 200, body };

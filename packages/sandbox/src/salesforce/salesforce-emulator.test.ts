@@ -6,10 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSalesforceEmulator, type SalesforceEmulator, type SalesforceEmulatorOptions } from './salesforce-emulator.js';
 
 /** What a call rejected with (jsforce's Query is a thenable whose catch is typed for its result). */
-const failure = (call: PromiseLike<unknown>): Promise<any> => Promise.resolve(call).then(
-  () => undefined,
-  (error: unknown) => error,
-);
+const failure = (call: PromiseLike<unknown>): Promise<any> =>
+  Promise.resolve(call).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 // The real jsforce against the emulator; only its URLs point at the loopback server.
 describe('Salesforce emulator with jsforce', () => {
@@ -25,7 +26,11 @@ describe('Salesforce emulator with jsforce', () => {
     new Connection({ instanceUrl: emulator.url, loginUrl: emulator.url, version: '62.0', accessToken: emulator.token, ...extra });
   const oauth2 = () => ({ clientId: emulator.credentials.clientId, clientSecret: emulator.credentials.clientSecret, loginUrl: emulator.url });
   const contacts = (count: number, from = 0) =>
-    Array.from({ length: count }, (_, index) => ({ LastName: `Person ${from + index}`, Email: `p${from + index}@example.com`, External_Id__c: `ext-${from + index}` }));
+    Array.from({ length: count }, (_, index) => ({
+      LastName: `Person ${from + index}`,
+      Email: `p${from + index}@example.com`,
+      External_Id__c: `ext-${from + index}`,
+    }));
 
   describe('OAuth', () => {
     it('logs in with the password grant when the security token is appended, and refuses it without', async () => {
@@ -34,15 +39,22 @@ describe('Salesforce emulator with jsforce', () => {
       await conn.login(username, password + securityToken);
       expect(conn.accessToken).toMatch(/^00D/);
       expect((await conn.query('SELECT Id FROM Contact')).totalSize).toBe(0);
-      const refused = await connection({ accessToken: undefined, oauth2: oauth2() }).login(username, password).catch((error: Error) => error);
+      const refused = await connection({ accessToken: undefined, oauth2: oauth2() })
+        .login(username, password)
+        .catch((error: Error) => error);
       expect(refused).toMatchObject({ name: 'invalid_grant', message: 'authentication failure' });
-      const badClient = await connection({ accessToken: undefined, oauth2: { ...oauth2(), clientId: 'nope' } }).login(username, password + securityToken).catch((error: Error) => error);
+      const badClient = await connection({ accessToken: undefined, oauth2: { ...oauth2(), clientId: 'nope' } })
+        .login(username, password + securityToken)
+        .catch((error: Error) => error);
       expect(badClient).toMatchObject({ name: 'invalid_client_id', message: 'client identifier invalid' });
     });
 
     it('answers inactive users and issues client-credentials tokens', async () => {
       await emulator.stop();
-      await start({ users: [{ username: 'gone@example.com', password: 'p', securityToken: 'T', active: false }], apps: [{ clientId: 'app', clientSecret: 's', runAs: 'gone@example.com' }] });
+      await start({
+        users: [{ username: 'gone@example.com', password: 'p', securityToken: 'T', active: false }],
+        apps: [{ clientId: 'app', clientSecret: 's', runAs: 'gone@example.com' }],
+      });
       const conn = connection({ accessToken: undefined, oauth2: { clientId: 'app', clientSecret: 's', loginUrl: emulator.url } });
       expect(await conn.login('gone@example.com', 'pT').catch((error: Error) => error)).toMatchObject({ name: 'invalid_grant', message: 'inactive user' });
       const token = await conn.oauth2.requestToken({ grant_type: 'client_credentials' });
@@ -90,7 +102,11 @@ describe('Salesforce emulator with jsforce', () => {
       expect([second.records.length, third.records.length, third.done]).toEqual([2000, 500, true]);
       const ids = new Set([...first.records, ...second.records, ...third.records].map((record) => record.Id));
       expect(ids.size).toBe(4500);
-      expect(first.records[0]).toEqual({ attributes: { type: 'Contact', url: `/services/data/v62.0/sobjects/Contact/${first.records[0]!.Id}` }, Id: first.records[0]!.Id, Email: 'p0@example.com' });
+      expect(first.records[0]).toEqual({
+        attributes: { type: 'Contact', url: `/services/data/v62.0/sobjects/Contact/${first.records[0]!.Id}` },
+        Id: first.records[0]!.Id,
+        Email: 'p0@example.com',
+      });
       expect(conn.limitInfo).toEqual({ apiUsage: { used: 3, limit: 100_000 } });
     });
 
@@ -101,7 +117,9 @@ describe('Salesforce emulator with jsforce', () => {
         { Name: 'Initech', AnnualRevenue: null, NumberOfEmployees: 5 },
       ]);
       const conn = connection();
-      const rich = await conn.query<{ Name: string }>("SELECT Name FROM Account WHERE (AnnualRevenue > 999 AND Name LIKE '%c%') OR NumberOfEmployees IN (5) ORDER BY Name DESC LIMIT 5");
+      const rich = await conn.query<{ Name: string }>(
+        "SELECT Name FROM Account WHERE (AnnualRevenue > 999 AND Name LIKE '%c%') OR NumberOfEmployees IN (5) ORDER BY Name DESC LIMIT 5",
+      );
       expect(rich.records.map((record) => record.Name)).toEqual(['Initech', 'Acme']);
       const since = await conn.query(`SELECT Id FROM Account WHERE SystemModstamp >= 2020-01-01T00:00:00Z AND AnnualRevenue != null`);
       expect(since.totalSize).toBe(2);
@@ -157,34 +175,65 @@ describe('Salesforce emulator with jsforce', () => {
         'External_Id__c',
         { allOrNone: false },
       );
-      expect(results.map((result) => (result.success ? `ok:${(result as unknown as { created: boolean }).created}` : (result as unknown as { errors: Array<{ statusCode: string }> }).errors[0]!.statusCode))).toEqual([
-        'ok:true',
-        'ok:false',
-        'REQUIRED_FIELD_MISSING',
-        'STRING_TOO_LONG',
-        'INVALID_EMAIL_ADDRESS',
-      ]);
+      expect(
+        results.map((result) =>
+          result.success
+            ? `ok:${(result as unknown as { created: boolean }).created}`
+            : (result as unknown as { errors: Array<{ statusCode: string }> }).errors[0]!.statusCode,
+        ),
+      ).toEqual(['ok:true', 'ok:false', 'REQUIRED_FIELD_MISSING', 'STRING_TOO_LONG', 'INVALID_EMAIL_ADDRESS']);
       expect(emulator.count('Contact')).toBe(2);
-      expect(emulator.org.findBy('Contact', 'External_Id__c', 'ext-1')[0]).toMatchObject({ FirstName: 'Updated', LastName: 'Existing', Name: 'Updated Existing' });
+      expect(emulator.org.findBy('Contact', 'External_Id__c', 'ext-1')[0]).toMatchObject({
+        FirstName: 'Updated',
+        LastName: 'Existing',
+        Name: 'Updated Existing',
+      });
 
-      const tooMany = await conn.sobject('Contact').upsert(contacts(201), 'External_Id__c').catch((error: Error) => error);
+      const tooMany = await conn
+        .sobject('Contact')
+        .upsert(contacts(201), 'External_Id__c')
+        .catch((error: Error) => error);
       expect(tooMany).toMatchObject({ errorCode: 'EXCEEDED_ID_LIMIT' });
       const recursive = await conn.sobject('Contact').upsert(contacts(450), 'External_Id__c', { allowRecursive: true } as never);
       expect(recursive).toHaveLength(450);
-      expect(emulator.requestsTo('collections.upsert').map((request) => (request.body as { records: unknown[] }).records.length)).toEqual([5, 201, 200, 200, 50]);
+      expect(emulator.requestsTo('collections.upsert').map((request) => (request.body as { records: unknown[] }).records.length)).toEqual([
+        5, 201, 200, 200, 50,
+      ]);
       // ext-0 and ext-1 existed already: 448 created.
       expect(emulator.count('Contact')).toBe(450);
     });
 
     it('fails a key repeated in one request, refuses a non-External-ID key and an unknown field, and rolls back allOrNone', async () => {
       const conn = connection();
-      const repeated = await conn.sobject('Contact').upsert([{ External_Id__c: 'a', LastName: 'A' }, { External_Id__c: 'A', LastName: 'B' }], 'External_Id__c');
-      expect(repeated.map((result) => (result as { errors: Array<{ statusCode: string }> }).errors[0]?.statusCode)).toEqual(['DUPLICATE_EXTERNAL_ID', 'DUPLICATE_EXTERNAL_ID']);
-      expect(await conn.sobject('Contact').upsert([{ Email: 'a@example.com', LastName: 'A' }], 'Email').catch((error: Error) => error)).toMatchObject({ errorCode: 'INVALID_FIELD' });
-      const unknown = await conn.sobject('Contact').upsert([{ External_Id__c: 'b', LastName: 'B', churn_risk__c: 0.5 }], 'External_Id__c').catch((error: Error) => error);
+      const repeated = await conn.sobject('Contact').upsert(
+        [
+          { External_Id__c: 'a', LastName: 'A' },
+          { External_Id__c: 'A', LastName: 'B' },
+        ],
+        'External_Id__c',
+      );
+      expect(repeated.map((result) => (result as { errors: Array<{ statusCode: string }> }).errors[0]?.statusCode)).toEqual([
+        'DUPLICATE_EXTERNAL_ID',
+        'DUPLICATE_EXTERNAL_ID',
+      ]);
+      expect(
+        await conn
+          .sobject('Contact')
+          .upsert([{ Email: 'a@example.com', LastName: 'A' }], 'Email')
+          .catch((error: Error) => error),
+      ).toMatchObject({ errorCode: 'INVALID_FIELD' });
+      const unknown = await conn
+        .sobject('Contact')
+        .upsert([{ External_Id__c: 'b', LastName: 'B', churn_risk__c: 0.5 }], 'External_Id__c')
+        .catch((error: Error) => error);
       expect(unknown).toMatchObject({ errorCode: 'INVALID_FIELD', message: "No such column 'churn_risk__c' on sobject of type Contact" });
-      const rolledBack = await conn.sobject('Contact').upsert([{ External_Id__c: 'c', LastName: 'C' }, { External_Id__c: 'd' }], 'External_Id__c', { allOrNone: true });
-      expect(rolledBack.map((result) => (result as { errors: Array<{ statusCode: string }> }).errors[0]?.statusCode)).toEqual(['ALL_OR_NONE_OPERATION_ROLLED_BACK', 'REQUIRED_FIELD_MISSING']);
+      const rolledBack = await conn
+        .sobject('Contact')
+        .upsert([{ External_Id__c: 'c', LastName: 'C' }, { External_Id__c: 'd' }], 'External_Id__c', { allOrNone: true });
+      expect(rolledBack.map((result) => (result as { errors: Array<{ statusCode: string }> }).errors[0]?.statusCode)).toEqual([
+        'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+        'REQUIRED_FIELD_MISSING',
+      ]);
       expect(emulator.count('Contact')).toBe(0);
     });
 
@@ -198,10 +247,23 @@ describe('Salesforce emulator with jsforce', () => {
       expect(emulator.org.get('Lead', id)).toMatchObject({ Company: 'New', Status: 'Open - Not Contacted' });
 
       emulator.faults.inject({ route: 'collections.upsert', times: 1, fault: { kind: 'status', status: 503 } });
-      expect(await conn.sobject('Contact').upsert(contacts(2), 'External_Id__c').catch((error: Error) => error)).toMatchObject({ errorCode: 'SERVER_UNAVAILABLE' });
-      emulator.faults.inject({ route: 'collections.upsert', times: 1, fault: { kind: 'partial', match: (_item, index) => index === 1, reason: 'UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record' } });
+      expect(
+        await conn
+          .sobject('Contact')
+          .upsert(contacts(2), 'External_Id__c')
+          .catch((error: Error) => error),
+      ).toMatchObject({ errorCode: 'SERVER_UNAVAILABLE' });
+      emulator.faults.inject({
+        route: 'collections.upsert',
+        times: 1,
+        fault: { kind: 'partial', match: (_item, index) => index === 1, reason: 'UNABLE_TO_LOCK_ROW: unable to obtain exclusive access to this record' },
+      });
       const partial = await conn.sobject('Contact').upsert(contacts(3), 'External_Id__c');
-      expect(partial.map((result) => (result as { errors: Array<{ statusCode: string }> }).errors[0]?.statusCode)).toEqual([undefined, 'UNABLE_TO_LOCK_ROW', undefined]);
+      expect(partial.map((result) => (result as { errors: Array<{ statusCode: string }> }).errors[0]?.statusCode)).toEqual([
+        undefined,
+        'UNABLE_TO_LOCK_ROW',
+        undefined,
+      ]);
       expect(emulator.count('Contact')).toBe(2);
     });
   });
@@ -254,14 +316,21 @@ describe('Salesforce emulator with jsforce', () => {
     it('pages query results with Sforce-Locator, a header row on every page', async () => {
       emulator.seed('Contact', contacts(5));
       const conn = connection();
-      const job = (await conn.request({ method: 'POST', url: '/jobs/query', body: JSON.stringify({ operation: 'query', query: 'SELECT Id, LastName FROM Contact' }), headers: { 'content-type': 'application/json' } })) as { id: string; state: string };
+      const job = (await conn.request({
+        method: 'POST',
+        url: '/jobs/query',
+        body: JSON.stringify({ operation: 'query', query: 'SELECT Id, LastName FROM Contact' }),
+        headers: { 'content-type': 'application/json' },
+      })) as { id: string; state: string };
       expect(job.state).toBe('UploadComplete');
       expect(((await conn.request(`/jobs/query/${job.id}`)) as { state: string }).state).toBe('InProgress');
       expect(((await conn.request(`/jobs/query/${job.id}`)) as { state: string }).state).toBe('JobComplete');
       const pages: string[] = [];
       let locator = '';
       do {
-        const response = await fetch(`${emulator.url}/services/data/v62.0/jobs/query/${job.id}/results?maxRecords=2${locator ? `&locator=${locator}` : ''}`, { headers: { authorization: `Bearer ${emulator.token}` } });
+        const response = await fetch(`${emulator.url}/services/data/v62.0/jobs/query/${job.id}/results?maxRecords=2${locator ? `&locator=${locator}` : ''}`, {
+          headers: { authorization: `Bearer ${emulator.token}` },
+        });
         pages.push(await response.text());
         locator = response.headers.get('sforce-locator') ?? 'null';
         expect(response.headers.get('sforce-numberofrecords')).toBe(pages.length === 3 ? '1' : '2');
@@ -269,14 +338,26 @@ describe('Salesforce emulator with jsforce', () => {
       expect(pages).toHaveLength(3);
       expect(pages.every((page) => page.startsWith('"Id","LastName"\n'))).toBe(true);
       expect(pages[2]).toMatch(/"Person 4"\n$/);
-      const compound = await conn.request({ method: 'POST', url: '/jobs/query', body: JSON.stringify({ operation: 'query', query: 'SELECT MailingAddress FROM Contact' }), headers: { 'content-type': 'application/json' } }).catch((error: Error) => error);
+      const compound = await conn
+        .request({
+          method: 'POST',
+          url: '/jobs/query',
+          body: JSON.stringify({ operation: 'query', query: 'SELECT MailingAddress FROM Contact' }),
+          headers: { 'content-type': 'application/json' },
+        })
+        .catch((error: Error) => error);
       expect(compound).toMatchObject({ errorCode: 'FUNCTIONALITY_NOT_ENABLED' });
     });
   });
 
   it('creates custom fields through the Tooling API and resets to a fresh org', async () => {
     const conn = connection();
-    await conn.request({ method: 'POST', url: '/tooling/sobjects/CustomField', body: JSON.stringify({ FullName: 'Contact.churn_risk__c', Metadata: { label: 'Churn risk', type: 'Number', precision: 18, scale: 4 } }), headers: { 'content-type': 'application/json' } });
+    await conn.request({
+      method: 'POST',
+      url: '/tooling/sobjects/CustomField',
+      body: JSON.stringify({ FullName: 'Contact.churn_risk__c', Metadata: { label: 'Churn risk', type: 'Number', precision: 18, scale: 4 } }),
+      headers: { 'content-type': 'application/json' },
+    });
     await conn.sobject('Contact').upsert([{ External_Id__c: 'x', LastName: 'X', churn_risk__c: 0.25 }], 'External_Id__c');
     expect(emulator.records('Contact')[0]).toMatchObject({ churn_risk__c: 0.25 });
     emulator.reset();
@@ -292,7 +373,9 @@ describe('Salesforce emulator with jsforce', () => {
       emulator = createSalesforceEmulator();
       await emulator.start({ statePath: join(folder, 'org.json') });
       emulator.org.defineField('Contact', { name: 'churn_risk__c', type: 'double' });
-      await connection().sobject('Contact').upsert([{ External_Id__c: 'kept', LastName: 'Kept', churn_risk__c: 0.7 }], 'External_Id__c');
+      await connection()
+        .sobject('Contact')
+        .upsert([{ External_Id__c: 'kept', LastName: 'Kept', churn_risk__c: 0.7 }], 'External_Id__c');
       await emulator.stop();
       emulator = createSalesforceEmulator();
       await emulator.start({ statePath: join(folder, 'org.json') });

@@ -40,9 +40,15 @@ export function salesforceErrorResponse(status: number, message: string, detail:
     case 429:
       return htmlPage(429, 'Too Many Requests');
     case 500:
-      return restError(500, 'UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)');
+      return restError(
+        500,
+        'UNKNOWN_EXCEPTION',
+        'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)',
+      );
     case 503:
-      return detail.kind === 'injected' && message === 'html' ? htmlPage(503, 'Service Not Available') : restError(503, 'SERVER_UNAVAILABLE', 'Server too busy');
+      return detail.kind === 'injected' && message === 'html'
+        ? htmlPage(503, 'Service Not Available')
+        : restError(503, 'SERVER_UNAVAILABLE', 'Server too busy');
     default:
       return status >= 500 ? htmlPage(status, message) : restError(status, 'BAD_REQUEST', message);
   }

@@ -38,7 +38,11 @@ export class SalesforceSessions {
   /** Every grant the token endpoint answered, successful or not, in order. */
   readonly grants: Array<{ grantType: string; ok: boolean; error?: string }> = [];
 
-  constructor(users: SalesforceUser[], apps: ConnectedApp[], readonly organizationId: string) {
+  constructor(
+    users: SalesforceUser[],
+    apps: ConnectedApp[],
+    readonly organizationId: string,
+  ) {
     this.users = users;
     this.apps = apps;
   }

@@ -122,7 +122,8 @@ export class SalesforceOrg {
   seed(objectName: string, rows: Array<Record<string, unknown>>): SalesforceRecord[] {
     return rows.map((row, index) => {
       const outcome = this.create(objectName, row);
-      if ('errors' in outcome) throw new Error(`seed ${objectName}[${index}]: ${outcome.errors.map((error) => `${error.statusCode}: ${error.message}`).join('; ')}`);
+      if ('errors' in outcome)
+        throw new Error(`seed ${objectName}[${index}]: ${outcome.errors.map((error) => `${error.statusCode}: ${error.message}`).join('; ')}`);
       return this.get(objectName, outcome.id)!;
     });
   }
@@ -150,7 +151,9 @@ export class SalesforceOrg {
     const record: SalesforceRecord = {};
     for (const field of store.definition.fields) if (field.type !== 'address') record[field.name] = null;
     Object.assign(record, defaults, prepared.values);
-    const missing = store.definition.fields.filter((field) => !field.nillable && field.createable && !field.defaultedOnCreate && (record[field.name] ?? null) === null);
+    const missing = store.definition.fields.filter(
+      (field) => !field.nillable && field.createable && !field.defaultedOnCreate && (record[field.name] ?? null) === null,
+    );
     if (missing.length > 0) {
       const names = missing.map((field) => field.name);
       return recordError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${names.join(', ')}]`, names);
@@ -181,7 +184,9 @@ export class SalesforceOrg {
     const prepared = this.#prepare(store, rest, 'update');
     if ('errors' in prepared) return prepared;
     const record = { ...current, ...prepared.values };
-    const cleared = store.definition.fields.filter((field) => !field.nillable && field.updateable && field.name in prepared.values && record[field.name] === null);
+    const cleared = store.definition.fields.filter(
+      (field) => !field.nillable && field.updateable && field.name in prepared.values && record[field.name] === null,
+    );
     if (cleared.length > 0) {
       const names = cleared.map((field) => field.name);
       return recordError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${names.join(', ')}]`, names);
@@ -295,7 +300,8 @@ export class SalesforceOrg {
     const previous = store.records.get(id);
     store.records.set(id, record);
     for (const [fieldName, index] of store.indexes) {
-      if (previous && previous.IsDeleted !== true && previous[fieldName] !== null && previous[fieldName] !== undefined) index.get(keyOf(previous[fieldName]))?.delete(id);
+      if (previous && previous.IsDeleted !== true && previous[fieldName] !== null && previous[fieldName] !== undefined)
+        index.get(keyOf(previous[fieldName]))?.delete(id);
       if (record.IsDeleted !== true && record[fieldName] !== null && record[fieldName] !== undefined) {
         const key = keyOf(record[fieldName]);
         const ids = index.get(key) ?? new Set<string>();

@@ -49,7 +49,12 @@ export function salesforceQueryRoutes(context: RestContext, options: QueryRouteO
         done,
         ...(done ? {} : { nextRecordsUrl: `/services/data/${version}/query/${cursorId}-${end}` }),
         records: slice.map((record) =>
-          withAttributes(version, cursor.object, record, Object.fromEntries(cursor.fields.map((field) => [field.name, restValue(record, field, cursor.allFields)]))),
+          withAttributes(
+            version,
+            cursor.object,
+            record,
+            Object.fromEntries(cursor.fields.map((field) => [field.name, restValue(record, field, cursor.allFields)])),
+          ),
         ),
       },
     };

@@ -21,7 +21,10 @@ export function servedVersion(context: RestContext, version: string | undefined)
  * Wraps a REST handler: an unknown API version is a 404 (as the resource does not exist), and an
  * OrgRequestError becomes Salesforce's error array with its status.
  */
-export function restHandler(context: RestContext, handler: (request: EmulatorRequest, version: string) => EmulatorResponse | Promise<EmulatorResponse>): RouteHandler {
+export function restHandler(
+  context: RestContext,
+  handler: (request: EmulatorRequest, version: string) => EmulatorResponse | Promise<EmulatorResponse>,
+): RouteHandler {
   return async (request) => {
     const version = servedVersion(context, request.params.version);
     if (!version) return restError(404, 'NOT_FOUND', 'The requested resource does not exist');

@@ -73,7 +73,15 @@ export function salesforceSObjectRoutes(context: RestContext): Route[] {
         if (!record) return restError(404, 'NOT_FOUND', 'The requested resource does not exist');
         const names = request.url.searchParams.get('fields')?.split(',').filter(Boolean);
         const fields = names ? names.map((name) => org.field(definition.name, name) ?? raise(name)) : definition.fields;
-        return { status: 200, body: withAttributes(version, definition.name, record, Object.fromEntries(fields.map((field) => [field.name, restValue(record, field, definition.fields)]))) };
+        return {
+          status: 200,
+          body: withAttributes(
+            version,
+            definition.name,
+            record,
+            Object.fromEntries(fields.map((field) => [field.name, restValue(record, field, definition.fields)])),
+          ),
+        };
         function raise(name: string): never {
           throw new OrgRequestError('INVALID_FIELD', `No such column '${name}' on entity '${definition.name}'.`);
         }

@@ -38,7 +38,8 @@ export function salesforceToolingRoutes(context: RestContext): Route[] {
         const definition = org.object(objectName ?? '');
         if (!definition || !fieldName) throw new OrgRequestError('INVALID_INPUT', `Invalid FullName: ${String(body.FullName)}`);
         if (!/^[A-Za-z][A-Za-z0-9_]*__c$/.test(fieldName)) throw new OrgRequestError('INVALID_INPUT', `A custom field name must end with __c: ${fieldName}`);
-        if (org.field(definition.name, fieldName)) throw new OrgRequestError('DUPLICATE_DEVELOPER_NAME', `There's already a field named ${fieldName} on ${definition.name}.`);
+        if (org.field(definition.name, fieldName))
+          throw new OrgRequestError('DUPLICATE_DEVELOPER_NAME', `There's already a field named ${fieldName} on ${definition.name}.`);
         const metadata = (body.Metadata ?? {}) as Record<string, unknown>;
         const type = metadataTypes[String(metadata.type ?? '')];
         if (!type) throw new OrgRequestError('INVALID_INPUT', `Unsupported field type: ${String(metadata.type)}`);
@@ -47,7 +48,9 @@ export function salesforceToolingRoutes(context: RestContext): Route[] {
           type,
           label: String(metadata.label ?? fieldName.replace(/__c$/, '')),
           ...(type === 'string' ? { length: Number(metadata.length ?? 255) } : {}),
-          ...(type === 'double' || type === 'currency' || type === 'percent' ? { precision: Number(metadata.precision ?? 18), scale: Number(metadata.scale ?? 2) } : {}),
+          ...(type === 'double' || type === 'currency' || type === 'percent'
+            ? { precision: Number(metadata.precision ?? 18), scale: Number(metadata.scale ?? 2) }
+            : {}),
           externalId: metadata.externalId === true,
           unique: metadata.unique === true,
           idLookup: metadata.externalId === true,

@@ -132,7 +132,10 @@ function matches(condition: SoqlCondition, record: SalesforceRecord, resolve: (n
       const literal = value as SoqlLiteral;
       if (operator === 'LIKE') {
         if (actual === null || typeof literal !== 'string') return false;
-        const pattern = literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+        const pattern = literal
+          .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/%/g, '.*')
+          .replace(/_/g, '.');
         return new RegExp(`^${pattern}$`, 'is').test(String(actual));
       }
       if (literal === null || actual === null) {

@@ -35,7 +35,25 @@ interface Token {
   text: string;
 }
 
-const keywords = new Set(['SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'IN', 'LIKE', 'ORDER', 'BY', 'ASC', 'DESC', 'NULLS', 'FIRST', 'LAST', 'LIMIT', 'OFFSET']);
+const keywords = new Set([
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'AND',
+  'OR',
+  'NOT',
+  'IN',
+  'LIKE',
+  'ORDER',
+  'BY',
+  'ASC',
+  'DESC',
+  'NULLS',
+  'FIRST',
+  'LAST',
+  'LIMIT',
+  'OFFSET',
+]);
 
 function tokenize(soql: string): Token[] {
   const tokens: Token[] = [];
@@ -71,7 +89,9 @@ function tokenize(soql: string): Token[] {
       continue;
     }
     // Datetime and date literals are unquoted: 2024-01-31T10:00:00Z, 2024-01-31T10:00:00.000+01:00, 2024-01-31.
-    const word = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})|\d{4}-\d{2}-\d{2}|-?\d+(\.\d+)?|[A-Za-z_][\w.]*)/.exec(soql.slice(index))?.[1];
+    const word = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})|\d{4}-\d{2}-\d{2}|-?\d+(\.\d+)?|[A-Za-z_][\w.]*)/.exec(
+      soql.slice(index),
+    )?.[1];
     if (!word) throw new SoqlSyntaxError(`unexpected token: '${character}'`);
     tokens.push({ kind: /^-?\d+(\.\d+)?$/.test(word) ? 'number' : 'word', text: word });
     index += word.length;
