@@ -4,7 +4,8 @@
 //    (one search and one create or update per row, waiting 2 s after a 429); then the same rows again.
 // 2. Read 10,000 persons through the connector vs a plain client paging loop (500 per page, no
 //    limiter on either side), the emulator in a child process.
-// BENCH_PERSONS sets the number of persons upserted (1,000 by default); BENCH_PHASE=upsert|read runs one part.
+// BENCH_PERSONS sets the number of persons upserted (1,000 by default); BENCH_PHASE=upsert|read runs one part;
+// BENCH_ROUNDS the number of interleaved read rounds (11 by default; more on a loaded machine).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -93,7 +94,7 @@ async function connectorRuns(): Promise<void> {
 
 async function readPhase(): Promise<void> {
   const total = 10_000;
-  const rounds = 11;
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 11);
   const server = spawn(process.execPath, [fileURLToPath(new URL('./emulator-process.ts', import.meta.url)), String(total)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });

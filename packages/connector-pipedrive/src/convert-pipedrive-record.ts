@@ -1,4 +1,4 @@
-import type { Row, Value } from '@automl/connector-core';
+import type { JsonValue, Row, Value } from '@automl/connector-core';
 import type { PipedriveEntity } from './pipedrive-entities.js';
 import type { PipedriveFieldCatalog } from './pipedrive-field-catalog.js';
 
@@ -49,11 +49,27 @@ export const standardColumns: Record<PipedriveEntity, readonly string[]> = {
   products: ['id', 'name', 'code', 'description', 'unit', 'tax', 'category', 'owner_id', 'add_time', 'update_time'],
 };
 
-/** The primary entry's value, else the first one's. */
+/** The primary entry's value, else the first one's (a loop, not `find`: it runs for every record). */
 export function primaryValue(items: unknown): string | null {
   if (!Array.isArray(items) || items.length === 0) return null;
   const list = items as ContactItem[];
-  return (list.find((item) => item.primary) ?? list[0])?.value ?? null;
+  let chosen = list[0];
+  for (let index = 0; index < list.length; index += 1) {
+    if (list[index]?.primary) {
+      chosen = list[index];
+      break;
+    }
+  }
+  return chosen?.value ?? null;
+}
+
+/** Every value of a v2 email or phone list, in order ('' for an entry without one). */
+function contactValues(items: unknown): string[] {
+  if (!Array.isArray(items)) return [];
+  const list = items as ContactItem[];
+  const values = new Array<string>(list.length);
+  for (let index = 0; index < list.length; index += 1) values[index] = list[index]?.value ?? '';
+  return values;
 }
 
 /** Every email of a v2 person, lower-cased: the keys it can be matched by. */
@@ -62,13 +78,109 @@ export function personEmails(record: { emails?: unknown }): string[] {
   return (record.emails as ContactItem[]).map((item) => item.value?.trim().toLowerCase() ?? '').filter(Boolean);
 }
 
-const toValue = (value: unknown): Value => {
-  if (value === undefined) return null;
-  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  return value as Value;
-};
+// How a column is read, decided once per read: the per-record loop switches on a small integer
+// instead of calling one closure per column, and compares no strings.
+const asIs = 0;
+const primaryOf = 1;
+const valuesOf = 2;
+const addressOf = 3;
+const optionLabel = 4;
+const optionLabels = 5;
+const mainValue = 6;
 
-type CustomPlan = { key: string; column: string; read: (raw: unknown) => unknown };
+/** One column of the rows: where its value sits in the record and how it is read. */
+interface ColumnPlan {
+  column: string;
+  /** The record's key (a standard key, or a custom field's hash under `custom_fields`). */
+  source: string;
+  kind: number;
+  /** Option labels by id, keyed by the id as the catalog gives it and by its string form. */
+  labels: Map<unknown, string> | undefined;
+}
+
+/** The plan of one read: standard columns in their order, then the custom fields. */
+interface RowPlan {
+  standard: ColumnPlan[];
+  custom: ColumnPlan[];
+}
+
+function planRows(entity: PipedriveEntity, catalog: PipedriveFieldCatalog, columns?: ReadonlySet<string>): RowPlan {
+  const wanted = (column: string) => !columns || columns.has(column);
+  const standard: ColumnPlan[] = [];
+  for (const column of standardColumns[entity]) {
+    if (!wanted(column)) continue;
+    if (column === 'email' || column === 'phone') standard.push({ column, source: `${column}s`, kind: primaryOf, labels: undefined });
+    else if (column === 'emails' || column === 'phones') standard.push({ column, source: column, kind: valuesOf, labels: undefined });
+    else if (column === 'address') standard.push({ column, source: column, kind: addressOf, labels: undefined });
+    else standard.push({ column, source: column, kind: asIs, labels: undefined });
+  }
+  const custom: ColumnPlan[] = [];
+  for (const field of catalog.customFields()) {
+    const column = catalog.columnOf(field.key);
+    if (!wanted(column)) continue;
+    const options = field.field_type === 'enum' || field.field_type === 'set';
+    let labels: Map<unknown, string> | undefined;
+    if (options) {
+      labels = new Map();
+      for (const option of field.options ?? []) {
+        labels.set(option.id, option.label);
+        labels.set(String(option.id), option.label);
+      }
+    }
+    custom.push({ column, source: field.key, kind: field.field_type === 'enum' ? optionLabel : options ? optionLabels : mainValue, labels });
+  }
+  return { standard, custom };
+}
+
+/** An option id's label (a number id also found under its string form); an id the catalog does not know stays as it came. */
+const labelOf = (labels: Map<unknown, string>, id: unknown): Value =>
+  labels.get(id) ?? (typeof id === 'string' ? undefined : labels.get(String(id))) ?? (id as string | number);
+
+function readCustom(plan: ColumnPlan, raw: unknown): Value {
+  if (raw === null || raw === undefined) return null;
+  switch (plan.kind) {
+    case optionLabel:
+      return labelOf(plan.labels as Map<unknown, string>, raw);
+    case optionLabels: {
+      const ids = Array.isArray(raw) ? raw : String(raw).split(',');
+      const labels = new Array<JsonValue>(ids.length);
+      for (let index = 0; index < ids.length; index += 1) labels[index] = labelOf(plan.labels as Map<unknown, string>, ids[index]) as JsonValue;
+      return labels;
+    }
+    default:
+      // Monetary, ranged and address values come as objects: their `value` is the column.
+      if (typeof raw === 'object' && !Array.isArray(raw) && 'value' in raw) return ((raw as { value: unknown }).value ?? null) as Value;
+      return raw as Value;
+  }
+}
+
+function readStandard(plan: ColumnPlan, raw: unknown): Value {
+  switch (plan.kind) {
+    case primaryOf:
+      return primaryValue(raw);
+    case valuesOf:
+      return contactValues(raw);
+    case addressOf:
+      return ((raw && typeof raw === 'object' ? (raw as { value?: unknown }).value : raw) ?? null) as Value;
+    default:
+      return (raw === undefined ? null : raw) as Value;
+  }
+}
+
+function convertWithPlan(plan: RowPlan, record: Record<string, unknown>): Row {
+  const row: Row = {};
+  const { standard, custom } = plan;
+  for (let index = 0; index < standard.length; index += 1) {
+    const column = standard[index] as ColumnPlan;
+    row[column.column] = readStandard(column, record[column.source]);
+  }
+  const values = (record.custom_fields ?? {}) as Record<string, unknown>;
+  for (let index = 0; index < custom.length; index += 1) {
+    const column = custom[index] as ColumnPlan;
+    row[column.column] = readCustom(column, values[column.source]);
+  }
+  return row;
+}
 
 /**
  * The converter of one entity's v2 records into rows, planned once per read: standard fields under
@@ -81,41 +193,21 @@ export function recordConverter(
   catalog: PipedriveFieldCatalog,
   columns?: ReadonlySet<string>,
 ): (record: Record<string, unknown>) => Row {
-  const wanted = (column: string) => !columns || columns.has(column);
-  const standard = standardColumns[entity].filter(wanted);
-  const custom: CustomPlan[] = [];
-  for (const field of catalog.customFields()) {
-    const column = catalog.columnOf(field.key);
-    if (!wanted(column)) continue;
-    const labels = new Map((field.options ?? []).map((option) => [String(option.id), option.label]));
-    const label = (id: unknown) => labels.get(String(id)) ?? (id as string | number);
-    let read: (raw: unknown) => unknown;
-    if (field.field_type === 'enum') read = label;
-    else if (field.field_type === 'set') read = (raw) => (Array.isArray(raw) ? raw : String(raw).split(',')).map(label);
-    else read = (raw) => (typeof raw === 'object' && !Array.isArray(raw) && 'value' in (raw as object) ? (raw as { value: unknown }).value : raw);
-    custom.push({ key: field.key, column, read });
-  }
-  // One reader per standard column, chosen once: the per-record loop does no string comparisons.
-  const readers = standard.map((column): [string, (record: Record<string, unknown>) => Value] => {
-    if (column === 'email' || column === 'phone') return [column, (record) => primaryValue(record[`${column}s`])];
-    if (column === 'emails' || column === 'phones')
-      return [column, (record) => (Array.isArray(record[column]) ? (record[column] as ContactItem[]).map((item) => item.value ?? '') : [])];
-    if (column === 'address')
-      return [
-        column,
-        (record) => toValue(record.address && typeof record.address === 'object' ? (record.address as { value?: unknown }).value : record.address),
-      ];
-    return [column, (record) => toValue(record[column])];
-  });
-  return (record) => {
-    const row: Row = {};
-    for (const [column, read] of readers) row[column] = read(record);
-    const values = (record.custom_fields ?? {}) as Record<string, unknown>;
-    for (const plan of custom) {
-      const raw = values[plan.key];
-      row[plan.column] = raw === null || raw === undefined ? null : toValue(plan.read(raw));
-    }
-    return row;
+  const plan = planRows(entity, catalog, columns);
+  return (record) => convertWithPlan(plan, record);
+}
+
+/** The same conversion for a whole page at once (what reads use: one call per page, not per record). */
+export function pageConverter(
+  entity: PipedriveEntity,
+  catalog: PipedriveFieldCatalog,
+  columns?: ReadonlySet<string>,
+): (records: ReadonlyArray<Record<string, unknown>>) => Row[] {
+  const plan = planRows(entity, catalog, columns);
+  return (records) => {
+    const rows = new Array<Row>(records.length);
+    for (let index = 0; index < records.length; index += 1) rows[index] = convertWithPlan(plan, records[index] as Record<string, unknown>);
+    return rows;
   };
 }
 

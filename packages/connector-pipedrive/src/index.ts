@@ -1,5 +1,5 @@
 export { PipedriveConnector, createConnector, defaultPipedriveBaseUrl } from './pipedrive-connector.js';
-export { convertPipedriveRecord, personEmails, primaryValue, recordConverter, standardColumns } from './convert-pipedrive-record.js';
+export { convertPipedriveRecord, pageConverter, personEmails, primaryValue, recordConverter, standardColumns } from './convert-pipedrive-record.js';
 export { classifyPipedriveError, pipedriveHints, PipedriveHttpError, PipedriveNetworkError } from './pipedrive-errors.js';
 export { PipedriveFieldCatalog, isCustomFieldKey, type PipedriveFieldDefinition } from './pipedrive-field-catalog.js';
 export { createOutcomeUnknown } from './pipedrive-person-create.js';

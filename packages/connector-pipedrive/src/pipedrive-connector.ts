@@ -19,7 +19,7 @@ import {
   type WriteSession,
   requireConfigValue,
 } from '@automl/connector-core';
-import { recordConverter, standardColumns } from './convert-pipedrive-record.js';
+import { pageConverter, standardColumns } from './convert-pipedrive-record.js';
 import { type PipedriveApis, PipedriveClient } from './pipedrive-client.js';
 import { describeColumns } from './pipedrive-columns.js';
 import { type PipedriveEntity, fieldsEndpoint, isPipedriveEntity, pipedriveEntities } from './pipedrive-entities.js';
@@ -124,18 +124,36 @@ export class PipedriveConnector extends BaseConnector<'pipedrive'> implements Cr
 
   protected override async *readPages(request: ReadRequest, context: ConnectorContext): AsyncIterable<Row[]> {
     const entity = this.#entity(request.table);
-    const catalog = await this.#catalog(entity, context);
-    const convert = recordConverter(entity, catalog, request.columns ? new Set(request.columns) : undefined);
     const limit = Math.max(1, Math.min(pageSizeMax, request.pageSize ?? pageSizeMax, request.maxRows ?? pageSizeMax));
     const updatedSince = request.since ? rfc3339(request.since) : undefined;
     const client = this.#requireClient();
-    let cursor: string | undefined;
-    do {
-      const page = { limit, ...(cursor ? { cursor } : {}), ...(updatedSince ? { updated_since: updatedSince } : {}) };
-      const reply = await pipedriveRequest<Array<Record<string, unknown>>>(client, context, 'read', (apis) => listPage(apis, entity, page));
-      yield (reply.body.data ?? []).map(convert);
-      cursor = nextCursor(reply);
-    } while (cursor);
+    const fetchPage = (cursor: string | undefined) => {
+      const page: ListPage = { limit };
+      if (cursor) page.cursor = cursor;
+      if (updatedSince) page.updated_since = updatedSince;
+      const reply = pipedriveRequest<Array<Record<string, unknown>>>(client, context, 'read', (apis) => listPage(apis, entity, page));
+      // Awaited below; if the consumer stops first, core aborts it and the rejection must not go unhandled.
+      reply.catch(() => undefined);
+      return reply;
+    };
+    let received = 0;
+    // The first page leaves together with the fields read (a fresh connection's first read), not after it.
+    let next = fetchPage(undefined);
+    const catalog = await this.#catalog(entity, context);
+    const convert = pageConverter(entity, catalog, request.columns ? new Set(request.columns) : undefined);
+    for (;;) {
+      const reply = await next;
+      const records = reply.body.data ?? [];
+      received += records.length;
+      const cursor = nextCursor(reply);
+      // The next page is asked for before this one's rows are built, so the server works while
+      // this process converts (core's read-ahead only overlaps the request with the consumer).
+      // Not past maxRows: core would cut those rows and the request would be wasted.
+      const more = cursor !== undefined && (request.maxRows === undefined || received < request.maxRows);
+      if (more) next = fetchPage(cursor);
+      yield convert(records);
+      if (!more) return;
+    }
   }
 
   /** Adds the row count of an array input, which chooses how persons are matched (see PersonLookup). */

@@ -1,6 +1,6 @@
 import { DataError } from '@automl/connector-core';
 import { describe, expect, it } from 'vitest';
-import { recordConverter, standardColumns } from './convert-pipedrive-record.js';
+import { pageConverter, recordConverter, standardColumns } from './convert-pipedrive-record.js';
 import { PipedriveFieldCatalog, nextStart } from './pipedrive-field-catalog.js';
 
 const hash = (letter: string) => letter.repeat(40);
@@ -87,6 +87,22 @@ describe('Pipedrive field catalog', () => {
       amount: 5,
       score: null,
     });
+  });
+
+  it('converts a page as it converts each record, and finds option ids given as strings or numbers', () => {
+    const records = [
+      { id: 1, emails: [{ value: 'b@x' }, { value: 'c@x' }], custom_fields: { [hash('a')]: '12', [hash('b')]: '21,22' } },
+      { id: 2, phones: [{ value: '+1', primary: true }], custom_fields: { [hash('a')]: 11, [hash('b')]: [22, '21'], [hash('e')]: { value: null } } },
+      { id: 3 },
+    ];
+    const rows = pageConverter('persons', catalog(), new Set(['id', 'email', 'phone', 'segment', 'tags', 'amount']))(records);
+    expect(rows).toEqual([
+      { id: 1, email: 'b@x', phone: null, segment: 'Low', tags: ['x', 'y'], amount: null },
+      { id: 2, email: null, phone: '+1', segment: 'High', tags: ['y', 'x'], amount: null },
+      { id: 3, email: null, phone: null, segment: null, tags: null, amount: null },
+    ]);
+    const convert = recordConverter('persons', catalog());
+    expect(pageConverter('persons', catalog())(records)).toEqual(records.map(convert));
   });
 
   it('follows v1 paging whether the pagination sits under additional_data.pagination or at its root', () => {
