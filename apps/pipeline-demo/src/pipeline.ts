@@ -1,14 +1,15 @@
-import { AutoMLOrchestrator, type AutoMLOptions, type Row as AutoMLRow, type SchemaDrift } from '@automl/automl';
-import type { ConnectorOptions, Row } from '@automl/connector-core';
+import type { AutoMLOptions } from '@automl/automl';
+import type { Connector, ConnectorOptions } from '@automl/connector-core';
 import { ExcelConnector } from '@automl/connector-excel';
 import { GoogleSheetsConnector } from '@automl/connector-googlesheets';
+import { type PipelineConnections, type PipelineReport, type PipelineSpec, type PipelineStage, runPipelineJob, type ScoredRow } from '@automl/pipeline';
 import { openCrmConnector } from './crm-connector.js';
 import type { CrmConnection, CrmTarget, ScoredCustomer } from './crm-target.js';
 import { displayPath } from './display-path.js';
 import { PipelineInputError } from './pipeline-input-error.js';
-import { formatDuration, type StageProgress } from './progress.js';
-import type { CrmFailure, LeaderboardRow, RunReport } from './run-report.js';
-import { countSegments, segmentFor } from './segment.js';
+import { formatDuration, StageFailure, type StageProgress } from './progress.js';
+import type { CrmFailure, LeaderboardRow, RunReport, StageName } from './run-report.js';
+import type { Segment } from './segment.js';
 
 /**
  * Where each stage reads and writes. The same settings shape serves the real services and the
@@ -39,175 +40,212 @@ export type PipelineResults = Pick<RunReport, 'sources' | 'model' | 'predictions
 const leaderboardRowsShown = 10;
 const failuresShown = 5;
 
+/** The demo's three connections, by the names its spec gives them. */
+const training = 'training';
+const scoring = 'scoring';
+const crm = 'crm';
+
 /**
- * The seed's pipeline, stage for stage: read customers.xlsx, train AutoML on it, read the new
- * customers from Google Sheets, score them (churn_risk = P(churn), segment at 0.3 / 0.7), and upsert
- * them into the CRM (HubSpot contacts by email by default). Fills `results` as it goes; a stage
- * that fails throws a StageFailure naming it.
+ * The seed's pipeline, stage for stage, as @automl/pipeline's job over three connections: read
+ * customers.xlsx, train AutoML on it, read the new customers from Google Sheets, score them
+ * (churn_risk = P(churn), segment at 0.3 / 0.7), and upsert them into the CRM (HubSpot contacts by
+ * email by default) with the fields the CRM's target maps them to. This file only opens the
+ * connectors, prints the stages and turns the job's report into the demo's. Fills `results` with
+ * what the stages that ran produced; a stage that fails throws a StageFailure naming it.
  */
 export async function runPipeline(settings: PipelineSettings, progress: StageProgress, results: PipelineResults): Promise<void> {
   const labelColumn = settings.labelColumn ?? 'churned';
-  const connectorOptions = settings.connectorOptions ?? {};
-
-  // 1. Read the training table from Excel.
-  const excel = new ExcelConnector({ connectionType: 'excel', filePath: settings.excel.filePath }, connectorOptions);
-  const training = await progress.run(
-    'readExcel',
-    `Reading ${displayPath(settings.excel.filePath)}`,
-    async () => {
-      try {
-        return await excel.readExcelWithReport(settings.excel.sheetName === undefined ? {} : { sheetName: settings.excel.sheetName });
-      } finally {
-        await excel.close();
-      }
-    },
-    (read) => `${read.rows.length.toLocaleString('en-US')} rows, ${read.columns.length} columns (sheet "${read.sheet}")`,
-  );
-  const labelled = training.rows.filter((row) => !isBlank(row[labelColumn]));
-  results.sources.excel = {
-    path: settings.excel.filePath,
-    sheet: training.sheet,
-    rows: training.rows.length,
-    columns: training.columns.length,
-    unlabeledRowsSkipped: training.rows.length - labelled.length,
+  const target = settings.crm.target;
+  const stageNames: Record<PipelineStage, StageName> = {
+    'read-training': 'readExcel',
+    train: 'train',
+    'read-scoring': 'readGoogleSheets',
+    score: 'predict',
+    write: target.stage,
   };
+  /** The tab the workbook is read from (its first visible one unless named), for the output and the report. */
+  let sheet = settings.excel.sheetName;
+  const customers: ScoredCustomer[] = [];
 
-  // 2. Train: X = every column but the label, y = the label.
-  const orchestrator = await progress.run(
-    'train',
-    `Training AutoML on ${labelled.length.toLocaleString('en-US')} rows to predict "${labelColumn}"`,
-    async () => {
-      if (!training.columns.includes(labelColumn)) {
-        throw new PipelineInputError(
-          `The training sheet has no "${labelColumn}" column (columns: ${training.columns.join(', ')})`,
-          `Add the label column "${labelColumn}" (Yes/No) to the training workbook, or pass --data with a workbook that has it.`,
+  const connections: PipelineConnections = {
+    open: async (name: string, options: ConnectorOptions = {}): Promise<Connector> => {
+      if (name === training) {
+        const excel = new ExcelConnector({ connectionType: 'excel', filePath: settings.excel.filePath }, options);
+        try {
+          const sheets = await excel.listSheets();
+          sheet ??= (sheets.find((candidate) => candidate.visibility === 'visible') ?? sheets[0])?.name;
+        } catch (error) {
+          await excel.close();
+          throw error;
+        }
+        return excel;
+      }
+      if (name === scoring) {
+        return new GoogleSheetsConnector(
+          {
+            connectionType: 'googlesheets',
+            spreadsheetId: settings.googleSheets.spreadsheetId,
+            ...(settings.googleSheets.baseUrl === undefined ? {} : { baseUrl: settings.googleSheets.baseUrl }),
+            ...(settings.googleSheets.credentialsJson === undefined ? {} : { credentialsJson: settings.googleSheets.credentialsJson }),
+          },
+          options,
         );
       }
-      const features = labelled.map((row) => withoutColumn(row, labelColumn));
-      const labels = labelled.map((row) => row[labelColumn] as string | number | boolean);
-      return new AutoMLOrchestrator({ seed: 42, ...settings.automl }).fit(features as AutoMLRow[], labels);
+      const connector = await openCrmConnector(settings.crm.connection, options).connector();
+      await connector.connect();
+      return connector;
     },
-    (fitted) => `best model: ${fitted.bestModel}`,
-  );
-  const leaderboard = orchestrator.leaderboard.map((entry) => ({ ...entry }));
-  results.model = {
-    best: orchestrator.bestModel,
-    classes: [...orchestrator.classes] as Array<string | number | boolean>,
-    trainingRows: labelled.length,
-    droppedColumns: orchestrator.droppedColumns.map(({ name, reason }) => ({ name, reason })),
-    leaderboard,
   };
-  printLeaderboard(progress, leaderboard, orchestrator.bestModel);
-  if (orchestrator.droppedColumns.length > 0) {
-    progress.detail(`columns not used: ${orchestrator.droppedColumns.map(({ name, reason }) => `${name} (${reason})`).join(', ')}`);
+  const spec: PipelineSpec = {
+    training: { connection: training, labelColumn, ...(settings.excel.sheetName === undefined ? {} : { table: settings.excel.sheetName }) },
+    scoring: { connection: scoring, ...(settings.googleSheets.sheetName === undefined ? {} : { table: settings.googleSheets.sheetName }) },
+    destination: { connection: crm, table: target.destination, keyColumn: target.idProperty, mode: 'upsert' },
+    automl: { seed: 42, ...settings.automl },
+  };
+
+  const labels = (stage: PipelineStage, report: PipelineReport): string => {
+    switch (stage) {
+      case 'read-training':
+        return `Reading ${displayPath(settings.excel.filePath)}`;
+      case 'train':
+        return `Training AutoML on ${(report.sources?.training?.labelled ?? 0).toLocaleString('en-US')} rows to predict "${labelColumn}"`;
+      case 'read-scoring':
+        return `Reading new customers from Google Sheets (spreadsheet ${settings.googleSheets.spreadsheetId})`;
+      case 'score':
+        return 'Scoring churn risk';
+      case 'write':
+        return `Upserting ${report.predictions.rows.toLocaleString('en-US')} ${target.recordNoun} into ${target.name} ${target.matchedBy}`;
+    }
+  };
+  const summaries = (stage: PipelineStage, report: PipelineReport): string => {
+    switch (stage) {
+      case 'read-training': {
+        const read = report.sources?.training;
+        return `${(read?.rows ?? 0).toLocaleString('en-US')} rows, ${read?.columns.length ?? 0} columns (sheet "${sheet ?? ''}")`;
+      }
+      case 'train':
+        return `best model: ${report.model?.best ?? 'none'}`;
+      case 'read-scoring':
+        return `${(report.sources?.scoring?.rows ?? 0).toLocaleString('en-US')} rows`;
+      case 'score': {
+        const counts = report.predictions.segments;
+        return `Low ${counts.Low ?? 0}, Medium ${counts.Medium ?? 0}, High ${counts.High ?? 0}`;
+      }
+      case 'write':
+        return writeSummary(report.destination, report.predictions.rows);
+    }
+  };
+
+  const report = await runPipelineJob(spec, {
+    project: connections,
+    connectorOptions: settings.connectorOptions ?? {},
+    ...(settings.signal ? { signal: settings.signal } : {}),
+    // What each CRM is sent: the key, the names and the two predictions, never the features.
+    record: (scored) => {
+      const customer = scoredCustomer(scored);
+      customers[scored.index] = customer;
+      return target.record(customer);
+    },
+    onEvent: (event, current) => {
+      if (event.type !== 'stage') return;
+      const stage = stageNames[event.stage];
+      if (event.status === 'started') {
+        progress.start(stage, labels(event.stage, current));
+        // The demo's own checks, with hints that name its files and options: throwing fails the stage.
+        return checkBefore(event.stage, current, labelColumn);
+      }
+      if (event.status === 'failed') {
+        // An interrupted write ends with what landed: its counts, as when it completes.
+        const landed = event.stage === 'write' && current.destination.received !== undefined;
+        return progress.fail(stage, event.durationMs ?? 0, landed ? summaries('write', current) : undefined);
+      }
+      progress.finish(stage, summaries(event.stage, current), event.durationMs ?? 0);
+      if (event.stage === 'train' && current.model) {
+        printLeaderboard(progress, current.model.leaderboard, current.model.best);
+        const dropped = current.model.droppedColumns;
+        if (dropped.length > 0) progress.detail(`columns not used: ${dropped.map(({ name, reason }) => `${name} (${reason})`).join(', ')}`);
+      }
+      if (event.stage === 'score') {
+        for (const entry of current.predictions.schemaDrift ?? []) {
+          progress.detail(
+            entry.kind === 'absent'
+              ? `warning: column "${entry.column}" (${entry.expected} in training) is missing; it was imputed`
+              : `warning: column "${entry.column}" was ${entry.expected} in training; ${entry.rows} of ${entry.total} values do not read as ${entry.expected} and were imputed`,
+          );
+        }
+      }
+    },
+  });
+
+  fillResults(results, report, { settings, sheet, customers, scored: report.durationsMs?.score !== undefined && report.error?.stage !== 'score' });
+  for (const failure of results.crm?.failures.slice(0, failuresShown) ?? []) {
+    const key = target.idProperty === 'email' ? failure.email : failure.key;
+    progress.detail(`failed row ${failure.index} (${key ?? `no ${target.idProperty}`}): ${failure.reason}`);
   }
+  const failures = results.crm?.failures.length ?? 0;
+  if (failures > failuresShown) progress.detail(`... and ${failures - failuresShown} more failed rows (see the report)`);
+  if (report.error) {
+    const { stage, hint, ...error } = report.error;
+    throw new StageFailure(stageNames[stage ?? 'read-training'], Object.assign(new Error(error.message), { name: error.name }, hint ? { hint } : {}));
+  }
+  settings.signal?.throwIfAborted();
+}
 
-  // 3. Read the new customers from Google Sheets.
-  const sheets = new GoogleSheetsConnector(
-    {
-      connectionType: 'googlesheets',
-      spreadsheetId: settings.googleSheets.spreadsheetId,
-      ...(settings.googleSheets.baseUrl === undefined ? {} : { baseUrl: settings.googleSheets.baseUrl }),
-      ...(settings.googleSheets.credentialsJson === undefined ? {} : { credentialsJson: settings.googleSheets.credentialsJson }),
-    },
-    connectorOptions,
-  );
-  const newCustomers = await progress.run(
-    'readGoogleSheets',
-    `Reading new customers from Google Sheets (spreadsheet ${settings.googleSheets.spreadsheetId})`,
-    async () => {
-      try {
-        await sheets.connect();
-        return await sheets.readGoogleSheet(settings.googleSheets.sheetName === undefined ? {} : { sheetName: settings.googleSheets.sheetName });
-      } finally {
-        await sheets.close();
-      }
-    },
-    (rows) => `${rows.length.toLocaleString('en-US')} rows`,
-  );
-  results.sources.googlesheets = {
-    spreadsheetId: settings.googleSheets.spreadsheetId,
-    sheet: settings.googleSheets.sheetName ?? null,
-    rows: newCustomers.length,
-  };
-
-  // 4. Score: churn_risk is the probability of the positive class (column 1 of sorted classes, 'Yes').
-  const drift: SchemaDrift[] = [];
-  const customers = await progress.run(
-    'predict',
-    'Scoring churn risk',
-    async () => {
-      if (newCustomers.length === 0) {
-        throw new PipelineInputError(
-          'The new-customers sheet has no data rows',
-          'Put a header row and at least one customer (with an email) in the first tab of the spreadsheet.',
-        );
-      }
-      const positiveColumn = orchestrator.classes.length - 1;
-      // Columns that no longer look like training's are imputed: say so, in the output and the report.
-      const probabilities = orchestrator.predictProba(newCustomers as AutoMLRow[], { onSchemaDrift: (found) => drift.push(...found) });
-      return newCustomers.map((customer, index): ScoredCustomer => {
-        const churnRisk = probabilities[index]![positiveColumn]!;
-        return {
-          customerId: textOrNull(customer.customer_id),
-          email: textOrNull(customer.email),
-          firstName: textOrNull(customer.first_name),
-          lastName: textOrNull(customer.last_name),
-          churnRisk: Math.round(churnRisk * 10_000) / 10_000,
-          // Segment from the unrounded probability, as the seed cuts predictions[:, 1] itself.
-          segment: segmentFor(churnRisk),
-        };
-      });
-    },
-    (scored) => {
-      const counts = countSegments(scored.map((customer) => customer.segment));
-      return `Low ${counts.Low}, Medium ${counts.Medium}, High ${counts.High}`;
-    },
-  );
-  results.predictions = {
-    rows: customers.length,
-    segments: countSegments(customers.map((customer) => customer.segment)),
-    meanChurnRisk: Math.round((customers.reduce((sum, customer) => sum + customer.churnRisk, 0) / customers.length) * 10_000) / 10_000,
-    ...(drift.length > 0 ? { schemaDrift: drift } : {}),
-  };
-  for (const entry of drift) {
-    progress.detail(
-      entry.kind === 'absent'
-        ? `warning: column "${entry.column}" (${entry.expected} in training) is missing; it was imputed`
-        : `warning: column "${entry.column}" was ${entry.expected} in training; ${entry.rows} of ${entry.total} values do not read as ${entry.expected} and were imputed`,
+/** What the demo's inputs must hold before training and scoring, said in the demo's terms. */
+function checkBefore(stage: PipelineStage, report: PipelineReport, labelColumn: string): void {
+  const columns = report.sources?.training?.columns ?? [];
+  if (stage === 'train' && !columns.includes(labelColumn)) {
+    throw new PipelineInputError(
+      `The training sheet has no "${labelColumn}" column (columns: ${columns.join(', ')})`,
+      `Add the label column "${labelColumn}" (Yes/No) to the training workbook, or pass --data with a workbook that has it.`,
     );
   }
+  if (stage === 'score' && (report.sources?.scoring?.rows ?? 0) === 0) {
+    throw new PipelineInputError(
+      'The new-customers sheet has no data rows',
+      'Put a header row and at least one customer (with an email) in the first tab of the spreadsheet.',
+    );
+  }
+}
 
-  // 5. Upsert into the CRM by its key; failed rows are reported, not fatal.
+/** The demo's report sections from the job's: the sources by system, the model, the predictions, the CRM's counts. */
+function fillResults(
+  results: PipelineResults,
+  report: PipelineReport,
+  context: { settings: PipelineSettings; sheet: string | undefined; customers: readonly ScoredCustomer[]; scored: boolean },
+): void {
+  const { settings, customers } = context;
   const target = settings.crm.target;
-  const records = customers.map((customer) => target.record(customer));
-  const noun = target.recordNoun;
-  const crm = openCrmConnector(settings.crm.connection, connectorOptions);
-  const written = await progress.run(
-    target.stage,
-    `Upserting ${records.length.toLocaleString('en-US')} ${noun} into ${target.name} ${target.matchedBy}`,
-    async () => {
-      try {
-        await crm.connect();
-        // Rows are handed over one at a time and stop when the run is interrupted: the write then
-        // finishes the batches already sent and returns exactly what landed.
-        return await crm.writeCrmData(untilInterrupted(records, settings.signal), {
-          destination: target.destination,
-          updateExisting: true,
-          idProperty: target.idProperty,
-          createMissingProperties: true,
-        });
-      } finally {
-        await crm.close();
-      }
-    },
-    (result) =>
-      `created ${result.created ?? 0}, updated ${result.updated ?? 0}, ` +
-      (unchangedOf(result) > 0 ? `unchanged ${unchangedOf(result)}, ` : '') +
-      `failed ${result.failed.length}` +
-      (result.received < records.length ? `, not sent ${records.length - result.received} (interrupted)` : ''),
-    { cooperative: true },
-  );
+  const read = report.sources?.training;
+  if (read) {
+    results.sources.excel = {
+      path: settings.excel.filePath,
+      sheet: context.sheet ?? '',
+      rows: read.rows,
+      columns: read.columns.length,
+      unlabeledRowsSkipped: read.unlabeledRowsSkipped,
+    };
+  }
+  if (report.sources?.scoring) {
+    results.sources.googlesheets = {
+      spreadsheetId: settings.googleSheets.spreadsheetId,
+      sheet: settings.googleSheets.sheetName ?? null,
+      rows: report.sources.scoring.rows,
+    };
+  }
+  if (report.model) {
+    results.model = { ...report.model, leaderboard: report.model.leaderboard.map((entry) => ({ ...entry })) };
+  }
+  if (context.scored) {
+    results.predictions = {
+      rows: report.predictions.rows,
+      segments: report.predictions.segments as Record<Segment, number>,
+      meanChurnRisk: report.predictions.meanChurnRisk ?? 0,
+      ...(report.predictions.schemaDrift ? { schemaDrift: report.predictions.schemaDrift } : {}),
+    };
+  }
+  const written = report.destination;
+  if (written.received === undefined) return;
   const failures: CrmFailure[] = written.failed.map((failure) => {
     const customer = customers[failure.index];
     return {
@@ -215,7 +253,7 @@ export async function runPipeline(settings: PipelineSettings, progress: StagePro
       email: customer?.email ?? null,
       ...(target.idProperty === 'email' ? {} : { key: customer ? target.keyOf(customer) : null }),
       reason: failure.reason,
-      ...(failure.code === undefined ? {} : { code: String(failure.code) }),
+      ...(failure.code === undefined ? {} : { code: failure.code }),
     };
   });
   results.crm = {
@@ -223,36 +261,37 @@ export async function runPipeline(settings: PipelineSettings, progress: StagePro
     destination: target.destination,
     idProperty: target.idProperty,
     received: written.received,
-    written: written.written,
-    created: written.created ?? 0,
-    updated: written.updated ?? 0,
-    unchanged: unchangedOf(written),
+    written: written.written ?? 0,
+    created: written.created,
+    updated: written.updated,
+    unchanged: written.unchanged ?? 0,
     failed: failures.length,
     failures,
-    ...(written.received < records.length ? { notSent: records.length - written.received } : {}),
+    ...(written.notSent === undefined ? {} : { notSent: written.notSent }),
   };
-  for (const failure of failures.slice(0, failuresShown)) {
-    const key = target.idProperty === 'email' ? failure.email : failure.key;
-    progress.detail(`failed row ${failure.index} (${key ?? `no ${target.idProperty}`}): ${failure.reason}`);
-  }
-  if (failures.length > failuresShown) progress.detail(`... and ${failures.length - failuresShown} more failed rows (see the report)`);
-  settings.signal?.throwIfAborted();
 }
 
-/**
- * Rows written without a change: a CRM connector that finds a record already holding the row's
- * values sends nothing for it (Pipedrive's does), so it is neither created nor updated.
- */
-function unchangedOf(result: { written: number; created?: number; updated?: number }): number {
-  return Math.max(0, result.written - (result.created ?? 0) - (result.updated ?? 0));
+function writeSummary(written: PipelineReport['destination'], total: number): string {
+  const unchanged = written.unchanged ?? 0;
+  const received = written.received ?? 0;
+  return (
+    `created ${written.created}, updated ${written.updated}, ` +
+    (unchanged > 0 ? `unchanged ${unchanged}, ` : '') +
+    `failed ${written.failed.length}` +
+    (received < total ? `, not sent ${total - received} (interrupted)` : '')
+  );
 }
 
-/** The rows, one at a time, until the signal aborts. */
-async function* untilInterrupted(rows: readonly Row[], signal: AbortSignal | undefined): AsyncGenerator<Row> {
-  for (const row of rows) {
-    if (signal?.aborted) return;
-    yield row;
-  }
+/** One scored row as the CRM targets see it: the seed's columns, by their CRM-neutral names. */
+function scoredCustomer({ row, churnRisk, segment }: ScoredRow): ScoredCustomer {
+  return {
+    customerId: textOrNull(row.customer_id),
+    email: textOrNull(row.email),
+    firstName: textOrNull(row.first_name),
+    lastName: textOrNull(row.last_name),
+    churnRisk,
+    segment,
+  };
 }
 
 function printLeaderboard(progress: StageProgress, leaderboard: readonly LeaderboardRow[], best: string): void {
@@ -264,16 +303,6 @@ function printLeaderboard(progress: StageProgress, leaderboard: readonly Leaderb
       `${marker}${entry.model.padEnd(width)}  ${entry.rocAuc.toFixed(4).padStart(7)}  ${entry.accuracy.toFixed(4).padStart(8)}  ${entry.logLoss.toFixed(4).padStart(8)}  ${formatDuration(entry.fitTimeMs).padStart(8)}`,
     );
   }
-}
-
-function isBlank(value: unknown): boolean {
-  return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
-}
-
-function withoutColumn(row: Row, column: string): Row {
-  const copy = { ...row };
-  delete copy[column];
-  return copy;
 }
 
 function textOrNull(value: unknown): string | null {

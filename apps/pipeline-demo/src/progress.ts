@@ -63,6 +63,28 @@ export class StageProgress {
     }
   }
 
+  /**
+   * A stage that runs elsewhere (in @automl/pipeline's job) and tells its start and end: prints the
+   * same `[n/total] label ... ` line as `run`, then `finish` or `fail` completes it.
+   */
+  start(stage: StageName, label: string): void {
+    this.current = stage;
+    this.#index += 1;
+    this.#write(`[${this.#index}/${this.#total}] ${label} ... `);
+  }
+
+  /** The started stage ended: its summary and wall time on its line. */
+  finish(stage: StageName, summary: string, elapsedMs: number): void {
+    this.durationsMs[stage] = Math.round(elapsedMs);
+    this.#write(`${summary} (${formatDuration(elapsedMs)})\n`);
+  }
+
+  /** The started stage failed or was interrupted; `summary` tells what it did before (a write's counts). */
+  fail(stage: StageName, elapsedMs: number, summary?: string): void {
+    this.durationsMs[stage] = Math.round(elapsedMs);
+    this.#write(`${summary ?? (this.#signal?.aborted ? 'interrupted' : 'failed')} (${formatDuration(elapsedMs)})\n`);
+  }
+
   /** A line of detail under the current stage (a table row, a failed row's reason). */
   detail(text: string): void {
     this.#write(`      ${text}\n`);

@@ -1,6 +1,6 @@
-export { runPipelineJob, type RunPipelineOptions } from './run-pipeline-job.js';
+export { runPipelineJob, type PipelineConnections, type RunPipelineOptions, type ScoredRow } from './run-pipeline-job.js';
 export { parsePipelineSpec, pipelineSpecSchema, type PipelineSpec } from './pipeline-spec.js';
-export { histogram, type PipelineEvent, type PipelineReport, type PipelineStage } from './pipeline-report.js';
+export { histogram, type PipelineEvent, type PipelineReport, type PipelineSourceReport, type PipelineStage } from './pipeline-report.js';
 export { planWrite } from './dry-run.js';
 export { countSegments, segmentFor, segmentNames, type Segment } from './segment.js';
 export {
