@@ -17,7 +17,7 @@ let page: Page;
 const responses: Array<{ url: string; body: string }> = [];
 const pages: string[] = [];
 const consoleLines: string[] = [];
-const badHubSpotToken = 'pat-na1-11111111-refused-by-the-portal';
+const badHubSpotToken = 'pat-na1-refused-by-the-portal';
 
 const shot = async (name: string) => {
   pages.push(await page.content());

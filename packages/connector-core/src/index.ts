@@ -75,6 +75,13 @@ export { createConsoleLogger, silentLogger, type Logger } from './logging/logger
 export { redactingLogger } from './logging/redacting-logger.js';
 export { Secret, revealSecret } from './secrets/secret.js';
 export { Redactor } from './secrets/redactor.js';
+export {
+  looksLikeKeyJson,
+  parseServiceAccountKey,
+  resolveServiceAccountKey,
+  type ServiceAccountKey,
+  type ServiceAccountKeySource,
+} from './secrets/service-account-key.js';
 export { credentialEnvironmentVariables, loadDotEnv, loadEnvFile, readEnvironment, resolveCredential } from './secrets/environment.js';
 
 // Building connectors
