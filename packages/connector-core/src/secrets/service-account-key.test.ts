@@ -14,7 +14,7 @@ describe('resolveServiceAccountKey (every Google connector)', () => {
       { connector: 'bigquery', inlineVariable: 'GOOGLE_BIGQUERY_CREDENTIALS_JSON' },
     ).catch((caught: unknown) => caught);
     expect((error as Error).message).toContain('looks like the JSON itself: use GOOGLE_BIGQUERY_CREDENTIALS_JSON or credentialsJson');
-    expect(JSON.stringify(error) + String((error as Error).message) + String((error as { hint?: string }).hint)).not.toContain('secret');
+    expect(JSON.stringify(error) + String((error as Error).message) + String((error as { hint?: string }).hint)).not.toContain('AAAAsecretAAAA');
   });
 
   it('names what is missing when nothing is given', async () => {
