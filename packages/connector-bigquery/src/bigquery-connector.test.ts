@@ -222,6 +222,7 @@ describe('BigQueryConnector', () => {
       'arr:json:ARRAY<INTEGER>',
     ]);
     expect(schema.rowCount).toBe(2);
+    expect(schema.sizeBytes).toBeGreaterThan(0);
     await bigquery.close();
   });
 

@@ -183,6 +183,7 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
         nullable: field.mode !== 'REQUIRED',
       })),
       rowCount: Number((metadata as { numRows?: string }).numRows ?? 0),
+      sizeBytes: Number((metadata as { numBytes?: string }).numBytes ?? 0),
     };
   }
 

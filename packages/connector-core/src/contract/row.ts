@@ -21,4 +21,6 @@ export interface TableSchema {
   columns: ColumnSchema[];
   /** Row count when the system reports it cheaply; undefined otherwise (never a full scan). */
   rowCount?: number;
+  /** Stored size in bytes when the system reports it (BigQuery table metadata): what a full scan would bill. */
+  sizeBytes?: number;
 }
