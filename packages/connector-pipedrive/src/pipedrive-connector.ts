@@ -132,27 +132,23 @@ export class PipedriveConnector extends BaseConnector<'pipedrive'> implements Cr
       if (cursor) page.cursor = cursor;
       if (updatedSince) page.updated_since = updatedSince;
       const reply = pipedriveRequest<Array<Record<string, unknown>>>(client, context, 'read', (apis) => listPage(apis, entity, page));
-      // Awaited below; if the consumer stops first, core aborts it and the rejection must not go unhandled.
+      // Awaited below; if the fields read fails first, core aborts it and the rejection must not go unhandled.
       reply.catch(() => undefined);
       return reply;
     };
-    let received = 0;
     // The first page leaves together with the fields read (a fresh connection's first read), not after it.
     let next = fetchPage(undefined);
     const catalog = await this.#catalog(entity, context);
     const convert = pageConverter(entity, catalog, request.columns ? new Set(request.columns) : undefined);
     for (;;) {
       const reply = await next;
-      const records = reply.body.data ?? [];
-      received += records.length;
       const cursor = nextCursor(reply);
-      // The next page is asked for before this one's rows are built, so the server works while
-      // this process converts (core's read-ahead only overlaps the request with the consumer).
-      // Not past maxRows: core would cut those rows and the request would be wasted.
-      const more = cursor !== undefined && (request.maxRows === undefined || received < request.maxRows);
-      if (more) next = fetchPage(cursor);
-      yield convert(records);
-      if (!more) return;
+      // Core resumes this generator, hence asks for the next page, as soon as it hands this one on
+      // (readAhead 1). Asking before building the rows was tried: it did not measure faster on the
+      // benchmark (it looked slower, the emulator and this process competing for two cores).
+      yield convert(reply.body.data ?? []);
+      if (!cursor) return;
+      next = fetchPage(cursor);
     }
   }
 
