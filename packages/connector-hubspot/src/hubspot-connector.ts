@@ -212,7 +212,6 @@ export class HubSpotConnector extends BaseConnector<'hubspot'> implements CrmCap
       mode: upsert ? 'upsert' : 'append',
       ...(upsert && options.idProperty ? { keyColumn: options.idProperty } : {}),
       ...(options.createMissingProperties ? { createMissingProperties: true } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
     };
     return this.write(rows, request);
   }
