@@ -68,6 +68,7 @@ export {
 } from './policy/resilience-policy.js';
 export { SlidingWindowRateLimiter, type RateLimiterOptions } from './policy/rate-limiter.js';
 export { JitteredBackoff, type BackoffOptions } from './policy/backoff.js';
+export { untilAborted } from './policy/wait.js';
 
 // Metrics, logging, secrets
 export { ConnectorMetrics, getDefaultMetricsRegistry, latencyBuckets, type Outcome } from './metrics/connector-metrics.js';

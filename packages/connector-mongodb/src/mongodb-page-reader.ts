@@ -1,4 +1,4 @@
-import type { Row } from '@automl/connector-core';
+import { type Row, untilAborted } from '@automl/connector-core';
 import type { Collection, Document, Filter, FindCursor, Sort } from 'mongodb';
 import { convertMongoDbDocument, type DecimalMode } from './convert-mongodb-record.js';
 
@@ -53,7 +53,7 @@ export class MongoDbPageReader {
     const documents: Document[] = [];
     try {
       while (documents.length < pageSize) {
-        if (cursor.bufferedCount() === 0 && !(await abortable(cursor.hasNext(), signal))) {
+        if (cursor.bufferedCount() === 0 && !(await untilAborted(cursor.hasNext(), signal))) {
           this.#done = true;
           break;
         }
@@ -103,23 +103,4 @@ function projectionOf(columns: string[], keepId: boolean): Document {
   for (const column of columns) projection[column] = 1;
   if (!keepId && !columns.includes('_id')) projection._id = 0;
   return projection;
-}
-
-/** Ends with the signal's reason when it fires first (the driver's hasNext takes no signal). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -5,6 +5,7 @@ import {
   type ConnectorOptions,
   type CrmCapableConnector,
   type Row,
+  untilAborted,
   writeResultOf,
   type WriteResult,
 } from '@automl/connector-core';
@@ -274,21 +275,6 @@ async function withConnector<T>(opening: Promise<Connector>, use: (connector: Co
   } finally {
     await connector.close();
   }
-}
-
-/** Settles like `work`, or rejects with the signal's reason as soon as it aborts (the work is left to finish in the background). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) {
-      // The work still settles in the background: its failure is not the job's any more.
-      work.catch(() => undefined);
-      return onAbort();
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** Every column any row has, in first-seen order. */
