@@ -51,3 +51,15 @@ export const googleConfigFields = {
 
 /** The `crmType` key of a CRM system: optional, and when given it must name the same system. */
 export const crmTypeField = <T extends string>(value: T) => z.literal(value).optional();
+
+/**
+ * Where a Google system's key comes from when the config gives none: its own variable holding the
+ * JSON itself, else GOOGLE_APPLICATION_CREDENTIALS holding a path (alternatives: the config setting
+ * either key wins over both).
+ */
+export function googleCredentialsEnvironment(inlineVariable: string) {
+  return [
+    { key: 'credentialsJson', variable: inlineVariable, group: 'credentials' },
+    { key: 'credentialsPath', variable: 'GOOGLE_APPLICATION_CREDENTIALS', group: 'credentials' },
+  ];
+}

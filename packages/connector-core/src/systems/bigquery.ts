@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { googleConfigFields } from '../config/config-fields.js';
+import { googleConfigFields, googleCredentialsEnvironment } from '../config/config-fields.js';
 import { hints } from '../errors/hints.js';
 import { defineSystem } from './system-descriptor.js';
 
@@ -25,10 +25,7 @@ export const bigQuerySystem = defineSystem({
     ...googleConfigFields,
   },
   rate: { requestsPerMinute: 60, windowSeconds: 60, source: 'the specification: 60 requests per minute per connector' },
-  environment: [
-    { key: 'credentialsJson', variable: 'GOOGLE_BIGQUERY_CREDENTIALS_JSON', group: 'credentials' },
-    { key: 'credentialsPath', variable: 'GOOGLE_APPLICATION_CREDENTIALS', group: 'credentials' },
-  ],
+  environment: googleCredentialsEnvironment('GOOGLE_BIGQUERY_CREDENTIALS_JSON'),
   quotaIdentity: ['baseUrl', 'credentialsPath', 'projectId'],
   hints: {
     apiNotEnabled: hints.googleApiNotEnabled('BigQuery API'),

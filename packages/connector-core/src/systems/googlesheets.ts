@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { googleConfigFields } from '../config/config-fields.js';
+import { googleConfigFields, googleCredentialsEnvironment } from '../config/config-fields.js';
 import { hints } from '../errors/hints.js';
 import { defineSystem } from './system-descriptor.js';
 
@@ -15,10 +15,7 @@ export const googleSheetsSystem = defineSystem({
     ...googleConfigFields,
   },
   rate: { requestsPerMinute: 60, windowSeconds: 60, source: 'Sheets API: 60 read requests per minute per user' },
-  environment: [
-    { key: 'credentialsJson', variable: 'GOOGLE_SHEETS_CREDENTIALS', group: 'credentials' },
-    { key: 'credentialsPath', variable: 'GOOGLE_APPLICATION_CREDENTIALS', group: 'credentials' },
-  ],
+  environment: googleCredentialsEnvironment('GOOGLE_SHEETS_CREDENTIALS'),
   quotaIdentity: ['baseUrl', 'credentialsPath', 'projectId'],
   hints: {
     apiNotEnabled: hints.googleApiNotEnabled('Google Sheets API'),
