@@ -44,6 +44,7 @@ export {
   ConnectorError,
   DataError,
   NotFoundError,
+  NotReadyError,
   PermissionError,
   QuotaError,
   RateLimitError,
@@ -51,6 +52,7 @@ export {
   UnsupportedOperationError,
   type ConnectorErrorOptions,
   type ErrorKind,
+  type NotReadyErrorOptions,
 } from './errors/connector-error.js';
 export { errorFromHttpStatus, isTransientNetworkError, parseRetryAfter } from './errors/http-status.js';
 export { hints } from './errors/hints.js';

@@ -10,6 +10,7 @@ export type ErrorKind =
   | 'quota'
   | 'data'
   | 'unsupported'
+  | 'not-ready'
   | 'connector';
 
 export interface ConnectorErrorOptions {
@@ -119,3 +120,31 @@ export class QuotaError extends defineKind('quota', false) {}
 export class DataError extends defineKind('data', false) {}
 /** The connector or system cannot do what was asked (a write on a read-only source...). */
 export class UnsupportedOperationError extends defineKind('unsupported', false) {}
+
+export interface NotReadyErrorOptions extends ConnectorErrorOptions {
+  /**
+   * How long, from the first not-ready answer of a call, core keeps asking again. Without it the
+   * answer is retried like a transient failure (within `maxRetries`).
+   */
+  readyWithinMs?: number;
+}
+
+/**
+ * The system is up but not ready yet: a warehouse that is starting, a job still running. Core's
+ * policy asks again (after `retryAfterMs`, else its backoff) until `readyWithinMs` has passed,
+ * without spending retries and without counting toward the circuit breaker: waiting for a start is
+ * not a failure of the system. The error that ends a call whose budget ran out is not retryable.
+ */
+const NotReadyKind = defineKind('not-ready', true);
+const notReadyGuard = (value: unknown): boolean => NotReadyKind.isInstance(value);
+
+export class NotReadyError extends NotReadyKind {
+  readonly readyWithinMs: number | undefined;
+  constructor(options: NotReadyErrorOptions) {
+    super(options);
+    this.readyWithinMs = options.readyWithinMs;
+  }
+  static override isInstance(value: unknown): value is NotReadyError {
+    return notReadyGuard(value);
+  }
+}

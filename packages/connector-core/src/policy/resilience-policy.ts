@@ -1,7 +1,7 @@
 import { BrokenCircuitError, TaskCancelledError, TimeoutStrategy, timeout, type IRetryBackoffContext, type TimeoutPolicy } from 'cockatiel';
 import { policyDefaults, rateDefaults } from '../config/defaults.js';
 import type { ConnectionConfig } from '../config/connection-config.js';
-import { ConnectorError, RateLimitError, TransientError } from '../errors/connector-error.js';
+import { ConnectorError, NotReadyError, RateLimitError, TransientError } from '../errors/connector-error.js';
 import { isTransientNetworkError } from '../errors/http-status.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { ConnectorMetrics } from '../metrics/connector-metrics.js';
@@ -157,6 +157,8 @@ function defaultClassify(connector: string): ErrorClassifier {
  * full up to `maxRetryAfterSeconds`; a server asking for longer fails the call with a RateLimitError
  * saying how long it asked. Every wait (backoff, Retry-After, slot, circuit) ends when the caller's
  * signal aborts or its deadline passes, and no timer is handed more than 2^31 - 1 ms.
+ * A system that answers "not ready yet" (NotReadyError with a budget: a warehouse starting) is asked
+ * again until the budget is spent, spending no retry and never opening the circuit.
  *
  * The retry loop is written here rather than taken from cockatiel: cockatiel's retry sleeps through
  * its backoff even when the caller's signal aborts, and cannot give up early at a deadline.
@@ -258,19 +260,67 @@ export class ResiliencePolicy {
   ): Promise<T> {
     const { maxRetries } = this.settings;
     const retries = (options.idempotent ?? true) ? Math.max(0, maxRetries) : 0;
+    let retriesSpent = 0;
+    let notReady: { since: number; asks: number } | undefined;
+    let askingAgain = false;
     for (let attempt = 1; ; attempt += 1) {
       progress.attempts = attempt;
       try {
-        return await this.#attempt(operation, call, options, scope, attempt, progress.abandoned);
+        return await this.#attempt(operation, call, options, scope, attempt, progress.abandoned, askingAgain);
       } catch (error) {
-        if (!ConnectorError.isInstance(error) || !error.retryable || attempt > retries) throw error;
-        const context = { attempt, result: { error }, signal: scope.signal } as IRetryBackoffContext<unknown>;
+        askingAgain = NotReadyError.isInstance(error) && error.retryable && error.readyWithinMs !== undefined;
+        if (askingAgain) {
+          // Not a failure: the system said "not yet" (and did nothing). Ask again within its budget.
+          notReady ??= { since: Date.now(), asks: 0 };
+          notReady.asks += 1;
+          const asked = error as NotReadyError;
+          await this.#waitUntilReady(operation, asked, asked.readyWithinMs ?? 0, notReady, scope);
+          continue;
+        }
+        retriesSpent += 1;
+        if (!ConnectorError.isInstance(error) || !error.retryable || retriesSpent > retries) throw error;
+        const context = { attempt: retriesSpent, result: { error }, signal: scope.signal } as IRetryBackoffContext<unknown>;
         const delay = this.#backoff.next(context).duration;
         // A retry that could only start after the caller's deadline is not worth the wait.
         if (scope.deadline !== undefined && Date.now() + delay > scope.deadline) throw error;
         await wait(delay, scope.signal);
       }
     }
+  }
+
+  /**
+   * The wait before asking a system that is not ready yet (a warehouse starting) again: its
+   * Retry-After, else the backoff of the asks so far, never past the budget or the caller's deadline.
+   * Progress is logged at each wait, so a user watching the logs sees why nothing happens.
+   */
+  async #waitUntilReady(operation: string, error: NotReadyError, budgetMs: number, notReady: { since: number; asks: number }, scope: CallScope): Promise<void> {
+    const { connector } = this.settings;
+    const waited = Date.now() - notReady.since;
+    const remaining = Math.min(budgetMs - waited, scope.deadline === undefined ? Number.POSITIVE_INFINITY : scope.deadline - Date.now());
+    if (remaining <= 0) throw this.#stillNotReady(error, operation, waited, budgetMs);
+    // The server's "ask again in" when it says one (a warehouse knows roughly when it will be up), else our backoff.
+    const context = { attempt: notReady.asks, result: { error }, signal: scope.signal } as IRetryBackoffContext<unknown>;
+    const delay = Math.min(error.retryAfterMs || this.#backoff.next(context).duration, remaining);
+    this.logger.info(
+      { connector, operation, code: error.code, waitedMs: waited, budgetMs },
+      `${error.message}, waited ${describeSeconds(waited)} of ${describeSeconds(budgetMs)}`,
+    );
+    await wait(delay, scope.signal);
+  }
+
+  /** The end of a call whose system stayed not ready for its whole budget: not retryable any more. */
+  #stillNotReady(error: NotReadyError, operation: string, waitedMs: number, budgetMs: number): NotReadyError {
+    return new NotReadyError({
+      message: `${error.message}; still not ready after ${describeSeconds(waitedMs)} (budget ${describeSeconds(budgetMs)})`,
+      connector: this.settings.connector,
+      operation,
+      retryable: false,
+      readyWithinMs: budgetMs,
+      ...(error.status === undefined ? {} : { status: error.status }),
+      ...(error.code === undefined ? {} : { code: error.code }),
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+      cause: error,
+    });
   }
 
   async #attempt<T>(
@@ -280,12 +330,14 @@ export class ResiliencePolicy {
     scope: CallScope,
     attempt: number,
     abandoned: Array<Promise<unknown>>,
+    askingAgain = false,
   ): Promise<T> {
     const { connector } = this.settings;
     const slot = await this.limiter?.acquire(scope.signal);
     if (slot) this.metrics.recordRateLimitWait(connector, slot.waitedMs);
     // Counted once it is really sent: a retry cancelled while it waited for a slot is no retry.
-    if (attempt > 1) {
+    // Asking a system that was not ready again is no retry either: nothing failed.
+    if (attempt > 1 && !askingAgain) {
       this.metrics.recordRetry(connector, operation);
       this.logger.warn({ connector, operation, attempt }, 'retrying after a retryable failure');
     }
