@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DBSQLClient } from '@databricks/sql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabricksEmulator, type DatabricksEndpoint } from './index.js';
@@ -262,5 +265,44 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
       { id: 42, ok: true, label: 'x', at: '2024-05-01 10:20:30', day: '1990-01-31', amount: 12.5 },
       { id: null, ok: null, label: null, at: null, day: null, amount: null },
     ]);
+  });
+
+  it('stages a file to a volume through the presigned URL the driver PUTs to, and COPY INTO loads each file once', async () => {
+    await emulator.seed('loaded', [], { columns: { id: 'BIGINT', label: 'STRING', amount: 'DECIMAL(20,2)' } });
+    const directory = await mkdtemp(join(tmpdir(), 'databricks-staging-test-'));
+    const local = join(directory, 'batch-0.json');
+    await writeFile(local, '{"id":"1","label":"a","amount":"12345678901234567.25"}\n{"id":"2","label":null,"amount":"2"}\n');
+    const opened = await session();
+    const volume = '/Volumes/main/default/landing/automl';
+    // Without the allow-list the driver does not treat the answer as a staging operation.
+    await opened.executeStatement(`PUT '${local}' INTO '${volume}/batch-0.json' OVERWRITE`, { stagingAllowedLocalPath: [directory] });
+    expect(emulator.volumes.allFiles()).toEqual([`${volume}/batch-0.json`]);
+    expect(emulator.requests.find((request) => request.route === 'Volume:PUT')).toMatchObject({ status: 201 });
+    // The driver refuses a local path outside its allow-list.
+    await expect(opened.executeStatement(`PUT '/etc/hostname' INTO '${volume}/x.json' OVERWRITE`, { stagingAllowedLocalPath: [directory] })).rejects.toThrow(
+      /allowed local paths/,
+    );
+    // Without OVERWRITE an existing file is an error, as documented.
+    const again = await opened
+      .executeStatement(`PUT '${local}' INTO '${volume}/batch-0.json'`, { stagingAllowedLocalPath: [directory] })
+      .catch((error) => error);
+    expect(String((again as Error).message)).toMatch(/FILE_ALREADY_EXISTS/);
+
+    const copy = `COPY INTO loaded FROM (SELECT CAST(id AS BIGINT) AS id, label, CAST(amount AS DECIMAL(20,2)) AS amount FROM '${volume}') FILEFORMAT = JSON FILES = ('batch-0.json') FORMAT_OPTIONS ('primitivesAsString' = 'true')`;
+    const first = await (await opened.executeStatement(copy)).fetchAll();
+    expect(first).toEqual([{ num_affected_rows: 2, num_inserted_rows: 2, num_skipped_corrupt_files: 0 }]);
+    // A retried COPY INTO (its first answer lost) skips the file it already loaded.
+    const second = await (await opened.executeStatement(copy)).fetchAll();
+    expect(second).toEqual([{ num_affected_rows: 0, num_inserted_rows: 0, num_skipped_corrupt_files: 0 }]);
+    expect(await emulator.rows('loaded', 'id')).toEqual([
+      { id: '1', label: 'a', amount: '12345678901234567.25' },
+      { id: '2', label: null, amount: '2.00' },
+    ]);
+    const forced = await (await opened.executeStatement(`${copy} COPY_OPTIONS ('force' = 'true')`)).fetchAll();
+    expect(forced).toEqual([expect.objectContaining({ num_inserted_rows: 2 })]);
+
+    await opened.executeStatement(`REMOVE '${volume}/batch-0.json'`, { stagingAllowedLocalPath: [directory] });
+    expect(emulator.volumes.allFiles()).toEqual([]);
+    await rm(directory, { recursive: true, force: true });
   });
 });

@@ -6,6 +6,7 @@ import { DuckDbWarehouse } from './duckdb-warehouse.js';
 import { createSelfSignedCertificate, type TlsIdentity } from './self-signed-certificate.js';
 import { type StatementFaultRule, TcliService } from './tcli-service.js';
 import { ThriftHttpsFront } from './thrift-https-front.js';
+import { DatabricksVolumes, presignedPathPrefix } from './databricks-volumes.js';
 
 /** The token the emulator accepts when none are configured. Obviously not a real personal access token. */
 export const databricksSandboxToken = 'dapi-sandbox-emulator-token';
@@ -49,6 +50,8 @@ export class DatabricksEmulator {
   readonly faults = new FaultInjector();
   readonly requests: RecordedRequest[] = [];
   readonly warehouse: DuckDbWarehouse;
+  /** Unity Catalog volumes (files for PUT / GET / REMOVE and COPY INTO). */
+  readonly volumes = new DatabricksVolumes();
   readonly service: TcliService;
   readonly rateWindow: RateWindow | undefined;
   readonly #statementFaults: StatementFaultRule[] = [];
@@ -64,7 +67,7 @@ export class DatabricksEmulator {
     this.httpPath = options.httpPath ?? '/sql/1.0/warehouses/sandbox0001';
     const tokens = options.tokens ?? [{ token: databricksSandboxToken }];
     this.#tokens = new Map(tokens.map((entry, index) => [entry.token, { principal: `user-${index + 1}@sandbox.test`, readOnly: entry.readOnly === true }]));
-    this.warehouse = new DuckDbWarehouse({ catalog: options.catalog, schema: options.schema });
+    this.warehouse = new DuckDbWarehouse({ catalog: options.catalog, schema: options.schema, volumes: this.volumes });
     this.rateWindow = options.rateLimit ? new RateWindow(options.rateLimit.limit, options.rateLimit.windowMs) : undefined;
     const principals = new Map([...this.#tokens.values()].map((entry) => [entry.principal, entry]));
     this.service = new TcliService({
@@ -75,6 +78,8 @@ export class DatabricksEmulator {
       columnBased: options.columnBased === true,
       maxParameters: options.maxParameters ?? 256,
       statementLatencyMs: () => this.#latencyMs,
+      volumes: this.volumes,
+      origin: () => `https://127.0.0.1:${this.endpoint.port}`,
     });
     this.#tls = createSelfSignedCertificate();
     this.#front = new ThriftHttpsFront({
@@ -84,6 +89,11 @@ export class DatabricksEmulator {
       authenticate: (token) => this.#tokens.get(token)?.principal,
       gate: () => this.#gate(),
       rateWindow: this.rateWindow,
+      presigned: {
+        prefix: presignedPathPrefix,
+        serve: (incoming, outgoing, body) => this.volumes.serve(incoming, outgoing, body),
+        fault: (route) => this.faults.take(route).find((fault) => fault.kind === 'status' || fault.kind === 'reset'),
+      },
       requests: this.requests,
       verbose: options.verbose,
     });
@@ -97,6 +107,7 @@ export class DatabricksEmulator {
   async start(options: { port?: number } = {}): Promise<DatabricksEndpoint> {
     if (this.#endpoint) return this.#endpoint;
     await this.warehouse.start();
+    this.volumes.start();
     const port = await this.#front.start('127.0.0.1', options.port ?? 0);
     const token = [...this.#tokens.keys()][0] ?? databricksSandboxToken;
     this.#endpoint = {
@@ -114,6 +125,7 @@ export class DatabricksEmulator {
     await this.#front.stop();
     await this.service.closeAll();
     await this.warehouse.stop();
+    this.volumes.stop();
     this.#endpoint = undefined;
   }
 
@@ -125,6 +137,7 @@ export class DatabricksEmulator {
   async reset(): Promise<void> {
     await this.service.closeAll();
     await this.warehouse.reset();
+    this.volumes.reset();
     this.faults.clear();
     this.#statementFaults.length = 0;
     this.requests.length = 0;

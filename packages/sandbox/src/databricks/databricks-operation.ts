@@ -2,7 +2,7 @@ import type { DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
 import { ArrowResultEncoder } from './arrow-result-batch.js';
 import { encodeColumnBased } from './column-result-set.js';
 import type { DatabricksSqlError } from './databricks-sql-errors.js';
-import { type ResultColumn, resultColumn, tableSchema } from './result-schema.js';
+import { type ResultColumn, resultColumn, TTypeId, tableSchema } from './result-schema.js';
 
 /** TOperationState values the emulator uses. */
 export const OperationState = { FINISHED: 2, CANCELED: 3, CLOSED: 4, ERROR: 5, TIMEDOUT: 8 } as const;
@@ -44,11 +44,13 @@ export class DatabricksOperation {
   #exhausted: boolean;
   #rowOffset = 0;
   readonly startedAt = Date.now();
+  readonly #staging: boolean;
 
   constructor(
     readonly sessionId: string,
-    options: { result?: DuckDBResult; error?: DatabricksSqlError; modifiedRows?: number; arrow: boolean; state?: number },
+    options: { result?: DuckDBResult; error?: DatabricksSqlError; modifiedRows?: number; arrow: boolean; state?: number; staging?: boolean },
   ) {
+    this.#staging = options.staging === true;
     this.#result = options.result;
     this.error = options.error;
     this.modifiedRows = options.modifiedRows;
@@ -57,6 +59,9 @@ export class DatabricksOperation {
     this.columns = options.result
       ? options.result.columnNames().map((name, index) => resultColumn(name, (options.result as DuckDBResult).columnType(index)))
       : [];
+    // A staging result's `headers` is a MAP<STRING, STRING>: JSON text the driver parses by its type.
+    if (this.#staging)
+      for (const column of this.columns) if (column.name === 'headers') Object.assign(column, { sqlName: 'MAP<STRING,STRING>', typeId: TTypeId.MAP });
     this.#arrow = options.arrow ? new ArrowResultEncoder(this.columns) : undefined;
     this.#exhausted = !options.result;
   }
@@ -97,7 +102,7 @@ export class DatabricksOperation {
       schema: tableSchema(this.columns),
       resultFormat: this.#arrow ? ARROW_BASED_SET : COLUMN_BASED_SET,
       lz4Compressed: false,
-      isStagingOperation: false,
+      isStagingOperation: this.#staging,
       ...(this.#arrow ? { arrowSchema: this.#arrow.schemaMessage } : {}),
     };
   }

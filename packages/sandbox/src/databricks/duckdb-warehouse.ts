@@ -1,5 +1,7 @@
 import { type DuckDBConnection, type DuckDBDataChunk, DuckDBInstance, type DuckDBResult } from '@duckdb/node-api';
+import { type CopyIntoStatement, globPattern, parseCopyInto } from './databricks-file-statements.js';
 import { DatabricksSqlError, toDatabricksError } from './databricks-sql-errors.js';
+import type { DatabricksVolumes } from './databricks-volumes.js';
 import { fromDuckDbCatalog, quoteIdentifier, rewriteDatabricksSql, toDuckDbCatalog } from './databricks-sql-rewrite.js';
 
 /** A parameter as the driver sends it: a Databricks type name and the value as text (null for NULL). */
@@ -37,9 +39,12 @@ export class DuckDbWarehouse {
   readonly defaultCatalog: string;
   readonly defaultSchema: string;
 
-  constructor(options: { catalog?: string; schema?: string } = {}) {
+  readonly #volumes: DatabricksVolumes | undefined;
+
+  constructor(options: { catalog?: string; schema?: string; volumes?: DatabricksVolumes } = {}) {
     this.defaultCatalog = options.catalog ?? 'main';
     this.defaultSchema = options.schema ?? 'default';
+    this.#volumes = options.volumes;
   }
 
   async start(): Promise<void> {
@@ -107,6 +112,8 @@ export class DuckDbWarehouse {
   }
 
   async #execute(session: WarehouseSession, sql: string, parameters: Map<string, BoundParameter>): Promise<StatementOutcome> {
+    const copy = parseCopyInto(sql);
+    if (copy) return this.#copyInto(session, copy);
     const statement = rewriteDatabricksSql(sql, (name) => {
       const parameter = parameters.get(name);
       if (!parameter) return undefined;
@@ -203,6 +210,65 @@ export class DuckDbWarehouse {
         }
       }
       return this.#counts(session, rows.length, counts);
+    });
+  }
+
+  /**
+   * COPY INTO from files in a volume, idempotent per file as on Databricks: a file this table
+   * already loaded is skipped (even if it changed since), unless COPY_OPTIONS ('force' = 'true').
+   * A retried COPY INTO whose first answer was lost therefore loads nothing twice. Source columns
+   * match the target's by name (BY POSITION and a column list aside). JSON is line-delimited; with
+   * 'primitivesAsString' every field is read as a string (then cast by the SELECT); CSV fields are
+   * strings unless 'inferSchema'.
+   */
+  async #copyInto(session: WarehouseSession, copy: CopyIntoStatement): Promise<StatementOutcome> {
+    const volumes = this.#volumes;
+    if (!volumes) throw new DatabricksSqlError('UNSUPPORTED_FEATURE', '0A000', 'This warehouse has no volumes.');
+    const key = this.qualify(copy.target, session.catalog, session.schema).toLowerCase();
+    const source = copy.source.replace(/\/+$/, '');
+    let files: string[];
+    if (copy.files) {
+      files = copy.files.map((file) => (file.startsWith('/') ? file : `${source}/${file}`));
+      for (const file of files) {
+        if (!volumes.exists(file)) throw new DatabricksSqlError('PATH_NOT_FOUND', '42K03', `Path does not exist: ${file}.`);
+      }
+    } else {
+      if (!volumes.exists(source)) throw new DatabricksSqlError('PATH_NOT_FOUND', '42K03', `Path does not exist: ${source}.`);
+      const pattern = copy.pattern ? globPattern(copy.pattern) : undefined;
+      files = volumes.list(source).filter((file) => !pattern || pattern.test(file.slice(source.length + 1)));
+    }
+    const force = copy.copyOptions.force?.toLowerCase() === 'true';
+    const pending = files.filter((file) => force || !volumes.alreadyLoaded(key, file));
+    const counts = (inserted: number) => ({ num_affected_rows: inserted, num_inserted_rows: inserted, num_skipped_corrupt_files: 0 });
+    if (pending.length === 0) return this.#counts(session, 0, counts(0));
+    const list = `[${pending.map((file) => `'${volumes.localPath(file).replaceAll("'", "''")}'`).join(', ')}]`;
+    const connection = session.connection;
+    let reader: string;
+    if (copy.format === 'JSON') {
+      if (copy.formatOptions.primitivesasstring?.toLowerCase() === 'true') {
+        const keys = await connection.runAndReadAll(
+          `SELECT DISTINCT unnest(json_keys(json)) AS k FROM read_json_objects(${list}, format = 'newline_delimited')`,
+        );
+        const columns = (keys.getRows() as string[][]).map(([name]) => `'${String(name).replaceAll("'", "''")}': 'VARCHAR'`);
+        reader = `read_json(${list}, format = 'newline_delimited', columns = {${columns.join(', ')}})`;
+      } else reader = `read_json(${list}, format = 'newline_delimited')`;
+    } else if (copy.format === 'CSV') {
+      const header = copy.formatOptions.header?.toLowerCase() === 'true';
+      const infer = copy.formatOptions.inferschema?.toLowerCase() === 'true';
+      const delimiter = (copy.formatOptions.sep ?? copy.formatOptions.delimiter ?? ',').replaceAll("'", "''");
+      reader = `read_csv(${list}, header = ${header}, all_varchar = ${!infer}, delim = '${delimiter}')`;
+    } else reader = `read_parquet(${list})`;
+    const into = copy.columns !== undefined ? `${copy.target} (${copy.columns})` : copy.byPosition ? copy.target : `${copy.target} BY NAME`;
+    const insert = rewriteDatabricksSql(`INSERT INTO ${into} SELECT ${copy.select ?? '*'} FROM __automl_copy_source`);
+    return this.#atomically(session, async () => {
+      await connection.run(`CREATE OR REPLACE TEMP TABLE __automl_copy_source AS SELECT * FROM ${reader}`);
+      try {
+        const inserted = (await connection.run(insert.sql)).rowsChanged;
+        for (const file of pending) volumes.markLoaded(key, file);
+        return this.#counts(session, inserted, counts(inserted));
+      } finally {
+        await connection.run('DROP TABLE IF EXISTS __automl_copy_source');
+      }
     });
   }
 

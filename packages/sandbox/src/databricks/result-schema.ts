@@ -12,6 +12,7 @@ export const TTypeId = {
   STRING: 7,
   TIMESTAMP: 8,
   BINARY: 9,
+  MAP: 11,
   DECIMAL: 15,
   NULL: 16,
   DATE: 17,

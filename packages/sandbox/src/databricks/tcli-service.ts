@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fault, FaultInjector } from '../harness/faults.js';
+import { parseStagingStatement, type StagingStatement } from './databricks-file-statements.js';
 import { DatabricksOperation, OperationState } from './databricks-operation.js';
 import { DatabricksSqlError, toDatabricksError } from './databricks-sql-errors.js';
+import type { DatabricksVolumes } from './databricks-volumes.js';
 import type { BoundParameter, DuckDbWarehouse, WarehouseSession } from './duckdb-warehouse.js';
 import { currentExchange } from './thrift-https-front.js';
 
@@ -31,6 +33,9 @@ export interface TcliServiceOptions {
   /** The greatest number of parameters in one statement (Databricks: 256). */
   maxParameters: number;
   statementLatencyMs: () => number;
+  volumes: DatabricksVolumes;
+  /** `https://127.0.0.1:<port>`: where presigned URLs point. */
+  origin: () => string;
 }
 
 interface SessionState {
@@ -186,6 +191,12 @@ export class TcliService {
         if (this.#options.readOnly(exchange?.principal) && !/^(SELECT|WITH|VALUES|SHOW|DESCRIBE|EXPLAIN|USE|SET|FROM)$/.test(verbOf(statement))) {
           throw new DatabricksSqlError('INSUFFICIENT_PERMISSIONS', '42501', 'Insufficient privileges: User does not have MODIFY on the table.');
         }
+        const staging = parseStagingStatement(statement);
+        if (staging) {
+          const operation = await this.#staging(session, staging);
+          this.statements.push({ sql: clip(statement), sessionId: session.id, ok: true });
+          return operation;
+        }
         const outcome = await this.#options.warehouse.execute(session.warehouse, statement, parameters);
         if (injected) throw injected.error;
         this.statements.push({ sql: clip(statement), sessionId: session.id, ok: true });
@@ -220,6 +231,30 @@ export class TcliService {
     if (operation.error) return { status: { statusCode: 3, sqlState: operation.error.sqlState, errorMessage: operation.error.message } };
     const maxRows = (request.maxRows as { toNumber(): number } | undefined)?.toNumber() ?? 100_000;
     return operation.fetch(maxRows);
+  }
+
+  /**
+   * PUT / GET / REMOVE on a volume: no bytes through Thrift, one row that tells the driver where
+   * to send them (a presigned URL and the headers to send with it), flagged `isStagingOperation`.
+   * REMOVE has no `localFile` column (the driver would otherwise resolve a null path).
+   */
+  async #staging(session: SessionState, staging: StagingStatement): Promise<DatabricksOperation> {
+    const volumes = this.#options.volumes;
+    const method = staging.operation === 'REMOVE' ? 'DELETE' : staging.operation;
+    if (staging.operation === 'PUT' && !staging.overwrite && volumes.exists(staging.volumePath)) {
+      // Documented ("return an error if the file already exists"); the error class is the sandbox's choice.
+      throw new DatabricksSqlError('FILE_ALREADY_EXISTS', '42K04', `The file ${staging.volumePath} already exists; use PUT ... OVERWRITE to replace it.`);
+    }
+    if (staging.operation === 'GET' && !volumes.exists(staging.volumePath)) {
+      throw new DatabricksSqlError('PATH_NOT_FOUND', '42K03', `Path does not exist: ${staging.volumePath}.`);
+    }
+    const { url, headers } = volumes.presign(method, staging.volumePath, this.#options.origin());
+    const text = (value: string) => `'${value.replaceAll("'", "''")}'`;
+    const local = staging.operation === 'REMOVE' ? '' : `${text(staging.localFile)} AS localFile, `;
+    const result = await session.warehouse.connection.run(
+      `SELECT ${text(staging.operation)} AS operation, ${local}${text(url)} AS presignedUrl, ${text(JSON.stringify(headers))} AS headers`,
+    );
+    return new DatabricksOperation(session.id, { result, arrow: false, staging: true });
   }
 
   #closeOperation(request: Request, state: number = OperationState.CLOSED) {

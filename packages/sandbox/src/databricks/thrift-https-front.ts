@@ -50,6 +50,13 @@ export interface ThriftFrontOptions {
   /** An HTTP refusal before any Thrift work (the warehouse starting up). */
   gate?: () => { status: number; message: string; retryAfterSeconds?: number } | undefined;
   rateWindow?: RateWindow;
+  /** Presigned URLs under this path prefix: storage, not the warehouse (no bearer token, no Thrift). */
+  presigned?: {
+    prefix: string;
+    serve: (incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer) => { status: number; route: string };
+    /** A fault for this storage request (`Volume:PUT`...): a status or a reset. */
+    fault: (route: string) => Fault | undefined;
+  };
   requests: RecordedRequest[];
   verbose?: boolean;
 }
@@ -130,6 +137,24 @@ export class ThriftHttpsFront {
       outgoing.end(message);
     };
 
+    const presigned = this.options.presigned;
+    if (presigned && url.pathname.startsWith(presigned.prefix)) {
+      exchange.route = `Volume:${incoming.method ?? 'GET'}`;
+      const fault = presigned.fault(exchange.route);
+      if (fault?.kind === 'reset') {
+        record(0, true);
+        outgoing.socket?.destroy();
+        return;
+      }
+      if (fault?.kind === 'status') {
+        record(fault.status, true);
+        outgoing.writeHead(fault.status, { 'content-type': 'text/plain' });
+        outgoing.end(fault.message ?? 'ServerBusy');
+        return;
+      }
+      record(presigned.serve(incoming, outgoing, body).status, false);
+      return;
+    }
     if (incoming.method !== 'POST' || url.pathname.replace(/\/+$/, '') !== this.options.httpPath.replace(/\/+$/, '')) {
       return refuse(404, `No endpoint for ${incoming.method} ${url.pathname}`);
     }
