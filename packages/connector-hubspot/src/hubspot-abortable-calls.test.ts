@@ -1,3 +1,4 @@
+import { writeResultOf } from '@automl/connector-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contacts, startHubSpot, type HubSpotFixture } from './test-support/hubspot-test-setup.js';
 
@@ -53,5 +54,28 @@ describe('HubSpot calls that time out or are cancelled', () => {
     // The emulator sees the client hang up before its (delayed) answer.
     await vi.waitFor(() => expect(emulator.requestsTo('objects.list')).toHaveLength(1), { timeout: 10_000 });
     expect(emulator.requestsTo('objects.list')[0]).toMatchObject({ abandoned: true });
+  });
+
+  it('writeCrmData honours its signal: a cancel mid-write stops pulling rows, lets the batches in flight answer, and reports exactly what the portal holds', async () => {
+    fixture = await startHubSpot({}, {});
+    const { emulator, connector } = fixture;
+    const controller = new AbortController();
+    let pulled = 0;
+    async function* rows() {
+      for (const row of contacts(1000)) {
+        pulled += 1;
+        if (pulled === 250) controller.abort();
+        yield row;
+      }
+    }
+    const error = await connector.writeCrmData(rows(), { destination: 'contacts', signal: controller.signal }).catch((caught: unknown) => caught);
+    expect((error as Error).name).toBe('AbortError');
+    const partial = writeResultOf(error);
+    expect(pulled).toBeLessThan(1000);
+    expect(partial?.received).toBeLessThanOrEqual(pulled);
+    expect((partial?.written ?? 0) + (partial?.failed.length ?? 0)).toBe(partial?.received);
+    expect(partial?.written).toBeGreaterThan(0);
+    expect(partial?.failed.every((failure) => failure.code === 'SKIPPED')).toBe(true);
+    expect(emulator.portal.countObjects('contacts')).toBe(partial?.written);
   });
 });

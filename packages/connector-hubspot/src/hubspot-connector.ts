@@ -212,6 +212,7 @@ export class HubSpotConnector extends BaseConnector<'hubspot'> implements CrmCap
       mode: upsert ? 'upsert' : 'append',
       ...(upsert && options.idProperty ? { keyColumn: options.idProperty } : {}),
       ...(options.createMissingProperties ? { createMissingProperties: true } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     };
     return this.write(rows, request);
   }

@@ -354,6 +354,7 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
       mode: options.updateExisting === false ? 'append' : 'upsert',
       ...(options.idProperty ? { keyColumn: options.idProperty } : {}),
       [createMissingKey]: options.createMissingProperties === true,
+      ...(options.signal ? { signal: options.signal } : {}),
     };
     return this.write(rows, request);
   }

@@ -1,6 +1,7 @@
 import { conformanceFaults, createRecordsApiEmulator } from '@automl/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RecordsConnector } from '../test-support/records-connector.js';
+import { writeResultOf } from './write-loop.js';
 import { runConnectorConformance } from '../testing/conformance.js';
 
 const emulator = createRecordsApiEmulator();
@@ -62,5 +63,26 @@ describe('BaseConnector', () => {
   it('serialises without its credentials', () => {
     const connector = new RecordsConnector({ apiKey: 'records-test-token', baseUrl }, { metricsRegistry: null });
     expect(JSON.stringify(connector)).toBe(JSON.stringify({ connector: 'pipedrive', config: { connectionType: 'pipedrive', apiKey: '[REDACTED]', baseUrl } }));
+  });
+
+  it('a cancelled write waits for its batch in flight only for a bounded grace: a batch still unanswered then ends CANCELLED', async () => {
+    emulator.records.clear();
+    emulator.clearLog();
+    // The grace is one request timeout (at most 30 s); the first PUT takes far longer than that.
+    const connector = new RecordsConnector(
+      { apiKey: 'records-test-token', baseUrl, requestsPerMinute: 0, maxRetries: 0, requestTimeoutSeconds: 0.2 },
+      { metricsRegistry: null },
+    );
+    emulator.faults.inject({ route: 'put', times: 1, fault: { kind: 'latency', ms: 3_000 } });
+    const controller = new AbortController();
+    const rows = Array.from({ length: 3 }, (_, index) => ({ key: `slow${index}`, score: index }));
+    const writing = connector.write(rows, { mode: 'upsert', keyColumn: 'key', signal: controller.signal }).catch((caught: unknown) => caught);
+    // Cancel once the first request is on the emulator (in flight).
+    await vi.waitFor(() => expect(emulator.peakConcurrentRequests).toBeGreaterThan(0), { timeout: 10_000, interval: 5 });
+    controller.abort();
+    const error = await writing;
+    expect((error as Error).name).toBe('AbortError');
+    expect(writeResultOf(error)?.failed.map((failure) => failure.code)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
+    emulator.faults.clear();
   });
 });

@@ -21,6 +21,7 @@ import { systemDescriptor } from '../systems/index.js';
 import { runReadLoop } from './read-loop.js';
 import { checkReadRequest, checkWriteRequest } from './request-checks.js';
 import { collectPages } from './rows.js';
+import { graceAfter, maxCancelGraceMs } from './cancel-grace.js';
 import { runWriteLoop } from './write-loop.js';
 import { redactUrl } from './redact-url.js';
 
@@ -182,11 +183,14 @@ export abstract class BaseConnector<T extends ConnectionType> implements Connect
     const signal = request.signal ?? new AbortController().signal;
     signal.throwIfAborted();
     await this.connect();
-    const context = this.#context('write', signal);
+    // Batches in flight at a cancel are let to answer, for a bounded grace (see cancel-grace.ts).
+    const grace = graceAfter(signal, Math.min(maxCancelGraceMs, this.policy.settings.requestTimeoutSeconds * 1000));
+    const context = this.#context('write', grace.signal);
     let session: WriteSession<unknown>;
     try {
       session = await this.beginWrite(resolved, context);
     } catch (error) {
+      grace.dispose();
       if (signal.aborted) throw signal.reason;
       throw this.#failure('write', error);
     }
@@ -206,6 +210,8 @@ export abstract class BaseConnector<T extends ConnectionType> implements Connect
     } catch (error) {
       this.metrics.recordRequest(this.id, 'write.stream', 'error', (performance.now() - started) / 1000);
       throw error;
+    } finally {
+      grace.dispose();
     }
   }
 

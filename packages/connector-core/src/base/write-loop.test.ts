@@ -176,6 +176,56 @@ describe('the write loop', () => {
     expect(result?.failed.every((failure) => failure.code === 'SKIPPED' || failure.code === 'CANCELLED')).toBe(true);
   });
 
+  it('a cancel lets the batches in flight answer: their rows end written (they are stored), the rest SKIPPED, none CANCELLED', async () => {
+    const controller = new AbortController();
+    const store = new Map<string, Row>();
+    const { session, sent } = memorySession(store, { delay: () => 20 });
+    let pulled = 0;
+    async function* input() {
+      for (const row of rows(1000)) {
+        pulled += 1;
+        if (pulled === 7) controller.abort();
+        yield row;
+      }
+    }
+    const error = await runWriteLoop(session, input(), options({ signal: controller.signal, writeConcurrency: 2 })).catch((caught: unknown) => caught);
+    expect((error as Error).name).toBe('AbortError');
+    const result = writeResultOf(error);
+    // Three batches of two were sent before the cancel; all three answered and count as written.
+    expect(sent.flat()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(result?.written).toBe(6);
+    expect([...store.keys()].sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5']);
+    expect(result?.failed.map((failure) => failure.code)).toEqual(['SKIPPED']);
+    expect(result?.failed[0]?.index).toBe(6);
+  });
+
+  it('a batch still unanswered when the grace after a cancel runs out ends CANCELLED (its outcome is unknown)', async () => {
+    const controller = new AbortController();
+    const grace = new AbortController();
+    const store = new Map<string, Row>();
+    const session: WriteSession<Row> = {
+      writeBatch: (_batch, batchContext) =>
+        new Promise((_, reject) => batchContext.signal.addEventListener('abort', () => reject(batchContext.signal.reason), { once: true })),
+    };
+    const graceContext: ConnectorContext = { ...context, signal: grace.signal };
+    const done = runWriteLoop(session, rows(2), options({ signal: controller.signal, context: graceContext })).catch((caught: unknown) => caught);
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    await new Promise((resolve) => setImmediate(resolve));
+    grace.abort(controller.signal.reason);
+    const error = await done;
+    expect((error as Error).name).toBe('AbortError');
+    expect(writeResultOf(error)).toMatchObject({
+      received: 2,
+      written: 0,
+      failed: [
+        { index: 0, code: 'CANCELLED' },
+        { index: 1, code: 'CANCELLED' },
+      ],
+    });
+    expect(store.size).toBe(0);
+  });
+
   it('a failed commit turns written rows into COMMIT_FAILED failures', async () => {
     const { session } = memorySession(new Map());
     session.commit = async () => {

@@ -55,7 +55,10 @@ interface Stop {
  *   retries fails the batch's rows too (an uncertain create is never resent), and the write goes on;
  * - any other failure (credentials, permission, quota, not found, config) stops the write: nothing more is pulled or sent, batches in flight are awaited, rows not sent
  *   end as SKIPPED, and the error is thrown carrying the result (`writeResultOf(error)`);
- * - a cancel stops pulling input at once and rejects with the caller's AbortError, result attached.
+ * - a cancel stops pulling input at once and sends nothing more; batches already sent are let to
+ *   answer (their rows end written or failed, exactly) unless they run past the grace of the
+ *   context's signal (BaseConnector aborts it a bounded time after the cancel: those rows end
+ *   CANCELLED); then it rejects with the caller's AbortError, result attached.
  */
 export async function runWriteLoop<P>(session: WriteSession<P>, rows: RowsInput, options: WriteLoopOptions): Promise<WriteResult> {
   const { capabilities, request, context, signal } = options;
@@ -99,8 +102,13 @@ export async function runWriteLoop<P>(session: WriteSession<P>, rows: RowsInput,
       try {
         account(entries, await session.writeBatch(entries, context));
       } catch (error) {
-        if (signal.aborted) {
-          fail(entries, 'The write was cancelled while this row was in flight: it may or may not have been stored.', 'CANCELLED');
+        // The batch itself was aborted (its grace after a cancel ran out): its outcome is unknown.
+        if (context.signal.aborted || (signal.aborted && isAbort(error))) {
+          fail(
+            entries,
+            'The write was cancelled while this row was in flight and it was not answered in time: it may or may not have been stored.',
+            'CANCELLED',
+          );
         } else if (DataError.isInstance(error)) {
           fail(entries, error.message, error.code ?? 'data');
         } else if (ConnectorError.isInstance(error) && (error.kind === 'transient' || error.kind === 'rate-limited')) {
@@ -248,6 +256,11 @@ function uncommitted(result: WriteResult, reason: string, code: string): void {
 function summary(error: Error): NonNullable<WriteResult['stoppedBy']> {
   const typed = ConnectorError.isInstance(error) ? error : undefined;
   return { name: error.name, kind: typed?.kind ?? 'connector', message: error.message, ...(typed?.hint ? { hint: typed.hint } : {}) };
+}
+
+function isAbort(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'AbortError' || name === 'TimeoutError';
 }
 
 function describe(error: unknown): string {

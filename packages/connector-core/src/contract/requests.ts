@@ -58,7 +58,8 @@ export type RowsInput = Iterable<Row> | AsyncIterable<Row>;
 /**
  * One row a write could not store, and why. `index` is the row's 0-based position in the input.
  * Codes set by core: `SKIPPED` (never sent: the write stopped before it), `CANCELLED` (in flight
- * when the caller cancelled: check the system), `COMMIT_FAILED` (sent, but the write's final step
+ * when the caller cancelled and still unanswered when the grace after the cancel ran out: check
+ * the system), `COMMIT_FAILED` (sent, but the write's final step
  * failed), `NOT_COMMITTED` (staged, but the write stopped before the commit that stores it),
  * otherwise the vendor's code or the error kind.
  */

@@ -124,14 +124,17 @@ export function writeCases(fixture: ConformanceFixture, capabilities: { write: b
       });
     }
 
-    it('a cancelled write rejects with AbortError, stops pulling input and carries its partial result', async () => {
+    it('a cancelled write rejects with AbortError, stops pulling input, lets batches in flight answer and carries its exact partial result', async () => {
       const controller = new AbortController();
       let pulled = 0;
+      const input: Row[] = [];
       async function* slowInput(): AsyncGenerator<Row> {
         for (let index = 0; index < 10_000; index += 1) {
           pulled += 1;
           if (index === 30) controller.abort();
-          yield fixture.makeRow(5000 + index, 1);
+          const row = fixture.makeRow(5000 + index, 1);
+          input.push(row);
+          yield row;
           await new Promise((resolve) => setImmediate(resolve));
         }
       }
@@ -146,6 +149,14 @@ export function writeCases(fixture: ConformanceFixture, capabilities: { write: b
         expectAccounted(partial as WriteResult, (partial as WriteResult).received);
         expect(pulled).toBeLessThan(10_000);
         expect((partial as WriteResult).received).toBeLessThanOrEqual(pulled);
+        // Batches sent before the cancel were answered (the system answers quickly here), so no row's
+        // outcome is unknown, and every row reported written is on the system.
+        const failed = (partial as WriteResult).failed;
+        expect(failed.filter((failure) => failure.code === 'CANCELLED')).toEqual([]);
+        const failedIndexes = new Set(failed.map((failure) => failure.index));
+        const stored = new Set((await fixture.records(fixture.table)).map((record) => keyOf(fixture, record)));
+        const writtenKeys = input.slice(0, (partial as WriteResult).received).filter((_, index) => !failedIndexes.has(index));
+        for (const row of writtenKeys) expect(stored).toContain(keyOf(fixture, row));
       });
     });
 
