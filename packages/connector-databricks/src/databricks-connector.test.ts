@@ -1,4 +1,4 @@
-import { AuthenticationError, DataError, NotFoundError, TransientError, UnsupportedOperationError, writeResultOf } from '@automl/connector-core';
+import { AuthenticationError, DataError, NotFoundError, NotReadyError, TransientError, UnsupportedOperationError, writeResultOf } from '@automl/connector-core';
 import { LeakProbe } from '@automl/connector-core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { databricksFixture, testToken } from './test-support/databricks-fixture.js';
@@ -105,12 +105,47 @@ describe('DatabricksConnector reads', () => {
     expect((syntax as DataError).code).toBe('PARSE_SYNTAX_ERROR');
   });
 
-  it('waits out a warehouse that is starting (503 TEMPORARILY_UNAVAILABLE with Retry-After)', async () => {
+  it('waits out a starting warehouse: more 503 TEMPORARILY_UNAVAILABLE than maxRetries, no retry spent, breaker closed, progress logged', async () => {
     await emulator.seed('warm', [{ id: 1 }]);
-    emulator.warmUp({ requests: 2, retryAfterSeconds: 0 });
-    await using connector = fixture.create();
+    // maxRetries is 4 and the breaker opens after 5 failures: 12 refusals would exhaust both if they counted.
+    emulator.warmUp({ requests: 12, retryAfterSeconds: 0 });
+    const logged: Array<{ level: string; message?: string; fields: Record<string, unknown> }> = [];
+    const record = (level: string) => (fields: Record<string, unknown>, message?: string) => logged.push({ level, message, fields });
+    const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+    await using connector = fixture.create({}, { logger });
     expect(await connector.readAll({ table: 'warm' })).toEqual([{ id: 1 }]);
-    expect(emulator.requests.filter((request) => request.status === 503)).toHaveLength(2);
+    expect(emulator.requests.filter((request) => request.status === 503)).toHaveLength(12);
+    const progress = logged.filter((entry) => entry.level === 'info' && /warehouse starting, waited/.test(entry.message ?? ''));
+    expect(progress).toHaveLength(12);
+    expect(progress[0]?.message).toMatch(/^Databricks SQL warehouse starting, waited [\d.]+ (ms|s|min) of 10 min$/);
+    // Asking a warehouse that was starting again is no retry.
+    expect(logged.filter((entry) => entry.message === 'retrying after a retryable failure')).toHaveLength(0);
+    // The breaker stayed closed: five server errors in a row still get their retries, then an answer.
+    emulator.faults.inject({ route: 'ExecuteStatement:SELECT', times: 4, fault: { kind: 'status', status: 500 } });
+    expect(await connector.readAll({ table: 'warm' })).toEqual([{ id: 1 }]);
+  });
+
+  it('gives up on a warehouse that does not start within warehouseStartupTimeoutSeconds, with a clear error', async () => {
+    emulator.warmUp({ ms: 60_000 });
+    await using connector = fixture.create({ warehouseStartupTimeoutSeconds: 0.2 });
+    const error = await connector.readAll({ table: 'warm' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NotReadyError);
+    expect(error).toMatchObject({ retryable: false, code: 'WAREHOUSE_STARTING', hint: expect.stringContaining('warehouseStartupTimeoutSeconds') });
+    expect((error as Error).message).toMatch(/^Databricks SQL warehouse starting; still not ready after [\d.]+ (ms|s) \(budget 0\.2 s\)$/);
+  });
+
+  it('reopens a session the starting warehouse never initialized (ERROR_STATUS in HTTP 200), for reads and writes', async () => {
+    await emulator.seed('warm', [{ id: 1, name: 'a' }], { columns: { id: 'BIGINT', name: 'STRING' } });
+    emulator.warmUp({ requests: 7, mode: 'session' });
+    await using connector = fixture.create();
+    expect(await connector.readAll({ table: 'warm' })).toEqual([{ id: 1, name: 'a' }]);
+    const result = await connector.write([{ id: 2, name: 'b' }], { table: 'warm', mode: 'upsert', keyColumn: 'id' });
+    expect(result).toMatchObject({ written: 1, failed: [] });
+    expect(await emulator.rows('warm', 'id')).toEqual([
+      { id: '1', name: 'a' },
+      { id: '2', name: 'b' },
+    ]);
+    expect(emulator.warmUpState).toBeUndefined();
   });
 
   it('retries a SELECT refused with 429, honouring Retry-After', async () => {

@@ -19,7 +19,7 @@ import { databricksEndpoint } from './databricks-endpoint.js';
 import { classifyDatabricksError } from './databricks-errors.js';
 import { readDatabricksPages } from './databricks-reader.js';
 import { qualifiedName, quoteName, splitName } from './databricks-sql-text.js';
-import { DatabricksStatements, type DriverSession } from './databricks-statements.js';
+import { DatabricksStatements } from './databricks-statements.js';
 import { beginDatabricksWrite, type TableColumns } from './databricks-write-session.js';
 
 /** Rows per read page (the driver's fetch size) unless the request or the config says otherwise. */
@@ -34,7 +34,6 @@ const defaultWriteBatchSize = 1000;
  */
 export class DatabricksConnector extends BaseConnector<'databricks'> {
   #client: DBSQLClient | undefined;
-  #session: DriverSession | undefined;
   #statements: DatabricksStatements | undefined;
 
   constructor(config: unknown, options?: ConnectorOptions) {
@@ -70,23 +69,22 @@ export class DatabricksConnector extends BaseConnector<'databricks'> {
       preserveBigNumericPrecision: this.config.exactNumerics === true,
       userAgentEntry: 'automl-connectors',
     } as Parameters<DBSQLClient['connect']>[0]);
-    const session = await this.call('connect', () =>
+    const openSession = () =>
       client.openSession({
         ...(this.config.catalog ? { initialCatalog: this.config.catalog } : {}),
         ...(this.config.schema ? { initialSchema: this.config.schema } : {}),
-      }),
-    );
-    this.#session = session;
-    this.#statements = new DatabricksStatements(session);
+      });
+    // A warehouse that is starting answers 503 here: core waits it out (see classifyError).
+    const session = await this.call('connect', () => openSession());
+    this.#statements = new DatabricksStatements(openSession, session);
   }
 
   protected async closeConnection(): Promise<void> {
-    const session = this.#session;
+    const statements = this.#statements;
     const client = this.#client;
-    this.#session = undefined;
     this.#client = undefined;
     this.#statements = undefined;
-    await session?.close().catch(() => undefined);
+    await statements?.close();
     await client?.close().catch(() => undefined);
   }
 
@@ -99,7 +97,7 @@ export class DatabricksConnector extends BaseConnector<'databricks'> {
   }
 
   protected classifyError(error: unknown, operation: string): ConnectorError {
-    return classifyDatabricksError(error, operation);
+    return classifyDatabricksError(error, operation, { startupBudgetMs: (this.config.warehouseStartupTimeoutSeconds ?? 600) * 1000 });
   }
 
   async listTables(): Promise<string[]> {

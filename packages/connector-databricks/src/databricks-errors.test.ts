@@ -1,4 +1,13 @@
-import { AuthenticationError, ConnectorError, DataError, NotFoundError, PermissionError, RateLimitError, TransientError } from '@automl/connector-core';
+import {
+  AuthenticationError,
+  ConnectorError,
+  DataError,
+  NotFoundError,
+  NotReadyError,
+  PermissionError,
+  RateLimitError,
+  TransientError,
+} from '@automl/connector-core';
 import { describe, expect, it } from 'vitest';
 import { classifyDatabricksError } from './databricks-errors.js';
 
@@ -18,8 +27,14 @@ describe('classifyDatabricksError', () => {
       httpError(503, { 'x-thriftserver-error-message': 'TEMPORARILY_UNAVAILABLE: Cluster abc is temporarily unavailable.', 'retry-after': '10' }),
       'connect',
     );
-    expect(starting).toBeInstanceOf(TransientError);
-    expect(starting).toMatchObject({ code: 'WAREHOUSE_STARTING', retryable: true, retryAfterMs: 10_000 });
+    expect(starting).toBeInstanceOf(NotReadyError);
+    expect(starting).toMatchObject({ code: 'WAREHOUSE_STARTING', retryable: true, retryAfterMs: 10_000, readyWithinMs: 600_000 });
+    // A later page of a read is never asked again: the driver's cursor may have moved.
+    expect(classifyDatabricksError(httpError(503, { 'x-thriftserver-error-message': 'TEMPORARILY_UNAVAILABLE: x' }), 'read.fetch')).toBeInstanceOf(
+      TransientError,
+    );
+    const lost = { name: 'Status Error', message: 'requirement failed: Session handle: SessionHandle [x] has not been initialized or had already closed.' };
+    expect(classifyDatabricksError(lost, 'write.stage', { startupBudgetMs: 5000 })).toMatchObject({ kind: 'not-ready', readyWithinMs: 5000 });
   });
 
   it('maps failed statements by SQLSTATE and error class', () => {

@@ -3,6 +3,7 @@ import {
   ConnectorError,
   DataError,
   NotFoundError,
+  NotReadyError,
   PermissionError,
   TransientError,
   hints,
@@ -24,7 +25,8 @@ interface DriverOperationError {
 
 export const databricksHints = {
   token: 'Check DATABRICKS_TOKEN: a personal access token (dapi...) from Settings → Developer, not expired or revoked.',
-  warehouseStarting: 'The SQL warehouse is starting (a stopped warehouse takes a few minutes to start); the connector retries while it starts.',
+  warehouseStarting:
+    'The SQL warehouse is starting (a stopped warehouse takes a few minutes to start): the connector waits for it up to `warehouseStartupTimeoutSeconds` (10 minutes by default).',
   notFound: 'Check the table name and the catalog and schema (config `catalog` / `schema`); names are catalog.schema.table.',
   permission: 'The token\u2019s user lacks a privilege on this table (SELECT to read, MODIFY to write, CREATE TABLE in the schema for writes).',
   httpPath: 'Check DATABRICKS_HTTP_PATH: the warehouse\u2019s HTTP path, e.g. /sql/1.0/warehouses/abcdef.',
@@ -60,12 +62,57 @@ const httpClassifier = httpErrorClassifier({
     // Databricks answers 403 for a token it does not know (bad, expired, revoked): credentials, not a grant.
     if (failure.status === 401 || failure.status === 403) return new AuthenticationError({ ...base, hint: databricksHints.token });
     if (failure.status === 404) return new NotFoundError({ ...base, hint: databricksHints.httpPath });
-    if (failure.status === 503 && failure.code === 'TEMPORARILY_UNAVAILABLE') {
-      return new TransientError({ ...base, code: 'WAREHOUSE_STARTING', hint: databricksHints.warehouseStarting });
-    }
     return undefined;
   },
 });
+
+/** Databricks' answer while a session's warehouse has not started (or the session was lost): a 200 with ERROR_STATUS. */
+const sessionNotInitialized = /Session handle.*has not been initialized or had already closed|Invalid SessionHandle/i;
+
+export function isLostSessionError(error: unknown): boolean {
+  return isStatusError(error) && sessionNotInitialized.test(String((error as { message?: unknown }).message ?? ''));
+}
+
+function isStatusError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'Status Error';
+}
+
+/** Operations whose retry could skip or repeat rows: a "not ready" answer there fails like any other. */
+const notReadyExempt = new Set(['read.fetch']);
+
+export interface DatabricksClassifierOptions {
+  /** How long a starting warehouse is waited for (from its first "not ready" answer in a call). */
+  startupBudgetMs?: number;
+}
+
+/** The default start-up budget: a stopped classic warehouse takes several minutes to start. */
+export const defaultStartupBudgetMs = 10 * 60_000;
+
+/**
+ * Databricks' failures as core's typed errors, a warehouse that is starting as "not ready" (core
+ * waits it out within the start-up budget without spending retries or opening the breaker). Two
+ * answers mean "starting": HTTP 503 `TEMPORARILY_UNAVAILABLE` (with Retry-After), and, once the
+ * gateway accepted OpenSession for a warehouse still booting, ERROR_STATUS "Session handle ... has
+ * not been initialized" on that session (the statements reopen their session before asking again).
+ * Neither ran the request, so asking again is safe even for a write.
+ */
+export function classifyDatabricksError(error: unknown, operation: string, options: DatabricksClassifierOptions = {}): ConnectorError {
+  const classified = classifyFailure(error, operation);
+  if (notReadyExempt.has(operation) || NotReadyError.isInstance(classified)) return classified;
+  const starting = classified.code === 'TEMPORARILY_UNAVAILABLE' && classified.status === 503;
+  if (!starting && !isLostSessionError(error)) return classified;
+  return new NotReadyError({
+    message: starting ? 'Databricks SQL warehouse starting' : 'Databricks SQL warehouse session not initialized (warehouse starting)',
+    connector: 'databricks',
+    operation,
+    code: 'WAREHOUSE_STARTING',
+    ...(classified.status !== undefined ? { status: classified.status } : {}),
+    ...(classified.retryAfterMs !== undefined ? { retryAfterMs: classified.retryAfterMs } : {}),
+    readyWithinMs: options.startupBudgetMs ?? defaultStartupBudgetMs,
+    hint: databricksHints.warehouseStarting,
+    cause: classified,
+  });
+}
 
 /**
  * Databricks' failures as core's typed errors. Three shapes reach here: HTTP refusals
@@ -74,7 +121,7 @@ const httpClassifier = httpErrorClassifier({
  * and Thrift statuses (StatusError, not even an Error). Messages are built from the status, the
  * SQLSTATE and Databricks' own text, never from the driver's error (which may carry request state).
  */
-export function classifyDatabricksError(error: unknown, operation: string): ConnectorError {
+function classifyFailure(error: unknown, operation: string): ConnectorError {
   if (ConnectorError.isInstance(error)) return error;
   const connector = 'databricks';
   if (isOperationError(error)) {
@@ -92,7 +139,7 @@ export function classifyDatabricksError(error: unknown, operation: string): Conn
     return new ConnectorError(base);
   }
   if (isHttpError(error)) return httpClassifier(error, operation);
-  if (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'Status Error') {
+  if (isStatusError(error)) {
     const status = error as { message?: string; code?: number };
     return new ConnectorError({ connector, operation, code: 'STATUS_ERROR', message: `Databricks refused the call: ${status.message ?? 'no message'}` });
   }

@@ -21,7 +21,9 @@ export interface PagedQuery {
 export async function* readDatabricksPages(statements: DatabricksStatements, context: ConnectorContext, query: PagedQuery): AsyncGenerator<Row[]> {
   const sql = limited(query);
   const parameters = toDriverParameters(query.parameters);
-  const operation = await context.call('read.query', ({ signal }) => statements.open(sql, signal, parameters, query.pageSize));
+  const operation = await context.call('read.query', ({ signal }) =>
+    statements.open(sql, signal, { ...(parameters ? { parameters } : {}), maxRows: query.pageSize }),
+  );
   try {
     for (;;) {
       // Not retried: the driver reads ahead inside fetchChunk, so after any failure its cursor may

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type ConnectorContext, DataError, inferColumns, type PreparedRow, type Row, type WriteMode, type WriteSession } from '@automl/connector-core';
-import { errorClassOf } from './databricks-errors.js';
+import {
+  type ConnectorContext,
+  ConnectorError,
+  DataError,
+  inferColumns,
+  type PreparedRow,
+  type Row,
+  type WriteMode,
+  type WriteSession,
+} from '@automl/connector-core';
+import { errorClassOf, isLostSessionError } from './databricks-errors.js';
 import { quoteName, sqlLiteral } from './databricks-sql-text.js';
 import type { DatabricksStatements } from './databricks-statements.js';
 import { invalidValueReason } from './validate-databricks-value.js';
@@ -141,21 +150,41 @@ export async function beginDatabricksWrite(target: WriteTarget): Promise<WriteSe
     return `INSERT INTO ${target.target} (${list}) SELECT ${list} FROM (${onePerRow}) AS s`;
   }
 
-  /** BEGIN; statement; COMMIT, each step safe to retry (see above). */
+  /**
+   * BEGIN; statement; COMMIT, each step safe to retry (see above). A transaction lives in its
+   * session: when the warehouse lost the session before COMMIT (a new one was opened meanwhile),
+   * the transaction went with it, and the whole of it runs again on the new session, unless a COMMIT
+   * was sent that never got an answer: then it may have committed, and the write stops saying so.
+   */
   async function transaction(statement: string): Promise<void> {
-    try {
-      await context.call('write.commit', async ({ signal, attempt }) => {
-        if (attempt > 1) await statements.run('ROLLBACK', signal).catch(ignore('NO_ACTIVE_TRANSACTION'));
-        await statements.run('BEGIN TRANSACTION', signal);
-        await statements.run(statement, signal);
-      });
-      await context.call('write.commit', async ({ signal, attempt }) => {
-        // A COMMIT whose answer was lost has committed: its retry finds no transaction.
-        await statements.run('COMMIT', signal).catch(attempt > 1 ? ignore('NO_ACTIVE_TRANSACTION') : rethrow);
-      });
-    } catch (error) {
-      await context.call('write.rollback', ({ signal }) => statements.run('ROLLBACK', signal), { idempotent: true }).catch(() => undefined);
-      throw error;
+    for (let round = 1; ; round += 1) {
+      let began = 0;
+      let unanswered = false;
+      try {
+        await context.call('write.commit', async ({ signal, attempt }) => {
+          if (attempt > 1) await statements.run('ROLLBACK', signal).catch(ignore('NO_ACTIVE_TRANSACTION'));
+          await statements.run('BEGIN TRANSACTION', signal);
+          began = statements.generation;
+          await statements.run(statement, signal);
+        });
+        await context.call('write.commit', async ({ signal, attempt }) => {
+          if (statements.generation !== began) throw sessionReplaced(unanswered);
+          unanswered = true;
+          try {
+            // A COMMIT whose answer was lost has committed: its retry finds no transaction.
+            await statements.run('COMMIT', signal).catch(attempt > 1 ? ignore('NO_ACTIVE_TRANSACTION') : rethrow);
+            unanswered = false;
+          } catch (error) {
+            if (isAnswer(error)) unanswered = false;
+            throw error;
+          }
+        });
+        return;
+      } catch (error) {
+        await context.call('write.rollback', ({ signal }) => statements.run('ROLLBACK', signal), { idempotent: true }).catch(() => undefined);
+        if (ConnectorError.isInstance(error) && error.code === 'SESSION_REPLACED' && round < 3) continue;
+        throw error;
+      }
     }
   }
 
@@ -168,6 +197,34 @@ function ignore(errorClass: string) {
     if (errorClassOf(text?.displayMessage ?? text?.errorMessage) === errorClass) return [];
     throw error;
   };
+}
+
+/** The session a transaction began on was replaced: retry the transaction, or stop when a COMMIT may have landed. */
+function sessionReplaced(commitUnanswered: boolean): ConnectorError {
+  if (commitUnanswered) {
+    return new ConnectorError({
+      connector: 'databricks',
+      operation: 'write.commit',
+      code: 'COMMIT_OUTCOME_UNKNOWN',
+      message: 'The warehouse lost the session while a COMMIT was unanswered: the rows may or may not be in the table; check the table before writing again.',
+    });
+  }
+  return new ConnectorError({
+    connector: 'databricks',
+    operation: 'write.commit',
+    code: 'SESSION_REPLACED',
+    message: 'The warehouse lost the session of this transaction before COMMIT (it was rolled back)',
+  });
+}
+
+/** The warehouse answered (the statement failed there, or HTTP refused it): nothing is still on its way. */
+function isAnswer(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  return (
+    isLostSessionError(error) ||
+    typeof (error as { errorCode?: unknown }).errorCode === 'string' ||
+    typeof (error as { statusCode?: unknown }).statusCode === 'number'
+  );
 }
 
 function rethrow(error: unknown): never {

@@ -23,6 +23,11 @@ export const databricksSystem = defineSystem({
     pageSize: z.number().int().positive().optional(),
     /** The TIMESTAMP column incremental reads (`since`) filter on; without it `since` is refused. */
     incrementalColumn: z.string().min(1).optional(),
+    /**
+     * How long a SQL warehouse that is starting (503 TEMPORARILY_UNAVAILABLE, or a session it has
+     * not initialized yet) is waited for, per call, before the call fails. 600 s by default.
+     */
+    warehouseStartupTimeoutSeconds: z.number().positive().optional(),
     /** Rows per staging INSERT of a write (1,000 by default; each statement stays under ~1 MB). */
     writeBatchSize: z.number().int().min(1).max(10_000).optional(),
   },

@@ -59,7 +59,7 @@ export class DatabricksEmulator {
   readonly #front: ThriftHttpsFront;
   readonly #tls: TlsIdentity;
   readonly httpPath: string;
-  #warmUp: { until?: number; requests?: number; retryAfterSeconds: number } | undefined;
+  #warmUp: { until?: number; requests?: number; retryAfterSeconds: number; mode: 'unavailable' | 'session' } | undefined;
   #latencyMs = 0;
   #endpoint: DatabricksEndpoint | undefined;
 
@@ -78,6 +78,7 @@ export class DatabricksEmulator {
       columnBased: options.columnBased === true,
       maxParameters: options.maxParameters ?? 256,
       statementLatencyMs: () => this.#latencyMs,
+      sessionWarmUp: (refused) => this.#sessionWarmUp(refused),
       volumes: this.volumes,
       origin: () => `https://127.0.0.1:${this.endpoint.port}`,
     });
@@ -190,14 +191,19 @@ export class DatabricksEmulator {
   }
 
   /**
-   * A warehouse that is starting: every request gets 503 TEMPORARILY_UNAVAILABLE with Retry-After,
-   * for the next `requests` requests or for `ms` milliseconds.
+   * A warehouse that is starting, for the next `requests` requests or for `ms` milliseconds.
+   * `unavailable` (the default): every request gets HTTP 503 TEMPORARILY_UNAVAILABLE with
+   * Retry-After. `session`: the gateway accepts OpenSession, but a session opened meanwhile was
+   * never initialized: every call on it answers ERROR_STATUS "Session handle ... has not been
+   * initialized or had already closed" in an HTTP 200, even after the warehouse is up (lightdash
+   * PR #28654 describes both); each such refusal counts as one of the `requests`.
    */
-  warmUp(options: { requests?: number; ms?: number; retryAfterSeconds?: number }): this {
+  warmUp(options: { requests?: number; ms?: number; retryAfterSeconds?: number; mode?: 'unavailable' | 'session' }): this {
     this.#warmUp = {
       requests: options.requests,
       until: options.ms === undefined ? undefined : Date.now() + options.ms,
       retryAfterSeconds: options.retryAfterSeconds ?? 1,
+      mode: options.mode ?? 'unavailable',
     };
     return this;
   }
@@ -220,9 +226,32 @@ export class DatabricksEmulator {
     return this.#front.peakInFlight;
   }
 
+  /** Whether the warehouse is still starting (session variant); `refused` counts one refusal. */
+  #sessionWarmUp(refused = false): boolean {
+    const warm = this.#warmUp;
+    if (warm?.mode !== 'session') return false;
+    if (!this.#stillWarming(warm)) return false;
+    if (refused && warm.requests !== undefined) warm.requests -= 1;
+    return true;
+  }
+
+  #stillWarming(warm: NonNullable<DatabricksEmulator['warmUpState']>): boolean {
+    const byCount = warm.requests !== undefined && warm.requests > 0;
+    const byTime = warm.until !== undefined && Date.now() < warm.until;
+    if (!byCount && !byTime) {
+      this.#warmUp = undefined;
+      return false;
+    }
+    return true;
+  }
+
+  get warmUpState() {
+    return this.#warmUp;
+  }
+
   #gate() {
     const warm = this.#warmUp;
-    if (!warm) return undefined;
+    if (warm?.mode !== 'unavailable') return undefined;
     const byCount = warm.requests !== undefined && warm.requests > 0;
     const byTime = warm.until !== undefined && Date.now() < warm.until;
     if (!byCount && !byTime) {

@@ -33,6 +33,11 @@ export interface TcliServiceOptions {
   /** The greatest number of parameters in one statement (Databricks: 256). */
   maxParameters: number;
   statementLatencyMs: () => number;
+  /**
+   * Whether the warehouse is still starting (the session variant of a warm-up): a session opened
+   * now is never initialized. Called with `true` to count a refused call.
+   */
+  sessionWarmUp: (refused?: boolean) => boolean;
   volumes: DatabricksVolumes;
   /** `https://127.0.0.1:<port>`: where presigned URLs point. */
   origin: () => string;
@@ -44,6 +49,8 @@ interface SessionState {
   warehouse: WarehouseSession;
   /** Statements of one session run one after the other, as on a warehouse. */
   queue: Promise<unknown>;
+  /** Opened while the warehouse was starting: every call on it is refused. */
+  uninitialized?: boolean;
 }
 
 type Request = Record<string, unknown> & { sessionHandle?: { sessionId: { guid: Buffer } }; operationHandle?: { operationId: { guid: Buffer } } };
@@ -117,6 +124,16 @@ export class TcliService {
       if (method === 'ExecuteStatement')
         exchange.body = { statement: clip(String(request.statement ?? '')), parameters: describeParameters(request.parameters) };
     }
+    const target = this.#session(request) ?? this.#sessionOfOperation(request);
+    if (target?.uninitialized) {
+      this.#options.sessionWarmUp(true);
+      return {
+        status: {
+          statusCode: 3,
+          errorMessage: `requirement failed: Session handle: SessionHandle [${target.id}] has not been initialized or had already closed.`,
+        },
+      };
+    }
     const faults = this.#options.faults.take(route);
     let latency = method === 'ExecuteStatement' ? this.#options.statementLatencyMs() : 0;
     for (const fault of faults) {
@@ -149,7 +166,7 @@ export class TcliService {
     }
     const id = crypto.randomUUID();
     const guid = Buffer.from(id.replaceAll('-', ''), 'hex');
-    this.#sessions.set(guid.toString('hex'), { id, guid, warehouse: session, queue: Promise.resolve() });
+    this.#sessions.set(guid.toString('hex'), { id, guid, warehouse: session, queue: Promise.resolve(), uninitialized: this.#options.sessionWarmUp() });
     return {
       status: SUCCESS,
       serverProtocolVersion,
@@ -324,6 +341,13 @@ export class TcliService {
   #session(request: Request): SessionState | undefined {
     const guid = request.sessionHandle?.sessionId?.guid;
     return guid ? this.#sessions.get(Buffer.from(guid).toString('hex')) : undefined;
+  }
+
+  #sessionOfOperation(request: Request): SessionState | undefined {
+    const operation = this.#operation(request);
+    if (!operation) return undefined;
+    for (const session of this.#sessions.values()) if (session.id === operation.sessionId) return session;
+    return undefined;
   }
 
   #operation(request: Request): DatabricksOperation | undefined {
