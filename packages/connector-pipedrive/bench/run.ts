@@ -3,11 +3,14 @@
 //    request: requests, tokens spent, wall time and 429s, against a naive loop with the plain client
 //    (one search and one create or update per row, waiting 2 s after a 429); then the same rows again.
 // 2. Read 10,000 persons through the connector vs a plain client paging loop (500 per page, no
-//    limiter on either side), the emulator in a child process.
+//    limiter on either side), the emulator in a child process, with 100 ms per request then none.
 // BENCH_PERSONS sets the number of persons upserted (1,000 by default); BENCH_PHASE=upsert|read runs one part;
-// BENCH_ROUNDS the number of interleaved read rounds (11 by default; more on a loaded machine).
+// BENCH_ROUNDS the number of interleaved read rounds with latency (15), BENCH_ROUNDS_NO_LATENCY without (31),
+// BENCH_READ_LATENCY_MS the latency (100). Hold the shared lock while measuring:
+//   flock /tmp/automl-bench.lock pnpm --filter @automl/connector-pipedrive bench
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -92,16 +95,36 @@ async function connectorRuns(): Promise<void> {
   await emulator.stop();
 }
 
-async function readPhase(): Promise<void> {
-  const total = 10_000;
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 11);
-  const server = spawn(process.execPath, [fileURLToPath(new URL('./emulator-process.ts', import.meta.url)), String(total)], {
+/** The emulator of the read comparison, in a child process (see emulator-process.ts). */
+async function emulatorProcess(total: number, latency: number) {
+  const server = spawn(process.execPath, [fileURLToPath(new URL('./emulator-process.ts', import.meta.url)), String(total), String(latency)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const [line] = (await once(createInterface({ input: server.stdout! }), 'line')) as [string];
-  const { url, token } = JSON.parse(line) as { url: string; token: string };
-  const api = new v2.PersonsApi(new v2.Configuration({ apiKey: () => token, basePath: `${url}/api/v2` }));
+  const lines = createInterface({ input: server.stdout! })[Symbol.asyncIterator]();
+  const { url, token } = JSON.parse((await lines.next()).value as string) as { url: string; token: string };
+  const stop = async () => {
+    server.stdin!.end();
+    const stats = JSON.parse((await lines.next()).value as string) as { requests: Record<string, number>; peakRssMiB: number };
+    await once(server, 'exit');
+    return stats;
+  };
+  return { url, token, stop };
+}
+
+/**
+ * One comparison: `rounds` interleaved rounds (the order reversed every other round, so a drift of
+ * the machine's load weighs on every side alike) of
+ * - the plain client: `new Configuration` + `new PersonsApi`, then `getPersons` with the cursor until
+ *   the last page, 500 per page, counting the records;
+ * - a fresh connector per read, as a job uses it: constructed, connected, its person fields read
+ *   (alongside the first page), the same 20 pages read and converted into rows, closed;
+ * - one connector kept open across rounds (its fields read once): a long-lived service's reads.
+ * Neither side has a rate limiter (requestsPerMinute 0 on the connector).
+ */
+async function readComparison(total: number, latency: number, rounds: number): Promise<void> {
+  const { url, token, stop } = await emulatorProcess(total, latency);
   const viaClient = async () => {
+    const api = new v2.PersonsApi(new v2.Configuration({ apiKey: () => token, basePath: `${url}/api/v2` }));
     let count = 0;
     let cursor: string | undefined;
     do {
@@ -111,45 +134,57 @@ async function readPhase(): Promise<void> {
     } while (cursor);
     return count;
   };
-  // A fresh connector per read, as a job uses it: its field discovery counts.
-  const viaConnector = async () => {
-    const connector = new PipedriveConnector({ apiKey: token, baseUrl: url, requestsPerMinute: 0 }, { metricsRegistry: null, environment: false });
+  const config = { apiKey: token, baseUrl: url, requestsPerMinute: 0 };
+  const options = { metricsRegistry: null, environment: false } as const;
+  const readAll = async (connector: PipedriveConnector) => {
     let count = 0;
     for await (const page of connector.read({ table: 'persons' })) count += page.length;
-    await connector.close();
     return count;
   };
-  await viaClient();
-  await viaConnector();
-  const clientTimes: number[] = [];
-  const connectorTimes: number[] = [];
-  const clientCpu: number[] = [];
-  const connectorCpu: number[] = [];
+  const viaFreshConnector = async () => {
+    const connector = new PipedriveConnector(config, options);
+    try {
+      return await readAll(connector);
+    } finally {
+      await connector.close();
+    }
+  };
+  const kept = new PipedriveConnector(config, options);
+  const viaKeptConnector = () => readAll(kept);
+  const sides = [
+    { name: 'plain client loop', read: viaClient, times: [] as number[], cpu: [] as number[] },
+    { name: 'connector, fresh per read', read: viaFreshConnector, times: [] as number[], cpu: [] as number[] },
+    { name: 'connector, kept open', read: viaKeptConnector, times: [] as number[], cpu: [] as number[] },
+  ];
+  for (const side of sides) await side.read(); // warm-up, not measured
+  const loadBefore = loadavg()[0]!;
   for (let round = 0; round < rounds; round += 1) {
-    for (const [read, times, cpu] of [
-      [viaClient, clientTimes, clientCpu],
-      [viaConnector, connectorTimes, connectorCpu],
-    ] as const) {
+    for (const side of round % 2 ? [...sides].reverse() : sides) {
       globalThis.gc?.();
       const cpuBefore = process.cpuUsage();
       const started = performance.now();
-      const count = await read();
-      times.push(performance.now() - started);
+      const count = await side.read();
+      side.times.push(performance.now() - started);
       const used = process.cpuUsage(cpuBefore);
-      cpu.push((used.user + used.system) / 1000);
-      if (count !== total) throw new Error(`read ${count} persons, expected ${total}`);
+      side.cpu.push((used.user + used.system) / 1000);
+      if (count !== total) throw new Error(`${side.name} read ${count} persons, expected ${total}`);
     }
   }
+  const loadAfter = loadavg()[0]!;
+  await kept.close();
+  const { requests, peakRssMiB } = await stop();
+  const [plain] = sides;
   console.log(
-    `read ${total} persons, ${rounds} interleaved rounds: connector ${seconds(median(connectorTimes))} s, plain client loop ${seconds(median(clientTimes))} s (medians); ` +
-      `ratio of medians ${(median(connectorTimes) / median(clientTimes)).toFixed(3)}, of fastest rounds ${(Math.min(...connectorTimes) / Math.min(...clientTimes)).toFixed(3)} (target <= 1.10; ` +
-      'the connector also names custom fields, maps option ids to labels and splits emails)',
+    `read ${total.toLocaleString('en')} persons, ${latency} ms per request, ${rounds} interleaved rounds (load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}):`,
   );
-  console.log(
-    `  client CPU per read (medians): connector ${median(connectorCpu).toFixed(0)} ms, plain client loop ${median(clientCpu).toFixed(0)} ms, ratio ${(median(connectorCpu) / median(clientCpu)).toFixed(3)}`,
-  );
-  server.stdin!.end();
-  await once(server, 'exit');
+  for (const side of sides) {
+    const ratio =
+      side === plain
+        ? ''
+        : `, ratio of medians ${(median(side.times) / median(plain!.times)).toFixed(3)}, CPU ${(median(side.cpu) / median(plain!.cpu)).toFixed(3)}`;
+    console.log(`  ${side.name}: median ${median(side.times).toFixed(0)} ms, CPU ${median(side.cpu).toFixed(0)} ms${ratio}`);
+  }
+  console.log(`  requests served by route: ${JSON.stringify(requests)}; emulator peak RSS ${peakRssMiB} MiB`);
 }
 
 const phase = process.env.BENCH_PHASE ?? 'all';
@@ -158,5 +193,11 @@ if (phase !== 'read') {
   await connectorRuns();
   await naiveLoop();
 }
-if (phase !== 'upsert') await readPhase();
-console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+if (phase !== 'upsert') {
+  // Realistic latency first (what a job sees: the connector's per-page work hides behind the network),
+  // then none, which shows the client-side overhead alone.
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
+  await readComparison(10_000, Number(process.env.BENCH_READ_LATENCY_MS ?? latencyMs), rounds);
+  await readComparison(10_000, 0, Number(process.env.BENCH_ROUNDS_NO_LATENCY ?? 31));
+}
+console.log(`peak RSS of the benchmark process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Secret } from '@automl/connector-core';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { v1, v2 } from 'pipedrive';
@@ -11,7 +12,7 @@ export interface PipedriveReply<T> {
   body: { success: boolean; data: T; additional_data?: Record<string, unknown> | null };
 }
 
-/** The SDK's API objects for one call, bound to the call's cancel signal. */
+/** The SDK's API objects, built once per client (each on first use). */
 export interface PipedriveApis {
   users: ReturnType<typeof v1.UsersApiFactory>;
   personFields: ReturnType<typeof v1.PersonFieldsApiFactory>;
@@ -19,6 +20,9 @@ export interface PipedriveApis {
   dealFields: ReturnType<typeof v1.DealFieldsApiFactory>;
   activityFields: ReturnType<typeof v1.ActivityFieldsApiFactory>;
   productFields: ReturnType<typeof v1.ProductFieldsApiFactory>;
+  leads: ReturnType<typeof v1.LeadsApiFactory>;
+  /** v2 person fields: adding options to an enum field. */
+  personFieldsV2: ReturnType<typeof v2.PersonFieldsApiFactory>;
   persons: ReturnType<typeof v2.PersonsApiFactory>;
   organizations: ReturnType<typeof v2.OrganizationsApiFactory>;
   deals: ReturnType<typeof v2.DealsApiFactory>;
@@ -46,6 +50,7 @@ export class PipedriveClient {
   readonly #axios: AxiosInstance;
   readonly #v1: v1.Configuration;
   readonly #v2: v2.Configuration;
+  readonly #apis: PipedriveApis;
 
   constructor(options: PipedriveClientOptions) {
     const base = options.baseUrl.replace(/\/+$/, '');
@@ -55,6 +60,7 @@ export class PipedriveClient {
     this.#v2 = new v2.Configuration({ apiKey, basePath: `${base}/api/v2` });
     // Every status is an answer to read, not an exception: classification happens in `call`.
     this.#axios = axios.create({ validateStatus: () => true, maxRedirects: 0 });
+    this.#apis = buildApis(this.#v1, this.#v2, this.#axios);
   }
 
   /**
@@ -65,7 +71,7 @@ export class PipedriveClient {
   async send<T>(signal: AbortSignal | undefined, run: (apis: PipedriveApis) => Promise<unknown>): Promise<PipedriveReply<T>> {
     let response: AxiosResponse;
     try {
-      response = (await run(this.#apis(signal))) as AxiosResponse;
+      response = (await callSignal.run(signal, () => run(this.#apis))) as AxiosResponse;
     } catch (error) {
       if (signal?.aborted) throw signal.reason ?? error;
       throw new PipedriveNetworkError(error);
@@ -79,28 +85,49 @@ export class PipedriveClient {
     return { status: response.status, headers, body };
   }
 
-  #apis(signal: AbortSignal | undefined): PipedriveApis {
-    // The factories call `axios.request(config)`: a per-call facade adds the cancel signal.
-    const instance = this.#axios;
-    const bound = { request: (config: AxiosRequestConfig) => instance.request({ ...config, ...(signal ? { signal } : {}) }) } as unknown as SdkAxios;
-    return {
-      users: v1.UsersApiFactory(this.#v1, undefined, bound),
-      personFields: v1.PersonFieldsApiFactory(this.#v1, undefined, bound),
-      organizationFields: v1.OrganizationFieldsApiFactory(this.#v1, undefined, bound),
-      dealFields: v1.DealFieldsApiFactory(this.#v1, undefined, bound),
-      activityFields: v1.ActivityFieldsApiFactory(this.#v1, undefined, bound),
-      productFields: v1.ProductFieldsApiFactory(this.#v1, undefined, bound),
-      persons: v2.PersonsApiFactory(this.#v2, undefined, bound),
-      organizations: v2.OrganizationsApiFactory(this.#v2, undefined, bound),
-      deals: v2.DealsApiFactory(this.#v2, undefined, bound),
-      activities: v2.ActivitiesApiFactory(this.#v2, undefined, bound),
-      products: v2.ProductsApiFactory(this.#v2, undefined, bound),
-    };
-  }
-
   toJSON(): Record<string, unknown> {
     return { client: 'pipedrive', basePath: this.#v2.basePath };
   }
+}
+
+/**
+ * The cancel signal of the call in progress. The SDK's methods take no request options, so the signal
+ * cannot be passed along with the call; the API objects are built once over an axios facade that
+ * reads it from here (it follows the call through the SDK's awaits, concurrent calls each seeing
+ * their own), instead of building thirteen API objects per request around a per-call facade.
+ */
+const callSignal = new AsyncLocalStorage<AbortSignal | undefined>();
+
+function buildApis(v1Configuration: v1.Configuration, v2Configuration: v2.Configuration, instance: AxiosInstance): PipedriveApis {
+  const withSignal = {
+    request: (config: AxiosRequestConfig) => {
+      const signal = callSignal.getStore();
+      return instance.request(signal ? { ...config, signal } : config);
+    },
+  } as unknown as SdkAxios;
+  const factories: { [Name in keyof PipedriveApis]: () => PipedriveApis[Name] } = {
+    users: () => v1.UsersApiFactory(v1Configuration, undefined, withSignal),
+    personFields: () => v1.PersonFieldsApiFactory(v1Configuration, undefined, withSignal),
+    organizationFields: () => v1.OrganizationFieldsApiFactory(v1Configuration, undefined, withSignal),
+    dealFields: () => v1.DealFieldsApiFactory(v1Configuration, undefined, withSignal),
+    activityFields: () => v1.ActivityFieldsApiFactory(v1Configuration, undefined, withSignal),
+    productFields: () => v1.ProductFieldsApiFactory(v1Configuration, undefined, withSignal),
+    leads: () => v1.LeadsApiFactory(v1Configuration, undefined, withSignal),
+    personFieldsV2: () => v2.PersonFieldsApiFactory(v2Configuration, undefined, withSignal),
+    persons: () => v2.PersonsApiFactory(v2Configuration, undefined, withSignal),
+    organizations: () => v2.OrganizationsApiFactory(v2Configuration, undefined, withSignal),
+    deals: () => v2.DealsApiFactory(v2Configuration, undefined, withSignal),
+    activities: () => v2.ActivitiesApiFactory(v2Configuration, undefined, withSignal),
+    products: () => v2.ProductsApiFactory(v2Configuration, undefined, withSignal),
+  };
+  // Each API object is made on first use and kept: a read of persons builds one, not thirteen.
+  const apis = {} as PipedriveApis;
+  const define = <Name extends keyof PipedriveApis>(name: Name) => {
+    let api: PipedriveApis[Name] | undefined;
+    Object.defineProperty(apis, name, { enumerable: true, get: () => (api ??= factories[name]()) });
+  };
+  for (const name of Object.keys(factories) as Array<keyof PipedriveApis>) define(name);
+  return apis;
 }
 
 function flattenHeaders(headers: AxiosResponse['headers']): HeaderBag {

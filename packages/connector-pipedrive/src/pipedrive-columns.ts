@@ -48,11 +48,23 @@ export function columnTypeOf(fieldType: string): ColumnType {
   }
 }
 
+/** Where a lead's column differs from the others: a UUID id, `visible_to` as a string ("3"). */
+const leadTypes: Record<string, ColumnType> = {
+  id: 'string',
+  visible_to: 'string',
+  organization_id: 'integer',
+  creator_id: 'integer',
+  next_activity_id: 'integer',
+  channel: 'integer',
+  is_archived: 'boolean',
+  was_seen: 'boolean',
+};
+
 /** The columns of an entity as rows carry them: standard ones first, then custom fields under their names. */
 export function describeColumns(entity: PipedriveEntity, catalog: PipedriveFieldCatalog): ColumnSchema[] {
   const columns: ColumnSchema[] = standardColumns[entity].map((name) => ({
     name,
-    type: standardTypes[name] ?? 'string',
+    type: (entity === 'leads' ? leadTypes[name] : undefined) ?? standardTypes[name] ?? 'string',
     sourceType: name === 'email' || name === 'phone' ? 'primary value' : (catalog.field(name)?.field_type ?? name),
     nullable: name !== 'id',
   }));

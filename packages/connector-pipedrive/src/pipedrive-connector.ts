@@ -20,9 +20,9 @@ import {
   requireConfigValue,
 } from '@automl/connector-core';
 import { pageConverter, standardColumns } from './convert-pipedrive-record.js';
-import { type PipedriveApis, PipedriveClient } from './pipedrive-client.js';
+import { type PipedriveApis, PipedriveClient, type PipedriveReply } from './pipedrive-client.js';
 import { describeColumns } from './pipedrive-columns.js';
-import { type PipedriveEntity, fieldsEndpoint, isPipedriveEntity, pipedriveEntities } from './pipedrive-entities.js';
+import { type PipedriveEntity, fieldsEndpoint, isPipedriveEntity, isV1Entity, pipedriveEntities } from './pipedrive-entities.js';
 import { classifyPipedriveError } from './pipedrive-errors.js';
 import { PipedriveFieldCatalog, type PipedriveFieldDefinition, nextStart } from './pipedrive-field-catalog.js';
 import { MissingFieldCreator } from './pipedrive-person-fields.js';
@@ -44,6 +44,7 @@ const entityAliases: Record<string, PipedriveEntity> = {
   companies: 'organizations',
   organization: 'organizations',
   deal: 'deals',
+  lead: 'leads',
 };
 
 /** Extra write options carried on the request (the contract's WriteRequest has no place for them). */
@@ -127,28 +128,38 @@ export class PipedriveConnector extends BaseConnector<'pipedrive'> implements Cr
     const limit = Math.max(1, Math.min(pageSizeMax, request.pageSize ?? pageSizeMax, request.maxRows ?? pageSizeMax));
     const updatedSince = request.since ? rfc3339(request.since) : undefined;
     const client = this.#requireClient();
-    const fetchPage = (cursor: string | undefined) => {
-      const page: ListPage = { limit };
-      if (cursor) page.cursor = cursor;
-      if (updatedSince) page.updated_since = updatedSince;
-      const reply = pipedriveRequest<Array<Record<string, unknown>>>(client, context, 'read', (apis) => listPage(apis, entity, page));
+    const v1 = isV1Entity(entity);
+    // v2 pages by cursor; v1 (leads) by offset.
+    const fetchPage = (position: string | number | undefined) => {
+      const reply = pipedriveRequest<Array<Record<string, unknown>>>(client, context, 'read', (apis) =>
+        v1
+          ? listV1Page(apis, { start: (position as number | undefined) ?? 0, limit, updatedSince })
+          : listPage(apis, entity, { limit, cursor: position as string | undefined, updatedSince }),
+      );
       // Awaited below; if the fields read fails first, core aborts it and the rejection must not go unhandled.
       reply.catch(() => undefined);
       return reply;
     };
+    const nextPosition = (reply: PipedriveReply<Array<Record<string, unknown>>>, position: string | number | undefined) =>
+      v1 ? nextStart(reply.body.additional_data, (position as number | undefined) ?? 0, reply.body.data?.length ?? 0) : nextCursor(reply);
+    // v1's `updated_since` on leads is in the client's spec (33.7.0) but new: should a server ignore
+    // it, the rows it would have dropped are dropped here (same second-rounded bound).
+    const notBefore = v1 && updatedSince ? Date.parse(updatedSince) : undefined;
     // The first page leaves together with the fields read (a fresh connection's first read), not after it.
-    let next = fetchPage(undefined);
+    let position: string | number | undefined;
+    let next = fetchPage(position);
     const catalog = await this.#catalog(entity, context);
     const convert = pageConverter(entity, catalog, request.columns ? new Set(request.columns) : undefined);
     for (;;) {
       const reply = await next;
-      const cursor = nextCursor(reply);
+      position = nextPosition(reply, position);
+      const records = reply.body.data ?? [];
       // Core resumes this generator, hence asks for the next page, as soon as it hands this one on
       // (readAhead 1). Asking before building the rows was tried: it did not measure faster on the
       // benchmark (it looked slower, the emulator and this process competing for two cores).
-      yield convert(reply.body.data ?? []);
-      if (!cursor) return;
-      next = fetchPage(cursor);
+      yield convert(notBefore === undefined ? records : records.filter((record) => !(Date.parse(String(record.update_time)) < notBefore)));
+      if (position === undefined) return;
+      next = fetchPage(position);
     }
   }
 
@@ -275,10 +286,11 @@ export class PipedriveConnector extends BaseConnector<'pipedrive'> implements Cr
   }
 }
 
-type ListPage = { limit: number; cursor?: string; updated_since?: string };
+type ListPage = { limit: number; cursor: string | undefined; updatedSince: string | undefined };
 
 /** One page of an entity's v2 list endpoint. */
-function listPage(apis: PipedriveApis, entity: PipedriveEntity, page: ListPage): Promise<unknown> {
+function listPage(apis: PipedriveApis, entity: PipedriveEntity, { limit, cursor, updatedSince }: ListPage): Promise<unknown> {
+  const page = { limit, ...(cursor ? { cursor } : {}), ...(updatedSince ? { updated_since: updatedSince } : {}) };
   switch (entity) {
     case 'persons':
       return apis.persons.getPersons(page);
@@ -290,7 +302,15 @@ function listPage(apis: PipedriveApis, entity: PipedriveEntity, page: ListPage):
       return apis.activities.getActivities(page);
     case 'products':
       return apis.products.getProducts(page);
+    case 'leads':
+      // Paged by offset in readPages; this is only their first page.
+      return listV1Page(apis, { start: 0, limit, updatedSince });
   }
+}
+
+/** One page of v1 leads (non-archived, oldest first): Pipedrive has no v2 leads endpoint. */
+function listV1Page(apis: PipedriveApis, { start, limit, updatedSince }: { start: number; limit: number; updatedSince: string | undefined }): Promise<unknown> {
+  return apis.leads.getLeads({ start, limit, ...(updatedSince ? { updated_since: updatedSince } : {}) });
 }
 
 /** One page of an entity's v1 fields endpoint (activity fields come in one page). */

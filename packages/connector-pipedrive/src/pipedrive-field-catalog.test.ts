@@ -105,6 +105,31 @@ describe('Pipedrive field catalog', () => {
     expect(pageConverter('persons', catalog())(records)).toEqual(records.map(convert));
   });
 
+  it('reads custom fields whose names are no plain identifiers into columns of exactly those names', () => {
+    const names = [
+      '__proto__',
+      'constructor',
+      'say "hi"',
+      `it's \`x\` ${['$', '{1}'].join('')}`,
+      'back\\slash',
+      'line\u2028break',
+      '}; throw new Error("no"); //',
+    ];
+    const fields = new PipedriveFieldCatalog(
+      'persons',
+      names.map((name, index) => ({ key: String(index).repeat(40).slice(0, 40), name, field_type: 'varchar' })),
+      standardColumns.persons,
+    );
+    const record = { id: 1, custom_fields: Object.fromEntries(names.map((name, index) => [String(index).repeat(40).slice(0, 40), `value of ${name}`])) };
+    const row = recordConverter('persons', fields)(record);
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    for (const name of names) {
+      expect(Object.hasOwn(row, name)).toBe(true);
+      expect(row[name]).toBe(`value of ${name}`);
+    }
+    expect(Object.keys(row).slice(-names.length)).toEqual(names);
+  });
+
   it('follows v1 paging whether the pagination sits under additional_data.pagination or at its root', () => {
     expect(nextStart({ pagination: { more_items_in_collection: true, next_start: 500 } }, 0, 500)).toBe(500);
     expect(nextStart({ start: 0, limit: 500, more_items_in_collection: true }, 0, 500)).toBe(500);

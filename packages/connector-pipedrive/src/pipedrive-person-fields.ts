@@ -2,21 +2,30 @@ import type { PipedriveClient } from './pipedrive-client.js';
 import type { PipedriveFieldCatalog, PipedriveFieldDefinition } from './pipedrive-field-catalog.js';
 import { type CallScope, pipedriveRequest } from './pipedrive-remote.js';
 
-/** The Pipedrive field type a new custom field gets from the first value written to it. */
-export const fieldTypeFor = (value: unknown): 'double' | 'varchar' =>
-  typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) ? 'double' : 'varchar';
+/**
+ * The Pipedrive field type a new custom field gets from the first value written to it: a number
+ * (or a numeric string) makes a numeric field, other text an enum (a model's `segment` is a label
+ * out of a few: its values become the options), anything else text.
+ */
+export const fieldTypeFor = (value: unknown): 'double' | 'enum' | 'varchar' => {
+  if (typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))) return 'double';
+  return typeof value === 'string' && value.trim() !== '' ? 'enum' : 'varchar';
+};
 
 /**
  * Creates the person fields a write names that the account lacks (`churn_risk` as a number,
- * `segment` as text), once each even with rows in flight. Creating a field is not idempotent (two
- * calls make two fields of the same name), so it is never retried; after a failure the fields are
- * read again and a field that did land is used.
+ * `segment` as an enum whose first option is the first value written), once each even with rows in
+ * flight, and adds an enum field's missing options the same way (`POST /api/v2/personFields/{code}/options`,
+ * which adds options without resending the others, so two new values written at once both land).
+ * Neither call is idempotent (two calls make two fields, or two options, of the same name), so they
+ * are never retried; after a failure the fields are read again and whatever did land is used.
  */
 export class MissingFieldCreator {
   readonly #client: PipedriveClient;
   readonly #catalog: () => PipedriveFieldCatalog;
   readonly #reload: (scope: CallScope) => Promise<PipedriveFieldCatalog>;
   readonly #pending = new Map<string, Promise<PipedriveFieldDefinition>>();
+  readonly #pendingOptions = new Map<string, Promise<void>>();
 
   constructor(client: PipedriveClient, catalog: () => PipedriveFieldCatalog, reload: (scope: CallScope) => Promise<PipedriveFieldCatalog>) {
     this.#client = client;
@@ -29,20 +38,46 @@ export class MissingFieldCreator {
     if (existing) return Promise.resolve(existing);
     let pending = this.#pending.get(name);
     if (!pending) {
-      pending = this.#create(name, fieldTypeFor(sample), scope);
+      pending = this.#create(name, fieldTypeFor(sample), String(sample).trim(), scope);
       this.#pending.set(name, pending);
       pending.catch(() => this.#pending.delete(name));
     }
     return pending;
   }
 
-  async #create(name: string, fieldType: 'double' | 'varchar', scope: CallScope): Promise<PipedriveFieldDefinition> {
+  /** Makes `label` an option of the enum field `field` (matched ignoring case, as values are). */
+  async ensureOption(field: PipedriveFieldDefinition, label: string, scope: CallScope): Promise<void> {
+    const wanted = label.trim();
+    if (this.#optionOf(field.key, wanted) !== undefined) return;
+    const key = `${field.key}\u0000${wanted.toLowerCase()}`;
+    let pending = this.#pendingOptions.get(key);
+    if (!pending) {
+      pending = this.#addOption(field.key, wanted, scope);
+      this.#pendingOptions.set(key, pending);
+      // Once settled the catalog knows the option (or the next row tries again).
+      pending.then(
+        () => this.#pendingOptions.delete(key),
+        () => this.#pendingOptions.delete(key),
+      );
+    }
+    return pending;
+  }
+
+  /** The option id of `label` in the current catalog's copy of the field. */
+  #optionOf(key: string, label: string): number | undefined {
+    const catalog = this.#catalog();
+    const field = catalog.customField(key);
+    return field ? catalog.optionId(field, label) : undefined;
+  }
+
+  async #create(name: string, fieldType: 'double' | 'enum' | 'varchar', firstLabel: string, scope: CallScope): Promise<PipedriveFieldDefinition> {
+    const request = fieldType === 'enum' ? { name, field_type: fieldType, options: [{ label: firstLabel }] } : { name, field_type: fieldType };
     try {
       const reply = await pipedriveRequest<PipedriveFieldDefinition>(
         this.#client,
         scope,
         'write',
-        (apis) => apis.personFields.addPersonField({ CreateFieldRequest: { name, field_type: fieldType } }),
+        (apis) => apis.personFields.addPersonField({ CreateFieldRequest: request }),
         { idempotent: false },
       );
       this.#catalog().add(reply.body.data);
@@ -50,6 +85,23 @@ export class MissingFieldCreator {
     } catch (error) {
       const landed = (await this.#reload(scope).catch(() => undefined))?.customField(name);
       if (landed) return landed;
+      throw error;
+    }
+  }
+
+  async #addOption(key: string, label: string, scope: CallScope): Promise<void> {
+    try {
+      const reply = await pipedriveRequest<Array<{ id: number; label: string }>>(
+        this.#client,
+        scope,
+        'write',
+        (apis) => apis.personFieldsV2.addPersonFieldOptions({ field_code: key, AddDealFieldOptionsRequestInner: [{ label }] }),
+        { idempotent: false },
+      );
+      const field = this.#catalog().customField(key);
+      if (field) field.options = [...(field.options ?? []), ...(reply.body.data ?? [])];
+    } catch (error) {
+      if ((await this.#reload(scope).catch(() => undefined)) && this.#optionOf(key, label) !== undefined) return;
       throw error;
     }
   }

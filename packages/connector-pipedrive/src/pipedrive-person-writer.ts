@@ -76,10 +76,18 @@ export function personWriteSession(dependencies: PersonWriteDependencies, option
       } else if (column === 'phone') {
         if (typeof value === 'string' && value.trim() !== '') body.phone = value.trim();
       } else {
-        const catalog = dependencies.catalog();
-        const field = catalog.customField(column) ?? (options.createMissingFields ? await dependencies.fields.ensure(column, value, context) : undefined);
+        const known = dependencies.catalog().customField(column);
+        // A missing field is created from its first value; with none yet (null clears), there is nothing to clear.
+        if (!known && options.createMissingFields && (value === null || value === '')) continue;
+        const field = known ?? (options.createMissingFields ? await dependencies.fields.ensure(column, value, context) : undefined);
         if (!field) throw unknownFieldError([column]);
-        body.custom[field.key] = dependencies.catalog().toApiValue(field, value);
+        // A value an enum field has no option for becomes one, when the caller lets the connector add what is missing.
+        if (options.createMissingFields && field.field_type === 'enum' && typeof value === 'string' && value.trim() !== '') {
+          await dependencies.fields.ensureOption(field, value, context);
+        }
+        // The catalog may have been read again meanwhile: take its copy of the field.
+        const catalog = dependencies.catalog();
+        body.custom[field.key] = catalog.toApiValue(catalog.customField(field.key) ?? field, value);
       }
     }
     return body;
@@ -207,6 +215,6 @@ function unknownFieldError(columns: string[]): DataError {
     operation: 'write',
     code: 'UNKNOWN_FIELD',
     message: `Pipedrive has no person field named ${columns.map((column) => `"${column}"`).join(', ')}`,
-    hint: 'Create the fields in Pipedrive (Settings -> Data fields -> Person), or pass createMissingProperties: true to let the connector create them (numbers as numeric fields, the rest as text).',
+    hint: 'Create the fields in Pipedrive (Settings -> Data fields -> Person), or pass createMissingProperties: true to let the connector create them (numbers as numeric fields, text as single-option fields).',
   });
 }

@@ -79,8 +79,57 @@ describe('Pipedrive reads', () => {
     ]);
     expect(await connector.readAll({ table: 'products' })).toEqual([expect.objectContaining({ name: 'Seat licence', code: 'SEAT', tax: 20 })]);
     expect(emulator.requestsTo('activityFields.list')).toHaveLength(1);
-    expect(await connector.listTables()).toEqual(['persons', 'organizations', 'deals', 'activities', 'products']);
-    await expect(connector.readAll({ table: 'leads' })).rejects.toThrow(/no entity "leads"/);
+    expect(await connector.listTables()).toEqual(['persons', 'organizations', 'deals', 'leads', 'activities', 'products']);
+    await expect(connector.readAll({ table: 'quotes' })).rejects.toThrow(/no entity "quotes"/);
+  });
+
+  it('reads leads from v1 with start/limit paging, deal custom fields under their names, since on the server', async () => {
+    fixture = await startPipedrive();
+    const { emulator, connector } = fixture;
+    emulator.company.addField('deals', 'temperature', 'enum', ['warm', 'cold']);
+    emulator.company.addField('deals', 'budget', 'monetary');
+    emulator.seed('leads', [
+      ...Array.from({ length: 4 }, (_, index) => ({ title: `Lead ${index}`, person_id: index + 1, update_time: '2026-01-01T00:00:00Z' })),
+      { title: 'Hot', organization_id: 9, value: 1200, temperature: 'warm', budget: { value: 50, currency: 'USD' }, update_time: '2026-06-01T12:00:00Z' },
+      { title: 'Archived', is_archived: true },
+    ]);
+    let pages = 0;
+    for await (const page of connector.read({ table: 'leads', pageSize: 2 })) {
+      pages += 1;
+      expect(page.length).toBeLessThanOrEqual(2);
+    }
+    expect(pages).toBe(3);
+    expect(emulator.requestsTo('leads.list').map((request) => new URLSearchParams(request.query).get('start'))).toEqual(['0', '2', '4']);
+    const rows = await connector.readAll({ table: 'leads' });
+    expect(rows.map((row) => row.title)).toEqual(['Lead 0', 'Lead 1', 'Lead 2', 'Lead 3', 'Hot']);
+    expect(rows[4]).toMatchObject({ value: 1200, currency: 'EUR', organization_id: 9, person_id: null, temperature: 'warm', budget: 50, is_archived: false });
+    expect(rows[0]).toMatchObject({ value: null, currency: null, temperature: null, budget: null });
+    expect(String(rows[0]!.id)).toMatch(/^[0-9a-f-]{36}$/);
+    // The leads' custom fields are the deals': read once per connection.
+    expect(emulator.requestsTo('dealFields.list')).toHaveLength(1);
+    const recent = await connector.fetchCrmData('leads', { since: new Date('2026-03-01T00:00:00.500Z'), properties: ['title'] });
+    expect(recent).toEqual([{ title: 'Hot' }]);
+    expect(new URLSearchParams(emulator.requestsTo('leads.list').at(-1)!.query).get('updated_since')).toBe('2026-03-01T00:00:00Z');
+    const schema = await connector.describe('leads');
+    expect(schema.columns).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'id', type: 'string' }),
+        expect.objectContaining({ name: 'value', type: 'number' }),
+        expect.objectContaining({ name: 'temperature', type: 'string', sourceType: 'enum' }),
+      ]),
+    );
+  });
+
+  it('keeps since on leads when the server ignores updated_since (older API references list no such parameter)', async () => {
+    fixture = await startPipedrive({ leadsHonourUpdatedSince: false });
+    const { emulator, connector } = fixture;
+    emulator.seed('leads', [
+      { title: 'Old', update_time: '2026-01-01T00:00:00Z' },
+      { title: 'Same second', update_time: '2026-03-01T00:00:00Z' },
+      { title: 'New', update_time: '2026-06-01T00:00:00Z' },
+    ]);
+    const rows = await connector.readAll({ table: 'leads', since: new Date('2026-03-01T00:00:00.700Z'), columns: ['title'] });
+    expect(rows).toEqual([{ title: 'Same second' }, { title: 'New' }]);
   });
 
   it('reads incrementally with since through updated_since, on the server', async () => {

@@ -76,7 +76,7 @@ describe('Pipedrive person upserts by email', () => {
     expect(customOf(fixture, same.id, 'churn_risk')).toBe(0.3);
   });
 
-  it('names missing fields instead of writing, and creates them (number, text) when asked', async () => {
+  it('names missing fields instead of writing, and creates them (number, enum) when asked', async () => {
     fixture = await startPipedrive();
     const { emulator, connector } = fixture;
     const refused = await connector.writeCrmData([{ email: 'a@example.com', churn_risk: 0.7, segment: 'vip' }], { destination: 'persons' });
@@ -90,8 +90,49 @@ describe('Pipedrive person upserts by email', () => {
     expect(created).toMatchObject({ written: 30, created: 30, failed: [] });
     expect(emulator.requestsTo('personFields.add')).toHaveLength(2);
     expect(emulator.company.field('persons', 'churn_risk')).toMatchObject({ field_type: 'double' });
-    expect(emulator.company.field('persons', 'segment')).toMatchObject({ field_type: 'varchar' });
-    expect(customOf(fixture, 30, 'segment')).toBe('vip');
+    // segment: an enum whose options are the values written, the second one added once though rows run 4 at a time.
+    const segment = emulator.company.field('persons', 'segment')!;
+    expect(segment.field_type).toBe('enum');
+    expect(segment.options!.map((option) => option.label)).toEqual(['std', 'vip']);
+    expect(emulator.requestsTo('personFields.addOptions')).toHaveLength(1);
+    expect(customOf(fixture, 30, 'segment')).toBe(segment.options![1]!.id);
+    expect(customOf(fixture, 29, 'segment')).toBe(segment.options![0]!.id);
+
+    // A later write meets a new value (and one differing only by case from an option): one option more, read back as labels.
+    const later = await fixture.another().writeCrmData(
+      [
+        { email: 'p0@example.com', segment: 'gold' },
+        { email: 'p1@example.com', segment: 'VIP' },
+        { email: 'new@example.com', segment: 'gold', churn_risk: null },
+      ],
+      { destination: 'persons', createMissingProperties: true },
+    );
+    expect(later).toMatchObject({ written: 3, created: 1, failed: [] });
+    expect(emulator.requestsTo('personFields.addOptions')).toHaveLength(2);
+    expect(emulator.company.field('persons', 'segment')!.options!.map((option) => option.label)).toEqual(['std', 'vip', 'gold']);
+    const rows2 = await fixture.another().readAll({ table: 'persons', columns: ['email', 'segment'] });
+    expect(rows2.filter((row) => ['p0@example.com', 'p1@example.com', 'new@example.com'].includes(String(row.email)))).toEqual([
+      { email: 'p0@example.com', segment: 'gold' },
+      { email: 'p1@example.com', segment: 'vip' },
+      { email: 'new@example.com', segment: 'gold' },
+    ]);
+  });
+
+  it('creates a missing field from its first value, not from a null one, and adds no option unless asked', async () => {
+    fixture = await startPipedrive();
+    const { emulator, connector } = fixture;
+    const result = await connector.writeCrmData(
+      [
+        { email: 'a@example.com', segment: null },
+        { email: 'b@example.com', segment: 'high' },
+      ],
+      { destination: 'persons', createMissingProperties: true },
+    );
+    expect(result).toMatchObject({ written: 2, failed: [] });
+    expect(emulator.company.field('persons', 'segment')).toMatchObject({ field_type: 'enum', options: [expect.objectContaining({ label: 'high' })] });
+    const refused = await fixture.another().writeCrmData([{ email: 'c@example.com', segment: 'low' }], { destination: 'persons' });
+    expect(refused.failed).toEqual([expect.objectContaining({ index: 0, code: 'INVALID_VALUE' })]);
+    expect(emulator.requestsTo('personFields.addOptions')).toHaveLength(0);
   });
 
   it('fails a row whose value does not fit its field, without sending it', async () => {

@@ -7,7 +7,7 @@ export const pipedriveSystem = defineSystem({
   displayName: 'Pipedrive',
   packageName: '@automl/connector-pipedrive',
   crm: true,
-  summary: 'Pipedrive persons, organizations and deals (v2, named custom fields); person upserts by email without duplicates',
+  summary: 'Pipedrive persons, organizations, deals and leads (named custom fields); person upserts by email without duplicates',
   fields: {
     crmType: crmTypeField('pipedrive'),
     apiKey: secretField().optional(),

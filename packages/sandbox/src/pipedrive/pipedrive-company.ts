@@ -7,6 +7,7 @@ import {
   type PipedriveField,
   pipedriveEntities,
 } from './pipedrive-fields.js';
+import { LeadBook, type LeadRecord } from './pipedrive-leads.js';
 
 /** One email or phone entry of a v2 person (`PersonItemEmail`). */
 export interface ContactItem {
@@ -44,6 +45,7 @@ export interface PipedriveCompanyState {
   nextFieldId: number;
   fieldSerial: number;
   entities: Record<string, { fields: PipedriveField[]; records: PipedriveRecord[] }>;
+  leads?: { serial: number; records: LeadRecord[] };
 }
 
 /** RFC 3339 without fractions, as v2 answers (`2025-01-01T10:20:00Z`). */
@@ -64,14 +66,18 @@ export class PipedriveCompany {
   #fieldSerial = 1;
   #entities = new Map<PipedriveEntity, EntityState>();
   #lastTimestamp = 0;
+  /** The Leads Inbox: v1 only, custom fields those of deals. */
+  readonly leads: LeadBook;
 
   constructor(companyId = 7654321, searchLagMs = 0) {
     this.companyId = companyId;
     this.searchLagMs = searchLagMs;
+    this.leads = new LeadBook(companyId);
     this.reset();
   }
 
   reset(): void {
+    this.leads.reset();
     this.#nextId = 1;
     this.#nextFieldId = 9001;
     this.#fieldSerial = 1;
@@ -115,6 +121,22 @@ export class PipedriveCompany {
     );
     state.fields.push(field);
     return field;
+  }
+
+  /**
+   * Adds options to an enum or set field (what `POST /api/v2/personFields/{field_code}/options`
+   * does: all or none, a label already there is added again, as nothing says Pipedrive refuses it).
+   * Returns the new options, or undefined when the field does not exist or takes no options.
+   */
+  addOptions(entity: PipedriveEntity, key: string, labels: string[]): FieldOption[] | undefined {
+    const field = this.fields(entity).find((candidate) => candidate.key === key && candidate.edit_flag);
+    if (!field || (field.field_type !== 'enum' && field.field_type !== 'set')) return undefined;
+    const options = field.options ?? [];
+    let next = options.reduce((highest, option) => Math.max(highest, option.id), field.id * 100) + 1;
+    const added = labels.map((label) => ({ id: next++, label }));
+    field.options = [...options, ...added];
+    field.update_time = new Date().toISOString().slice(0, 19).replace('T', ' ');
+    return added;
   }
 
   /** A strictly increasing timestamp, so `updated_since` never misses a write made in the same millisecond. */
@@ -233,10 +255,40 @@ export class PipedriveCompany {
     });
   }
 
+  /**
+   * Leads from plain rows (fixtures): standard keys as the v1 lead has them (`title`, `person_id`,
+   * `organization_id`, `is_archived`...), `value` as an amount (EUR) or `{ amount, currency }`,
+   * `add_time` / `update_time` as given, and deal custom field names (defined on first use, as `seed` does).
+   */
+  seedLeads(rows: Array<Record<string, unknown>>): LeadRecord[] {
+    return rows.map((row) => {
+      const values: Record<string, unknown> = {};
+      const custom: Record<string, unknown> = {};
+      const times: { add_time?: string; update_time?: string } = {};
+      for (const [key, value] of Object.entries(row)) {
+        if (key === 'add_time' || key === 'update_time') times[key] = String(value);
+        else if (key === 'value') values.value = typeof value === 'number' ? { amount: value, currency: 'EUR' } : value;
+        else if (leadKeys.has(key)) values[key] = value;
+        else {
+          const field = this.field('deals', key) ?? this.addField('deals', key, typeof value === 'number' ? 'double' : 'varchar');
+          custom[field.key] = optionValue(field, value);
+        }
+      }
+      return this.leads.add(values, custom, times);
+    });
+  }
+
   export(): PipedriveCompanyState {
     const entities: PipedriveCompanyState['entities'] = {};
     for (const [entity, state] of this.#entities) entities[entity] = { fields: state.fields, records: [...state.records.values()] };
-    return { companyId: this.companyId, nextId: this.#nextId, nextFieldId: this.#nextFieldId, fieldSerial: this.#fieldSerial, entities };
+    return {
+      companyId: this.companyId,
+      nextId: this.#nextId,
+      nextFieldId: this.#nextFieldId,
+      fieldSerial: this.#fieldSerial,
+      entities,
+      leads: this.leads.export(),
+    };
   }
 
   import(data: unknown): void {
@@ -251,6 +303,7 @@ export class PipedriveCompany {
       this.#entities.set(entity, entityState);
       for (const record of saved.records) this.#index(entity, record, 0);
     }
+    this.leads.import(state.leads);
   }
 
   #state(entity: PipedriveEntity): EntityState {
@@ -259,6 +312,24 @@ export class PipedriveCompany {
     return state;
   }
 }
+
+/** The standard keys a seeded lead row may set. */
+const leadKeys = new Set([
+  'title',
+  'owner_id',
+  'creator_id',
+  'label_ids',
+  'person_id',
+  'organization_id',
+  'source_name',
+  'origin',
+  'channel',
+  'is_archived',
+  'was_seen',
+  'expected_close_date',
+  'next_activity_id',
+  'visible_to',
+]);
 
 function contactItems(value: unknown): ContactItem[] {
   const list = Array.isArray(value) ? value : value === undefined || value === null || value === '' ? [] : [value];

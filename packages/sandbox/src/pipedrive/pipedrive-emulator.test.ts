@@ -45,6 +45,66 @@ describe('Pipedrive emulator', () => {
     expect((await call('/api/v2/persons?updated_since=yesterday')).status).toBe(400);
   });
 
+  it('serves v1 leads: start/limit paging at the root of additional_data, updated_since, deal custom fields at the root', async () => {
+    emulator = createPipedriveEmulator();
+    await emulator.start();
+    const stage = emulator.company.addField('deals', 'stage_hint', 'enum', ['warm', 'cold']);
+    const budget = emulator.company.addField('deals', 'budget', 'monetary');
+    emulator.seed('leads', [
+      { title: 'Old', person_id: 4, stage_hint: 'cold', budget: { value: 900, currency: 'USD' }, update_time: '2026-01-01T00:00:00Z' },
+      { title: 'New', organization_id: 2, value: 1200, update_time: '2026-06-01T00:00:00Z' },
+      { title: 'Gone', is_archived: true },
+    ]);
+    const first = await call('/v1/leads?start=0&limit=1');
+    expect(first.body).toMatchObject({
+      success: true,
+      data: [
+        {
+          title: 'Old',
+          person_id: 4,
+          organization_id: null,
+          value: null,
+          is_archived: false,
+          visible_to: '3',
+          [stage.key]: stage.options![1]!.id,
+          [budget.key]: 900,
+          [`${budget.key}_currency`]: 'USD',
+        },
+      ],
+      additional_data: { start: 0, limit: 1, more_items_in_collection: true },
+    });
+    expect(first.body.data[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+    const rest = await call('/v1/leads?start=1&limit=500');
+    expect(rest.body.data.map((lead: any) => lead.title)).toEqual(['New']);
+    expect(rest.body.data[0]).toMatchObject({ value: { amount: 1200, currency: 'EUR' } });
+    expect(rest.body.data[0]).not.toHaveProperty(stage.key);
+    expect(rest.body.additional_data.more_items_in_collection).toBe(false);
+    expect((await call('/v1/leads?updated_since=2026-03-01T00:00:00Z')).body.data.map((lead: any) => lead.title)).toEqual(['New']);
+    expect((await call('/v1/leads/archived')).body.data.map((lead: any) => lead.title)).toEqual(['Gone']);
+    expect((await call('/v1/leads?limit=501')).status).toBe(400);
+    expect((await call('/v1/leads?updated_since=yesterday')).status).toBe(400);
+    expect(emulator.count('leads')).toBe(3);
+    emulator.reset();
+    expect(emulator.count('leads')).toBe(0);
+  });
+
+  it('adds options to an enum field through the v2 options endpoint, and takes only their ids afterwards', async () => {
+    emulator = createPipedriveEmulator();
+    await emulator.start();
+    const segment = emulator.company.addField('persons', 'segment', 'enum', ['std']);
+    const notes = emulator.company.addField('persons', 'notes', 'varchar');
+    const added = await call(`/api/v2/personFields/${segment.key}/options`, { method: 'POST', body: [{ label: 'vip' }, { label: 'gold' }] });
+    expect(added).toMatchObject({ status: 200, body: { success: true, data: [{ label: 'vip' }, { label: 'gold' }] } });
+    const [vip] = added.body.data as Array<{ id: number }>;
+    expect(emulator.company.field('persons', 'segment')!.options!.map((option) => option.label)).toEqual(['std', 'vip', 'gold']);
+    const created = await call('/api/v2/persons', { method: 'POST', body: { name: 'A', custom_fields: { [segment.key]: vip!.id } } });
+    expect(created.status).toBe(200);
+    expect((await call('/api/v2/persons', { method: 'POST', body: { name: 'B', custom_fields: { [segment.key]: 'vip' } } })).status).toBe(400);
+    expect((await call(`/api/v2/personFields/${notes.key}/options`, { method: 'POST', body: [{ label: 'x' }] })).status).toBe(400);
+    expect((await call(`/api/v2/personFields/${'0'.repeat(40)}/options`, { method: 'POST', body: [{ label: 'x' }] })).status).toBe(404);
+    expect((await call(`/api/v2/personFields/${segment.key}/options`, { method: 'POST', body: { label: 'x' } })).status).toBe(400);
+  });
+
   it('validates v2 bodies strictly: no coercion, unknown keys and hashes refused, option ids only', async () => {
     emulator = createPipedriveEmulator();
     await emulator.start();

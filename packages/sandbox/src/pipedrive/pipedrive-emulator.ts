@@ -4,6 +4,7 @@ import { PipedriveCompany } from './pipedrive-company.js';
 import { pipedriveEntityRoutes } from './pipedrive-entity-routes.js';
 import { pipedriveError, pipedriveErrorResponse } from './pipedrive-error-bodies.js';
 import { pipedriveFieldRoutes } from './pipedrive-field-routes.js';
+import { pipedriveLeadRoutes } from './pipedrive-lead-routes.js';
 import type { PipedriveEntity } from './pipedrive-fields.js';
 import { TokenBudget, type TokenCostKind } from './pipedrive-token-budget.js';
 
@@ -23,6 +24,8 @@ export interface PipedriveEmulatorOptions {
   searchLagMs?: number;
   /** Most items one v2 page returns (Pipedrive: 500). */
   pageSizeMax?: number;
+  /** Whether `GET /v1/leads` honours `updated_since` (the client 33.7.0 spec has it; older API references list no such parameter). True by default. */
+  leadsHonourUpdatedSince?: boolean;
   companyId?: number;
   verbose?: boolean;
 }
@@ -32,10 +35,10 @@ export interface PipedriveEmulator extends EmulatorServer {
   budget: TokenBudget;
   /** The first accepted token. */
   token: string;
-  /** Fixture contract: records of `table` (persons, organizations, deals) from plain rows, see `PipedriveCompany.seed`. */
-  seed(table: PipedriveEntity, rows: Array<Record<string, unknown>>): void;
+  /** Fixture contract: records of `table` (persons, organizations, deals..., leads) from plain rows, see `PipedriveCompany.seed` / `seedLeads`. */
+  seed(table: PipedriveEntity | 'leads', rows: Array<Record<string, unknown>>): void;
   /** How many records `table` holds now. */
-  count(table: PipedriveEntity): number;
+  count(table: PipedriveEntity | 'leads'): number;
   /** When each authenticated request arrived (before faults and handling), since the start or the last reset. */
   arrivals: number[];
   /** Empties the company, the budget, the rate windows, the faults, the request log and the arrivals. */
@@ -46,7 +49,7 @@ const mutating = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
  * A local Pipedrive company speaking the v1 fields / users API and the v2 persons, organizations and
- * deals API (and activities, products) over HTTP, with the `x-api-token` header, cursor paging, custom fields under hash keys,
+ * deals API (and activities, products; v1 leads) over HTTP, with the `x-api-token` header, cursor paging, custom fields under hash keys,
  * strict v2 body validation, a lagging person search, the burst limit per token with Pipedrive's
  * `x-ratelimit-*` headers and 429, and a daily token budget. The official `pipedrive` client works
  * against it with only `basePath` changed (`${url}/v1`, `${url}/api/v2`).
@@ -73,7 +76,11 @@ export function createPipedriveEmulator(options: PipedriveEmulatorOptions = {}):
 
   const server = new EmulatorServer({
     name: 'pipedrive',
-    routes: [...pipedriveEntityRoutes(company, { pageSizeMax: options.pageSizeMax ?? 500 }), ...pipedriveFieldRoutes(company)].map(withBudgetHeader),
+    routes: [
+      ...pipedriveEntityRoutes(company, { pageSizeMax: options.pageSizeMax ?? 500 }),
+      ...pipedriveFieldRoutes(company),
+      ...pipedriveLeadRoutes(company, { honourUpdatedSince: options.leadsHonourUpdatedSince ?? true }),
+    ].map(withBudgetHeader),
     errorResponse: (status, message) => pipedriveErrorResponse(status, message),
     authenticate: (request) => {
       // The header is what the docs require; api_token in the query still works on the live API.
@@ -109,10 +116,11 @@ export function createPipedriveEmulator(options: PipedriveEmulatorOptions = {}):
     company,
     budget,
     token: tokens[0] ?? pipedriveSandboxToken,
-    seed: (table: PipedriveEntity, rows: Array<Record<string, unknown>>) => {
-      company.seed(table, rows);
+    seed: (table: PipedriveEntity | 'leads', rows: Array<Record<string, unknown>>) => {
+      if (table === 'leads') company.seedLeads(rows);
+      else company.seed(table, rows);
     },
-    count: (table: PipedriveEntity) => company.count(table),
+    count: (table: PipedriveEntity | 'leads') => (table === 'leads' ? company.leads.count() : company.count(table)),
     arrivals,
     reset: () => {
       arrivals.length = 0;

@@ -5,7 +5,8 @@ import { creatableFieldTypes, fieldsPathOf, type PipedriveEntity, pipedriveEntit
 
 /**
  * The fields endpoints: v1 `GET /v1/personFields` (start/limit paging) and `POST` (a new custom
- * field with a fresh hash key), v2 `GET /api/v2/personFields` (cursor paging, `field_code`), and
+ * field with a fresh hash key), v2 `GET /api/v2/personFields` (cursor paging, `field_code`) and
+ * `POST /api/v2/personFields/{field_code}/options` (options added to an enum or set field), and
  * the same for organizations and deals; plus v1 `GET /v1/users/me`, the call testConnection makes.
  */
 export function pipedriveFieldRoutes(company: PipedriveCompany): Route[] {
@@ -70,11 +71,34 @@ export function pipedriveFieldRoutes(company: PipedriveCompany): Route[] {
       return { status: 201, body: { success: true, data: field } };
     };
 
+  // v2 `POST /api/v2/<entity>Fields/{field_code}/options`: a JSON array of { label }, atomic, answers the new options only.
+  const addOptions =
+    (entity: PipedriveEntity) =>
+    (request: EmulatorRequest): EmulatorResponse => {
+      const body = request.body;
+      if (
+        !Array.isArray(body) ||
+        body.length === 0 ||
+        body.some((item) => typeof (item as { label?: unknown })?.label !== 'string' || (item as { label: string }).label.trim() === '')
+      )
+        return invalidPayload(['the body must be a non-empty array of { label }']);
+      const field = company.fields(entity).find((candidate) => candidate.key === request.params.code);
+      if (!field) return pipedriveError(404, 'Field not found');
+      const added = company.addOptions(
+        entity,
+        field.key,
+        (body as Array<{ label: string }>).map((item) => item.label),
+      );
+      if (!added) return pipedriveError(400, `Field ${field.key} does not take options (enum and set fields do)`);
+      return { status: 200, body: { success: true, data: added, additional_data: null } };
+    };
+
   return [
     ...pipedriveEntities.flatMap((entity): Route[] => [
       { method: 'GET', path: `/v1/${fieldsPathOf[entity]}`, name: `${fieldsPathOf[entity]}.list`, handler: listV1(entity) },
       { method: 'POST', path: `/v1/${fieldsPathOf[entity]}`, name: `${fieldsPathOf[entity]}.add`, handler: add(entity) },
       { method: 'GET', path: `/api/v2/${fieldsPathOf[entity]}`, name: `${fieldsPathOf[entity]}.listV2`, handler: listV2(entity) },
+      { method: 'POST', path: `/api/v2/${fieldsPathOf[entity]}/:code/options`, name: `${fieldsPathOf[entity]}.addOptions`, handler: addOptions(entity) },
     ]),
     {
       method: 'GET',

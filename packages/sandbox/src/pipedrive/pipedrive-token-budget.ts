@@ -5,11 +5,12 @@
  * not read: the defaults are the third-party transcriptions the vendor notes quote (v2 costs about
  * half of v1), and tests may set their own.
  */
-export type TokenCostKind = 'get' | 'list' | 'search' | 'create' | 'update' | 'fieldsV1' | 'fieldsV2' | 'fieldAdd' | 'me';
+export type TokenCostKind = 'get' | 'list' | 'listV1' | 'search' | 'create' | 'update' | 'fieldsV1' | 'fieldsV2' | 'fieldAdd' | 'me';
 
 export const defaultTokenCosts: Record<TokenCostKind, number> = {
   get: 1,
   list: 10,
+  listV1: 20,
   search: 20,
   create: 5,
   update: 5,
@@ -22,8 +23,10 @@ export const defaultTokenCosts: Record<TokenCostKind, number> = {
 /** The cost kind of a route by its name (`persons.list`, `personFields.add`, `users.me`). */
 export function costKindOf(route: string): TokenCostKind {
   if (route === 'users.me') return 'me';
+  // v1 lists (leads have no v2 endpoint) cost twice v2's.
+  if (route.startsWith('leads.')) return 'listV1';
   const [, action] = route.split('.');
-  if (route.includes('Fields')) return action === 'add' ? 'fieldAdd' : action === 'listV2' ? 'fieldsV2' : 'fieldsV1';
+  if (route.includes('Fields')) return action === 'add' || action === 'addOptions' ? 'fieldAdd' : action === 'listV2' ? 'fieldsV2' : 'fieldsV1';
   switch (action) {
     case 'search':
       return 'search';
