@@ -1,12 +1,15 @@
 // The BigQuery emulator in its own process for the benchmark, so that its work (DuckDB, JSON and
 // Arrow encoding) does not share the measured process's event loop. Prints one JSON line with the
 // endpoints and the key, then serves until stdin closes.
-// Env: BENCH_ROWS (rows of the wide table), BENCH_LATENCY_MS (added to each REST call and stream open).
+// Env: BENCH_ROWS (rows of the wide table), BENCH_LATENCY_MS (added to each REST call, read-session
+// creation and ReadRows stream open: a round trip plus the service's time to answer, 50 ms by default).
 import { createBigQueryEmulator } from '@automl/sandbox/bigquery';
 
-const rows = Number(process.env.BENCH_ROWS ?? 200_000);
-const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);
-const emulator = createBigQueryEmulator({ storageRowsPerBatch: 10_000, maxUploadBytes: 512 * 1024 * 1024 });
+const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
+// A cache large enough for every page of the table: after the warm-up read, the emulator serves
+// encoded bytes and the injected latency stands for the service's own time.
+const emulator = createBigQueryEmulator({ storageRowsPerBatch: 10_000, maxUploadBytes: 512 * 1024 * 1024, pageCacheBytes: 4 * 1024 * 1024 * 1024 });
 const url = await emulator.start();
 const key = emulator.createServiceAccount({ projectId: 'bench-project' });
 await emulator.createDataset('bench');

@@ -1,6 +1,6 @@
 // pnpm bench: BigQuery connector read and load figures against the sandbox emulator (run in a child
 // process), with latency injected on every call, each measured beside the plain SDK in the same run.
-// 1. Read the wide table (BENCH_ROWS rows x 20 columns, default 200,000; the issue's figure is BENCH_ROWS=1000000) through the connector's
+// 1. Read the wide table (BENCH_ROWS rows x 20 columns, default 1,000,000) through the connector's
 //    Storage Read path (4 streams), its REST path, the plain SDK's table.getRows loop and a plain
 //    Storage Read loop (4 streams, apache-arrow rows): rows/s, ratios, peak RSS.
 // 2. Load 100,000 rows with the connector (append): jobs created, wall time.
@@ -118,16 +118,22 @@ async function sdkStorageRead(): Promise<number> {
   return counts.reduce((sum, count) => sum + count, 0);
 }
 
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
 console.log(
   `BigQuery bench: ${total.toLocaleString('en-US')} rows x 20 columns, ${latencyMs} ms added to every call and stream open (emulator in a child process), median of ${rounds} rounds, order alternated`,
 );
-const phases: Array<[string, () => Promise<number>]> = [
+const allPhases: Array<[string, () => Promise<number>]> = [
   ['connector, Storage Read API (4 streams)', () => connectorRead(true)],
   ['plain SDK, Storage Read API (4 streams)', sdkStorageRead],
   ['connector, REST (tabledata.list)', () => connectorRead(false)],
   ['plain SDK, REST (table.getRows loop)', sdkRestRead],
 ];
+// BENCH_ONLY=storage or rest: one path only (profiling); BENCH_LOAD=0 skips the load.
+const only = process.env.BENCH_ONLY;
+const phases = only ? allPhases.filter(([label]) => label.toLowerCase().includes(only.toLowerCase())) : allPhases;
+// Warm-up, not measured: fills the emulator's page and batch caches (DuckDB reads, JSON and Arrow
+// encoding happen once), JIT-compiles both clients.
+for (const [label, work] of phases.filter(([label]) => label.startsWith('connector'))) await measure(`warm-up: ${label}`, work);
 const times = new Map<string, number[]>(phases.map(([label]) => [label, []]));
 const peaks = new Map<string, number>();
 for (let round = 0; round < rounds; round += 1) {
@@ -140,7 +146,11 @@ for (let round = 0; round < rounds; round += 1) {
   }
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const [storageRead, sdkStorage, restRead, sdkRest] = phases.map(([label]) => median(times.get(label)!)) as [number, number, number, number];
+const medianOf = (index: number) => {
+  const values = times.get(allPhases[index]![0]);
+  return values && values.length > 0 ? median(values) : Number.NaN;
+};
+const [storageRead, sdkStorage, restRead, sdkRest] = [0, 1, 2, 3].map(medianOf) as [number, number, number, number];
 console.log('medians:');
 for (const [label] of phases)
   console.log(
@@ -149,6 +159,10 @@ for (const [label] of phases)
 console.log(`Storage vs REST through the connector: ${(restRead / storageRead).toFixed(1)}x the throughput`);
 console.log(`connector / plain SDK wall time: Storage ${(storageRead / sdkStorage).toFixed(2)}, REST ${(restRead / sdkRest).toFixed(2)}`);
 
+if (process.env.BENCH_LOAD === '0') {
+  child.stdin!.end();
+  process.exit(0);
+}
 const loadRows = Array.from({ length: 100_000 }, (_, index) => ({
   id: index,
   name: `name-${index}`,
@@ -158,7 +172,10 @@ const loadRows = Array.from({ length: 100_000 }, (_, index) => ({
 }));
 const loader = new BigQueryConnector(config({}), { metricsRegistry: null });
 await measure('connector, load 100,000 rows (append)', async () => (await loader.write(loadRows, { table: 'loaded', mode: 'append' })).written);
-const [jobs] = await new BigQuery({ projectId: 'bench-project', apiEndpoint: url, authClient: jwt() }).dataset('bench').table('loaded').getMetadata();
-console.log(`  table holds ${jobs.numRows} rows; load jobs: one per ${50_000} rows (maxLoadRows) or 16 MB`);
+const admin = new BigQuery({ projectId: 'bench-project', apiEndpoint: url, authClient: jwt() });
+const [table] = await admin.dataset('bench').table('loaded').getMetadata();
+const [jobs] = await admin.getJobs({ projection: 'full' });
+const loads = jobs.filter((job) => job.metadata?.configuration?.load?.destinationTable?.tableId === 'loaded');
+console.log(`  table holds ${table.numRows} rows; load jobs created: ${loads.length} (maxLoadRows 50,000, maxLoadBytes 16 MB)`);
 await loader.close();
 child.stdin!.end();

@@ -19,7 +19,7 @@ import { bigQueryErrorClassifier } from './bigquery-errors.js';
 import { beginLoadWrite } from './bigquery-load-writer.js';
 import { createReadClient, type ReadClient, readWithStorage } from './bigquery-storage-reader.js';
 import { resolveTableName, type TableName } from './bigquery-table-name.js';
-import { type BigQueryField, columnTypeOf, convertRow } from './convert-bigquery-row.js';
+import { type BigQueryField, columnTypeOf, type RowConverter, rowConverter } from './convert-bigquery-row.js';
 
 /** The scope of the self-signed JWT: BigQuery read and write. */
 export const BIGQUERY_SCOPE = 'https://www.googleapis.com/auth/bigquery';
@@ -204,6 +204,7 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
       yield* this.#readStorage(name, all, { ...forced, columns: request.columns }, context);
       return;
     }
+    const converter = rowConverter(fields);
     let pageToken: string | undefined;
     do {
       const [rows, next] = await context.call(
@@ -218,9 +219,9 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
           } as never),
         { idempotent: true },
       );
-      const raw = rows as unknown as Array<{ f?: Array<{ v?: unknown }> }>;
-      context.recordBytes('read', approximateBytes(raw));
-      yield raw.map((row) => convertRow(fields, row));
+      const page = converter.page(rows as unknown as Array<{ f?: Array<{ v?: unknown }> }>);
+      context.recordBytes('read', page.bytes);
+      yield page.rows;
       pageToken = (next as { pageToken?: string } | null)?.pageToken;
     } while (pageToken);
   }
@@ -284,6 +285,7 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
       break;
     }
     let pageToken: string | undefined;
+    let converter: RowConverter | undefined;
     for (;;) {
       const [rows, , response] = await context.call(
         'read',
@@ -291,8 +293,8 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
         { idempotent: true },
       );
       const results = response as QueryResultsResponse;
-      const fields = results.schema?.fields ?? [];
-      yield (rows as unknown as Array<{ f?: Array<{ v?: unknown }> }>).map((row) => convertRow(fields, row));
+      converter ??= rowConverter(results.schema?.fields ?? []);
+      yield converter.page(rows as unknown as Array<{ f?: Array<{ v?: unknown }> }>).rows;
       pageToken = results.pageToken;
       if (!pageToken) return;
     }
@@ -340,12 +342,6 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
     if (!this.#bigquery) throw new ConfigError({ message: 'The connector is closed', connector: this.id, operation: 'connect' });
     return this.#bigquery;
   }
-}
-
-function approximateBytes(rows: unknown[]): number {
-  let total = 0;
-  for (const row of rows) total += JSON.stringify(row).length;
-  return total;
 }
 
 /** The factory core's createConnector() calls. */

@@ -1,6 +1,6 @@
 import type { JsonValue, Row, Value } from '@automl/connector-core';
 import type { RecordBatch } from 'apache-arrow';
-import { type BigQueryField, exactNumber, formatTimeOfDay } from './convert-bigquery-row.js';
+import { type BigQueryField, exactNumber, formatTimeOfDay, rowFactory } from './convert-bigquery-row.js';
 
 const legacy: Record<string, string> = { INT64: 'INTEGER', FLOAT64: 'FLOAT', BOOL: 'BOOLEAN', STRUCT: 'RECORD' };
 const typeOf = (field: BigQueryField) => legacy[field.type.toUpperCase()] ?? field.type.toUpperCase();
@@ -12,51 +12,119 @@ const typeOf = (field: BigQueryField) => legacy[field.type.toUpperCase()] ?? fie
  * TIMESTAMP/DATETIME as microseconds, TIME as microseconds since midnight.
  */
 export function convertArrowBatch(fields: readonly BigQueryField[], batch: RecordBatch): Row[] {
-  const rows: Row[] = new Array(batch.numRows);
-  for (let index = 0; index < batch.numRows; index += 1) rows[index] = {};
-  for (const field of fields) {
+  const length = batch.numRows;
+  const columns = fields.map((field) => {
     const vector = batch.getChild(field.name);
-    const values = vector ? convertColumn(field, vector as unknown as ArrowColumn, batch.numRows) : new Array<Value>(batch.numRows).fill(null);
-    for (let index = 0; index < values.length; index += 1) rows[index]![field.name] = values[index]!;
+    return vector ? convertColumn(field, vector as unknown as ArrowColumn, length) : new Array<Value>(length).fill(null);
+  });
+  const build = rowFactory(fields.map((field) => field.name));
+  const count = columns.length;
+  const values: Value[] = new Array(count);
+  const rows: Row[] = new Array(length);
+  for (let index = 0; index < length; index += 1) {
+    for (let column = 0; column < count; column += 1) values[column] = columns[column]![index]!;
+    rows[index] = build(values);
   }
   return rows;
+}
+
+interface ArrowData {
+  values: ArrayLike<unknown> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number };
+  valueOffsets?: Int32Array;
+  nullBitmap?: Uint8Array;
+  nullCount: number;
+  /** Where the column starts in the validity bitmap and a BOOL's value bits; value arrays and UTF-8 offsets come already sliced. */
+  offset: number;
+  length: number;
 }
 
 interface ArrowColumn {
   nullCount: number;
   isValid(index: number): boolean;
   get(index: number): unknown;
-  toArray(): ArrayLike<unknown>;
+  data: ArrowData[];
 }
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const DAY_MS = 86_400_000;
+const TWO_32 = 4_294_967_296;
+const utf8 = new TextDecoder();
 
 /**
- * One column at a time: the flat INT64, FLOAT64 and STRING columns are read from the vector's
- * array in one pass (per-cell getters were most of a batch's cost); everything else cell by cell.
+ * One column at a time. Flat INT64, FLOAT64, STRING, BOOL, DATE, TIMESTAMP and DATETIME columns
+ * are read straight from the Arrow buffers (validity bitmap, values, UTF-8 offsets): apache-arrow's
+ * per-cell getters, its BigInt values and one TextDecoder call per string were most of a batch's
+ * cost. Everything else goes cell by cell through the getters.
  */
 function convertColumn(field: BigQueryField, vector: ArrowColumn, length: number): Value[] {
-  const values: Value[] = new Array(length);
-  const nulls = vector.nullCount > 0;
   const type = field.mode === 'REPEATED' ? 'REPEATED' : typeOf(field);
-  if (type === 'INTEGER' || type === 'FLOAT' || type === 'STRING' || type === 'GEOGRAPHY') {
-    const array = vector.toArray();
+  const data = vector.data.length === 1 ? vector.data[0]! : undefined;
+  const reader = data ? flatReader(type, data) : undefined;
+  const values: Value[] = new Array(length);
+  if (data && reader) {
+    const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
+    const offset = data.offset;
     for (let index = 0; index < length; index += 1) {
-      if (nulls && !vector.isValid(index)) {
-        values[index] = null;
-        continue;
-      }
-      const value = array[index];
-      if (type === 'INTEGER') {
-        const big = value as bigint;
-        values[index] = big <= MAX_SAFE && big >= -MAX_SAFE ? Number(big) : big.toString();
-      } else if (type === 'FLOAT') values[index] = value as number;
-      else values[index] = value as string;
+      const at = offset + index;
+      values[index] = bitmap && ((bitmap[at >> 3]! >> (at & 7)) & 1) === 0 ? null : reader(index);
     }
     return values;
   }
+  const nulls = vector.nullCount > 0;
   for (let index = 0; index < length; index += 1) values[index] = fromArrow(field, nulls && !vector.isValid(index) ? null : vector.get(index));
   return values;
+}
+
+/** A reader of one cell (by its index in the batch) for the flat types, or undefined. */
+function flatReader(type: string, data: ArrowData): ((at: number) => Value) | undefined {
+  const { values } = data;
+  switch (type) {
+    case 'INTEGER': {
+      // int64 as two int32 words: a number when exact, else the decimal text, without a BigInt per cell.
+      const words = new Int32Array(values.buffer, values.byteOffset, values.byteLength >> 2);
+      const big = values as unknown as BigInt64Array;
+      return (at) => {
+        const high = words[2 * at + 1]!;
+        if (high >= -0x200000 && high < 0x200000) {
+          const exact = high * TWO_32 + (words[2 * at]! >>> 0);
+          if (Number.isSafeInteger(exact)) return exact;
+        }
+        return big[at]!.toString();
+      };
+    }
+    case 'TIMESTAMP':
+    case 'DATETIME': {
+      // int64 microseconds since the epoch; dates are milliseconds (as floor(µs / 1000)).
+      const words = new Int32Array(values.buffer, values.byteOffset, values.byteLength >> 2);
+      return (at) => new Date(Math.floor((words[2 * at + 1]! * TWO_32 + (words[2 * at]! >>> 0)) / 1000));
+    }
+    case 'DATE': {
+      const days = values as unknown as Int32Array;
+      return (at) => new Date(days[at]! * DAY_MS);
+    }
+    case 'FLOAT': {
+      const doubles = values as unknown as Float64Array;
+      return (at) => doubles[at]!;
+    }
+    case 'BOOLEAN': {
+      const bits = values as unknown as Uint8Array;
+      const start = data.offset;
+      return (index) => ((bits[(start + index) >> 3]! >> ((start + index) & 7)) & 1) === 1;
+    }
+    case 'STRING':
+    case 'GEOGRAPHY': {
+      const offsets = data.valueOffsets;
+      if (!offsets) return undefined;
+      const bytes = values as unknown as Uint8Array;
+      const first = offsets[0]!;
+      const last = offsets[data.length]!;
+      // All ASCII (the common case): one decode of the whole buffer, each cell a substring of it.
+      const whole = utf8.decode(bytes.subarray(first, last));
+      if (whole.length === last - first) return (at) => whole.slice(offsets[at]! - first, offsets[at + 1]! - first);
+      return (at) => utf8.decode(bytes.subarray(offsets[at]!, offsets[at + 1]!));
+    }
+    default:
+      return undefined;
+  }
 }
 
 function fromArrow(field: BigQueryField, value: unknown): Value {

@@ -100,6 +100,16 @@ describe('BigQuery emulator with @google-cloud/bigquery', () => {
     expect(emulator.jobsIn('automl-tests')).toHaveLength(1);
   });
 
+  it('lists jobs newest first, with their configuration under projection=full only', async () => {
+    await bigquery.createQueryJob({ query: 'SELECT 1 AS x', jobId: 'first' });
+    await bigquery.createQueryJob({ query: 'SELECT 2 AS x', jobId: 'second' });
+    const [minimal] = await bigquery.getJobs();
+    expect(minimal.map((job) => job.id)).toEqual(['second', 'first']);
+    expect(minimal[0]!.metadata.configuration).toBeUndefined();
+    const [full] = await bigquery.getJobs({ projection: 'full', maxResults: 1, autoPaginate: false });
+    expect(full.map((job) => job.metadata.configuration?.query?.query)).toEqual(['SELECT 2 AS x']);
+  });
+
   it('reports jobComplete: false while a job runs, then the rows', async () => {
     emulator.setRunningChecks(2);
     const [job] = await bigquery.createQueryJob({ query: 'SELECT COUNT(*) AS n FROM shop.customers' });

@@ -25,6 +25,8 @@ export interface BigQueryEmulatorOptions {
   storage?: boolean;
   /** Rows per Arrow record batch in a ReadRows response. Default 10,000. */
   storageRowsPerBatch?: number;
+  /** Bytes of encoded pages and Arrow batches kept per cache (REST pages, Storage batches) for unchanged tables. Default 256 MB. */
+  pageCacheBytes?: number;
   verbose?: boolean;
 }
 
@@ -81,7 +83,7 @@ export function createBigQueryEmulator(options: BigQueryEmulatorOptions = {}) {
     callerOf: (request) => callers.get(request) ?? '',
     billedBytes: new Map(),
     requestIds: new Map(),
-    pages: new PageCache<string>(),
+    pages: new PageCache<string>(options.pageCacheBytes),
     uploads: new Map(),
   };
 
@@ -141,7 +143,12 @@ export function createBigQueryEmulator(options: BigQueryEmulatorOptions = {}) {
   const storage =
     options.storage === false
       ? undefined
-      : new BigQueryStorageServer({ warehouse: () => context.warehouse, faults: server.faults, rowsPerBatch: options.storageRowsPerBatch });
+      : new BigQueryStorageServer({
+          warehouse: () => context.warehouse,
+          faults: server.faults,
+          rowsPerBatch: options.storageRowsPerBatch,
+          cacheBytes: options.pageCacheBytes,
+        });
 
   const emulator = {
     faults: server.faults,

@@ -249,6 +249,33 @@ export function jobRoutes(context: BigQueryContext): Route[] {
     },
     {
       method: 'GET',
+      path: `${V2}/jobs`,
+      name: 'jobs.list',
+      // Newest first, as BigQuery lists them; `projection=full` keeps the configuration (the default, minimal, drops it).
+      handler: ({ params, url }) => {
+        const query = url.searchParams;
+        const start = decodePageToken(query.get('pageToken')) ?? 0;
+        const size = Math.min(Number(query.get('maxResults') ?? 1000) || 1000, 1000);
+        const full = query.get('projection') === 'full';
+        const jobs = [...context.jobs.values()].filter((job) => job.projectId === params.projectId).reverse();
+        const page = jobs.slice(start, start + size).map((job) => {
+          const resource = jobResource(job);
+          const shown = full ? resource : Object.fromEntries(Object.entries(resource).filter(([key]) => key !== 'configuration'));
+          return { ...shown, state: (resource.status as { state?: string } | undefined)?.state };
+        });
+        return {
+          status: 200,
+          body: {
+            kind: 'bigquery#jobList',
+            etag: '"jobs"',
+            jobs: page,
+            ...(start + size < jobs.length ? { nextPageToken: encodePageToken(start + size) } : {}),
+          },
+        };
+      },
+    },
+    {
+      method: 'GET',
       path: `${V2}/jobs/:jobId`,
       name: 'jobs.get',
       handler: ({ params }) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { protos } from '@google-cloud/bigquery-storage';
 import { type sendUnaryData, Server, ServerCredentials, type ServerUnaryCall, type ServerWritableStream, status as GrpcStatus } from '@grpc/grpc-js';
 import type { FaultInjector } from '../harness/faults.js';
@@ -82,11 +83,12 @@ export class BigQueryStorageServer {
   readonly #warehouse: () => BigQueryWarehouse;
   readonly #faults: FaultInjector;
   readonly #rowsPerBatch: number;
-  readonly #batches = new PageCache<Uint8Array>();
+  readonly #batches: PageCache<Uint8Array>;
   #server: Server | undefined;
   #port = 0;
 
-  constructor(options: { warehouse: () => BigQueryWarehouse; faults: FaultInjector; rowsPerBatch?: number }) {
+  constructor(options: { warehouse: () => BigQueryWarehouse; faults: FaultInjector; rowsPerBatch?: number; cacheBytes?: number }) {
+    this.#batches = new PageCache<Uint8Array>(options.cacheBytes);
     this.#warehouse = options.warehouse;
     this.#faults = options.faults;
     this.#rowsPerBatch = options.rowsPerBatch ?? 10_000;
@@ -137,9 +139,10 @@ export class BigQueryStorageServer {
     this.requests.length = 0;
   }
 
-  /** Status faults of the harness, as gRPC errors (a reset ends the stream UNAVAILABLE). */
-  #fault(route: string): { code: number; message: string } | undefined {
+  /** Faults of the harness: latency delays the answer (a stream's first batch); statuses become gRPC errors (a reset ends the stream UNAVAILABLE). */
+  async #fault(route: string): Promise<{ code: number; message: string } | undefined> {
     for (const fault of this.#faults.take(route)) {
+      if (fault.kind === 'latency') await sleep(fault.ms);
       if (fault.kind === 'status') return { code: grpcCode(fault.status), message: fault.message ?? `Injected ${fault.status}` };
       if (fault.kind === 'reset') return { code: GrpcStatus.UNAVAILABLE, message: 'Connection reset by peer' };
       if (fault.kind === 'auth') return { code: GrpcStatus.UNAUTHENTICATED, message: 'Request had invalid authentication credentials.' };
@@ -148,7 +151,7 @@ export class BigQueryStorageServer {
   }
 
   async #createReadSession(request: CreateReadSessionRequest): Promise<ReadSession> {
-    const fault = this.#fault('storage.createReadSession');
+    const fault = await this.#fault('storage.createReadSession');
     if (fault) throw fault;
     const tablePath = request.readSession?.table ?? '';
     const match = /^projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(tablePath);
@@ -205,7 +208,7 @@ export class BigQueryStorageServer {
       // grpc-js sends the status of an 'error' event; destroy() would end the stream without one.
       call.emit('error', Object.assign(new Error(message), { code, details: message }));
     };
-    const fault = this.#fault('storage.readRows');
+    const fault = await this.#fault('storage.readRows');
     if (fault) return fail(fault.code, fault.message);
     const sessionName = streamName.replace(/\/streams\/\d+$/, '');
     const session = this.#sessions.get(sessionName);
