@@ -254,6 +254,56 @@ describe('DatabricksConnector writes', () => {
     expect((await emulator.rows('events', 'id')).map((row) => row.id)).toEqual(['0', '1', '2', '3', '4', '5']);
   }, 30_000);
 
+  it('binds small batches as parameters, never more than 256 in a statement, exact values and all', async () => {
+    await emulator.seed('scores', [], { columns: scoreColumns });
+    await using connector = fixture.create();
+    const rows = Array.from({ length: 200 }, (_, index) => ({
+      id: index,
+      name: `it's row ${index}`,
+      score: index / 4,
+      amount: '1234567890123456.25',
+      updated: new Date(Date.UTC(2024, 0, 1, 0, 0, index)),
+    }));
+    const result = await connector.write(rows, { table: 'scores', mode: 'append' });
+    expect(result).toMatchObject({ received: 200, written: 200, failed: [] });
+    const executed = emulator.requests.filter((request) => request.route === 'ExecuteStatement:INSERT');
+    // The staging INSERTs (the last INSERT moves the staged rows into the target, with none).
+    const counts = executed.map((request) => (request.body as { parameters: unknown[] }).parameters.length).filter((count) => count > 0);
+    // 200 rows x 5 columns = 1,000 values: 51 rows (255 parameters) per statement.
+    expect(counts).toEqual([255, 255, 255, 235]);
+    expect(
+      Math.max(...emulator.requests.map((request) => (request.body as { parameters?: unknown[] } | undefined)?.parameters?.length ?? 0)),
+    ).toBeLessThanOrEqual(256);
+    const stored = await emulator.rows('scores', 'id');
+    expect(stored).toHaveLength(200);
+    expect(stored[199]).toEqual({ id: '199', name: "it's row 199", score: 49.75, amount: '1234567890123456.25', updated: '2024-01-01 00:03:19' });
+  });
+
+  it('loads a large write through a Unity Catalog volume (staging PUT, then COPY INTO), through faults on each step', async () => {
+    await emulator.seed('scores', [{ id: 1, name: 'old', score: 0, amount: null, updated: null }], { columns: scoreColumns });
+    emulator.faults.inject({ route: 'Volume:PUT', times: 1, fault: { kind: 'status', status: 503 } });
+    emulator.faults.inject({ route: 'ExecuteStatement:PUT', times: 1, fault: { kind: 'reset' } });
+    // The COPY INTO lands after the client gave up: its retry finds the file loaded and skips it.
+    emulator.faults.inject({ route: 'ExecuteStatement:COPY', times: 1, fault: { kind: 'latency', ms: 1500 } });
+    await using connector = fixture.create({ stagingVolume: '/Volumes/main/default/landing', volumeThresholdRows: 100, requestTimeoutSeconds: 1 });
+    // Distinct keys: one batch (a repeated key would split it), above the threshold.
+    const rows = Array.from({ length: 300 }, (_, index) => ({ id: index, name: `v${index}`, amount: `${index}.50` }));
+    const result = await connector.write(rows, { table: 'scores', mode: 'upsert', keyColumn: 'id' });
+    expect(result).toMatchObject({ received: 300, written: 300, failed: [] });
+    const stored = await emulator.rows('scores', 'id');
+    expect(stored).toHaveLength(300);
+    for (const row of stored) expect(row).toMatchObject({ name: `v${row.id}`, amount: `${row.id}.50` });
+    // The existing row is updated, its other columns kept.
+    expect(stored[1]).toEqual({ id: '1', name: 'v1', score: 0, amount: '1.50', updated: null });
+    const verbs = emulator.statements.filter((statement) => statement.ok).map((statement) => statement.sql.split(/\s/)[0]);
+    expect(verbs.filter((verb) => verb === 'INSERT')).toHaveLength(0);
+    expect(verbs.filter((verb) => verb === 'COPY')).toHaveLength(2);
+    expect(emulator.requests.filter((request) => request.route === 'Volume:PUT').map((request) => request.status)).toEqual([503, 201]);
+    // The staged file is removed once loaded; nothing is left in the volume.
+    expect(emulator.volumes.allFiles()).toEqual([]);
+    expect(emulator.requests.filter((request) => request.route === 'Volume:DELETE').map((request) => request.status)).toEqual([202]);
+  }, 30_000);
+
   it('overwrites the table atomically, and creates a missing table for an append', async () => {
     await emulator.seed('snapshot', [
       { id: 1, name: 'a' },
@@ -319,6 +369,21 @@ describe('DatabricksConnector writes', () => {
     expect(result.failed.length).toBe(500);
     expect(result.failed[0]).toMatchObject({ index: 1000, code: 'CAST_INVALID_INPUT' });
     expect(await emulator.count('scores')).toBe(1000);
+  });
+
+  it('leaves out of the target the staged rows of a batch that failed on a later statement', async () => {
+    await emulator.seed('scores', [], { columns: scoreColumns });
+    // 300-row batches of 2 columns: three parameterised statements each; the second of the first batch fails.
+    emulator.failStatement({ match: /, 200\)/, errorClass: 'CAST_INVALID_INPUT', sqlState: '22018', message: 'bad value', times: 1 });
+    await using connector = fixture.create({ writeBatchSize: 300 });
+    const result = await connector.write(
+      Array.from({ length: 600 }, (_, index) => ({ id: index, score: index })),
+      { table: 'scores', mode: 'append' },
+    );
+    expect(result.written).toBe(300);
+    expect(result.failed.map((failure) => failure.index)).toEqual(Array.from({ length: 300 }, (_, index) => index));
+    const stored = await emulator.rows('scores', 'id');
+    expect(stored.map((row) => Number(row.id))).toEqual(Array.from({ length: 300 }, (_, index) => index + 300));
   });
 
   it('a cancelled write leaves the target untouched and no staging table behind', async () => {

@@ -26,6 +26,14 @@ import { beginDatabricksWrite, type TableColumns } from './databricks-write-sess
 const defaultPageSize = 20_000;
 /** Rows per staging INSERT: inline literals (the 256-parameter cap would mean a statement per dozen rows). */
 const defaultWriteBatchSize = 1000;
+/** Rows per batch when a staging volume is configured: one file, one PUT and one COPY INTO each. */
+const volumeBatchRows = 50_000;
+/**
+ * From this many rows a batch goes through the volume: below it, inline INSERTs of `writeBatchSize`
+ * rows send fewer round trips than a PUT, its upload, a COPY INTO and a REMOVE (and COPY INTO has a
+ * fixed cost of its own on a warehouse: it lists the source and records the files it loaded).
+ */
+const defaultVolumeThresholdRows = 10_000;
 
 /**
  * Databricks SQL warehouses through the official `@databricks/sql` driver (Thrift over HTTPS):
@@ -40,9 +48,12 @@ export class DatabricksConnector extends BaseConnector<'databricks'> {
     super('databricks', config, options, {
       write: true,
       writeModes: ['append', 'overwrite', 'upsert'],
-      // One staging INSERT per batch, within a statement size the warehouse takes comfortably.
-      maxRecordsPerWrite: writeBatchSizeOf(config),
-      maxBytesPerWrite: 1_000_000,
+      // Without a volume: one staging INSERT per batch, within a statement size the warehouse takes
+      // comfortably. With one: batches large enough to go as one file each (see writeBatch).
+      maxRecordsPerWrite: rawConfigValue(config, 'stagingVolume', 'staging_volume')
+        ? Math.max(writeBatchSizeOf(config), volumeBatchRows)
+        : writeBatchSizeOf(config),
+      maxBytesPerWrite: rawConfigValue(config, 'stagingVolume', 'staging_volume') ? 64_000_000 : 1_000_000,
       writeConcurrency: 2,
       // `since` filters on a column the config names; capabilities are fixed before the config is parsed.
       incrementalRead: rawConfigValue(config, 'incrementalColumn', 'incremental_column') ? 'server' : false,
@@ -158,6 +169,9 @@ export class DatabricksConnector extends BaseConnector<'databricks'> {
       columns: columns.length > 0 ? columns : undefined,
       mode: request.mode,
       keyColumn: request.keyColumn,
+      rowsPerStatement: this.config.writeBatchSize ?? defaultWriteBatchSize,
+      ...(this.config.stagingVolume ? { stagingVolume: this.config.stagingVolume } : {}),
+      volumeThresholdRows: this.config.volumeThresholdRows ?? defaultVolumeThresholdRows,
     });
   }
 

@@ -144,6 +144,14 @@ function classifyFailure(error: unknown, operation: string): ConnectorError {
     return new ConnectorError({ connector, operation, code: 'STATUS_ERROR', message: `Databricks refused the call: ${status.message ?? 'no message'}` });
   }
   const message = error instanceof Error ? error.message : String(error);
+  // The driver's upload to (or download from) a presigned URL failed: `HTTP error <status> <text>`.
+  if (error instanceof Error && error.constructor.name === 'StagingError') {
+    const status = Number(/HTTP error (\d{3})/.exec(message)?.[1]);
+    const base = { connector, operation, code: 'STAGING_FAILED', message: `Databricks volume transfer failed: ${message}`, ...(status ? { status } : {}) };
+    // 403: a presigned URL that expired (a new PUT gets a new one); 5xx and 429: the storage was busy.
+    if (status === 403 || status === 408 || status === 429 || status >= 500) return new TransientError({ ...base, hint: hints.transient });
+    return new ConnectorError(base);
+  }
   // The driver's own retries gave up on a 503/429 (it raises a HiveDriverError with this text).
   if (/\b(503|429)\b.*Max retry count exceeded/i.test(message))
     return new TransientError({ connector, operation, message: `Databricks: ${message}`, hint: hints.transient });

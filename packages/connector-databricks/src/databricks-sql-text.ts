@@ -45,6 +45,28 @@ export function sqlLiteral(value: Value | undefined, columnType: string | undefi
   return `CAST(${literal} AS ${type})`;
 }
 
+/**
+ * A value as the text a CAST from STRING to `columnType` reads back exactly: what a bound
+ * parameter and a staged file carry (null stays null). Dates in the column's own form.
+ */
+export function valueText(value: Value | undefined, columnType: string | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'number') return Number.isFinite(value) ? numberText(value) : Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+  if (value instanceof Date) {
+    const iso = value.toISOString();
+    return (columnType ?? '').toUpperCase() === 'DATE' ? iso.slice(0, 10) : iso.slice(0, 23).replace('T', ' ');
+  }
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** `expression` (a STRING) as a value of `columnType`: cast unless the column is a string. */
+export function castTo(expression: string, columnType: string | undefined): string {
+  const type = (columnType ?? '').toUpperCase();
+  if (type === '' || type === 'STRING' || type.startsWith('VARCHAR') || type.startsWith('CHAR')) return expression;
+  return `CAST(${expression} AS ${type})`;
+}
+
 function numberText(value: number): string {
   // Exponent notation is a DOUBLE literal in Databricks: spell the digits out where they are exact.
   return Number.isInteger(value) && Math.abs(value) < 1e21 ? BigInt(value).toString() : String(value);

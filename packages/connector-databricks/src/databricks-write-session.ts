@@ -10,9 +10,11 @@ import {
   type WriteSession,
 } from '@automl/connector-core';
 import { errorClassOf, isLostSessionError } from './databricks-errors.js';
-import { quoteName, sqlLiteral } from './databricks-sql-text.js';
+import { quoteName } from './databricks-sql-text.js';
+import { fitsParameters, literalInserts, parameterInserts, type StageColumns } from './databricks-stage-statements.js';
 import type { DatabricksStatements } from './databricks-statements.js';
 import { invalidValueReason } from './validate-databricks-value.js';
+import { VolumeLoader } from './databricks-volume-load.js';
 
 export type TableColumns = Array<{ name: string; type: string; nullable: boolean }>;
 
@@ -27,6 +29,12 @@ export interface WriteTarget {
   columns: TableColumns | undefined;
   mode: WriteMode;
   keyColumn: string | undefined;
+  /** Rows per inline-literal staging statement. */
+  rowsPerStatement: number;
+  /** Large batches go through this Unity Catalog volume (`/Volumes/c/s/v`) and COPY INTO, when set. */
+  stagingVolume?: string;
+  /** From how many rows a batch goes through the volume. */
+  volumeThresholdRows: number;
 }
 
 /** The input position of each staged row: the order "last row wins" follows, and what makes re-sent batches harmless. */
@@ -45,7 +53,11 @@ const sequenceColumn = '__automl_seq';
  */
 export async function beginDatabricksWrite(target: WriteTarget): Promise<WriteSession<Row>> {
   const { statements, context, mode, keyColumn } = target;
-  const staging = target.stagingName(randomUUID().replaceAll('-', '').slice(0, 16));
+  const writeId = randomUUID().replaceAll('-', '').slice(0, 16);
+  const staging = target.stagingName(writeId);
+  const volume = target.stagingVolume ? new VolumeLoader(statements, target.stagingVolume, writeId) : undefined;
+  /** Input indexes of batches that failed: whatever of them reached the staging table stays out of the target. */
+  const excluded = new Set<number>();
   let columns = target.columns;
   const types = new Map(columns?.map((column) => [column.name.toLowerCase(), column]) ?? []);
   const written = new Set<string>();
@@ -95,14 +107,32 @@ export async function beginDatabricksWrite(target: WriteTarget): Promise<WriteSe
       if (!columns) ready ??= createTarget(batch.map((entry) => entry.row));
       await ready;
       const names = [...new Set(batch.flatMap((entry) => Object.keys(entry.row)))];
-      const resolved = names.map((name) => types.get(name.toLowerCase())?.name ?? name);
-      const values = batch
-        .map((entry) => `(${names.map((name) => sqlLiteral(entry.row[name], types.get(name.toLowerCase())?.type)).join(', ')}, ${entry.index})`)
-        .join(',\n');
-      // A value the checks let through but the warehouse refused is a DataError: core fails this
-      // batch's rows and the write goes on; credentials or permission stop it.
-      await run('write.stage', `INSERT INTO ${staging} (${[...resolved, sequenceColumn].map(quoteName).join(', ')}) VALUES\n${values}`);
-      return {};
+      const stageColumns: StageColumns = {
+        names,
+        resolved: names.map((name) => types.get(name.toLowerCase())?.name ?? name),
+        types: names.map((name) => types.get(name.toLowerCase())?.type),
+        sequenceColumn,
+      };
+      try {
+        if (volume && batch.length >= target.volumeThresholdRows) {
+          await volume.load(context, staging, batch, stageColumns);
+          return {};
+        }
+        const inserts = fitsParameters(batch.length, stageColumns)
+          ? parameterInserts(staging, batch, stageColumns)
+          : literalInserts(staging, batch, stageColumns, target.rowsPerStatement);
+        // A value the checks let through but the warehouse refused is a DataError: core fails this
+        // batch's rows and the write goes on; credentials or permission stop it.
+        for (const insert of inserts) {
+          await context.call('write.stage', ({ signal }) => statements.run(insert.sql, signal, insert.parameters));
+        }
+        return {};
+      } catch (error) {
+        // The batch is reported failed: rows of it that did reach the staging table (an earlier
+        // statement of the batch, an attempt that landed after it timed out) must not be applied.
+        for (const entry of batch) excluded.add(entry.index);
+        throw error;
+      }
     },
 
     async commit(summary) {
@@ -114,6 +144,7 @@ export async function beginDatabricksWrite(target: WriteTarget): Promise<WriteSe
         }
       } finally {
         if (ready) await run('write.cleanup', `DROP TABLE IF EXISTS ${staging}`).catch(() => undefined);
+        await volume?.cleanup(AbortSignal.timeout(30_000));
       }
     },
 
@@ -123,6 +154,7 @@ export async function beginDatabricksWrite(target: WriteTarget): Promise<WriteSe
       // the staging table is dropped on a signal of its own, best effort, so that none is left behind.
       await ready.catch(() => undefined);
       await statements.run(`DROP TABLE IF EXISTS ${staging}`, AbortSignal.timeout(30_000)).catch(() => undefined);
+      await volume?.cleanup(AbortSignal.timeout(30_000));
     },
   };
 
@@ -131,10 +163,11 @@ export async function beginDatabricksWrite(target: WriteTarget): Promise<WriteSe
     const known = (columns ?? []).map((column) => column.name);
     const chosen = known.filter((name) => [...written].some((key) => key.toLowerCase() === name.toLowerCase()));
     const list = chosen.map(quoteName).join(', ');
-    const onePerRow = `SELECT * FROM ${staging} QUALIFY ROW_NUMBER() OVER (PARTITION BY ${sequenceColumn} ORDER BY ${sequenceColumn}) = 1`;
+    const staged = excluded.size > 0 ? `(SELECT * FROM ${staging} WHERE ${sequenceColumn} NOT IN (${[...excluded].join(', ')})) AS staged_rows` : staging;
+    const onePerRow = `SELECT * FROM ${staged} QUALIFY ROW_NUMBER() OVER (PARTITION BY ${sequenceColumn} ORDER BY ${sequenceColumn}) = 1`;
     if (mode === 'upsert') {
       const key = quoteName((columns ?? []).find((column) => column.name.toLowerCase() === (keyColumn ?? '').toLowerCase())?.name ?? (keyColumn as string));
-      const lastPerKey = `SELECT * FROM ${staging} QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${sequenceColumn} DESC) = 1`;
+      const lastPerKey = `SELECT * FROM ${staged} QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${sequenceColumn} DESC) = 1`;
       const updates = chosen.filter((name) => quoteName(name) !== key);
       return [
         `MERGE INTO ${target.target} AS t USING (${lastPerKey}) AS s ON t.${key} = s.${key}`,

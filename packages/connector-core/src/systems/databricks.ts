@@ -30,6 +30,16 @@ export const databricksSystem = defineSystem({
     warehouseStartupTimeoutSeconds: z.number().positive().optional(),
     /** Rows per staging INSERT of a write (1,000 by default; each statement stays under ~1 MB). */
     writeBatchSize: z.number().int().min(1).max(10_000).optional(),
+    /**
+     * A Unity Catalog volume (`/Volumes/<catalog>/<schema>/<volume>[/dir]`) the token may write to:
+     * large writes are staged there as files (the driver's staging PUT) and loaded with COPY INTO.
+     */
+    stagingVolume: z
+      .string()
+      .regex(/^(dbfs:)?\/Volumes\/[^/]+\/[^/]+\/[^/]+(\/.*)?$/, 'a volume path: /Volumes/<catalog>/<schema>/<volume>[/dir]')
+      .optional(),
+    /** From how many rows a write batch goes through `stagingVolume` (10,000 by default). */
+    volumeThresholdRows: z.number().int().min(1).optional(),
   },
   rate: { requestsPerMinute: 120, windowSeconds: 60, source: 'the specification: 120 requests per minute' },
   environment: [
