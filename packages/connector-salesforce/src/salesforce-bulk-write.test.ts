@@ -1,3 +1,4 @@
+import { writeResultOf, type WriteResult } from '@automl/connector-core';
 import type { SalesforceEmulator } from '@automl/sandbox/salesforce';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectorFor, contacts, startSalesforce } from './test-support/salesforce-test-setup.js';
@@ -86,11 +87,14 @@ describe('Salesforce Bulk API 2.0 writes', () => {
     await connector.close();
   });
 
-  it('in auto mode, a quota refusal inside a large batch keeps what landed counted as written', async () => {
+  it('in auto mode, a quota refusal inside a large batch keeps what landed counted as written, then stops the write', async () => {
     await emulator.stop();
     emulator = await startSalesforce({ dailyApiLimit: 4 });
     const connector = connectorFor(emulator, { writeMode: 'auto' });
-    const result = await connector.write(contacts(450), { table: 'Contact', keyColumn: 'External_Id__c' });
+    const error = await connector.write(contacts(450), { table: 'Contact', keyColumn: 'External_Id__c' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'QuotaError' });
+    const result = writeResultOf(error) as WriteResult;
+    expect(result.stoppedBy).toMatchObject({ kind: 'quota' });
     expect(result.written).toBe(400);
     expect(new Set(result.failed.map((failure) => failure.code))).toEqual(new Set(['REQUEST_LIMIT_EXCEEDED']));
     expect(result.failed).toHaveLength(50);

@@ -50,16 +50,14 @@ const rowLevelKinds = new Set(['data', 'transient', 'rate-limited']);
 export interface ChunkOptions {
   /** Calls in flight at once inside the batch (core never puts one key twice in a batch). */
   concurrency?: number;
-  /** Told of a failure that must stop the write when part of the batch already landed (see inChunks). */
-  onStop?: (error: unknown) => void;
 }
 
 /**
  * Runs a batch as requests of at most 200 records. Every chunk failing is the batch failing (the
  * error goes to core). When some chunks landed, the rows of the failed ones are reported with the
  * error instead, so what was written is never counted as failed; a failure that must stop the write
- * (credentials, quota) then sends no further chunk and is handed to `onStop`, for the next batch to
- * throw before sending anything.
+ * (credentials, quota) then sends no further chunk and goes back to core as the outcome's `stop`,
+ * which stops the write once this batch's rows are counted.
  */
 async function inChunks<E extends SalesforceWriteEntry>(
   entries: ReadonlyArray<E>,
@@ -82,8 +80,12 @@ async function inChunks<E extends SalesforceWriteEntry>(
   const landed = settled.some((result) => result?.status === 'fulfilled');
   const firstError = settled.find((result): result is PromiseRejectedResult => result?.status === 'rejected');
   if (firstError && !landed) throw stop ?? firstError.reason;
-  if (stop !== undefined) options.onStop?.(stop);
-  const outcome: Required<BatchOutcome> = { failed: [], created: 0, updated: 0 };
+  const outcome: BatchOutcome & Required<Pick<BatchOutcome, 'failed' | 'created' | 'updated'>> = {
+    failed: [],
+    created: 0,
+    updated: 0,
+    ...(stop === undefined ? {} : { stop }),
+  };
   chunks.forEach((chunk, position) => {
     const result = settled[position];
     if (result?.status === 'fulfilled') {

@@ -243,9 +243,8 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
     const writeMode = this.config.writeMode ?? 'collections';
     const bulk = writeMode === 'bulk';
     // Inside a large batch, Collections calls go two at a time (one batch in flight). A failure that
-    // must stop the write, met after part of a large batch landed, stops it at the next batch.
-    let stopped: unknown;
-    const chunking = { concurrency: writeMode === 'collections' ? 1 : 2, onStop: (error: unknown) => (stopped ??= error) };
+    // must stop the write, met after part of a large batch landed, comes back as the outcome's stop.
+    const chunking = { concurrency: writeMode === 'collections' ? 1 : 2 };
     if (bulk && keyField && !byExternalId) {
       throw new UnsupportedOperationError({
         message: `Bulk API upserts match on an External ID field; ${object.name}.${keyField.name} is not one`,
@@ -282,7 +281,6 @@ export class SalesforceConnector extends BaseConnector<'salesforce'> implements 
         return { payload: row as Record<string, unknown>, key: key.toLowerCase() };
       },
       writeBatch: async (entries) => {
-        if (stopped !== undefined) throw stopped;
         const current = await ensured(entries.map((entry) => entry.row));
         const values = entries.map((entry) => ({ index: entry.index, values: toSalesforceValues(entry.row, current) }));
         if (!keyField) return createCollection(remote, current.name, values, chunking);

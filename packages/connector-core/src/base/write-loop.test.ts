@@ -226,6 +226,39 @@ describe('the write loop', () => {
     expect(store.size).toBe(0);
   });
 
+  it('a batch that landed in part and then met a stopping failure is counted as it landed, and the write stops after it', async () => {
+    const store = new Map<string, Row>();
+    const sent: number[][] = [];
+    const session: WriteSession<Row> = {
+      async writeBatch(batch) {
+        sent.push(batch.map((entry) => entry.index));
+        if (sent.length < 2) {
+          for (const entry of batch) store.set(String(entry.row.id), entry.row);
+          return {};
+        }
+        // The first request of this batch landed, the second was refused for the quota.
+        const [first, ...rest] = batch;
+        if (first) store.set(String(first.row.id), first.row);
+        const quota = new AuthenticationError({ message: 'session expired', connector: 'test' });
+        return { failed: rest.map((entry) => ({ index: entry.index, reason: quota.message, code: 'EXPIRED' })), stop: quota };
+      },
+    };
+    const error = await runWriteLoop(session, rows(3 * 4), options({ maxRecordsPerWrite: 4 })).catch((caught: unknown) => caught);
+    expect(AuthenticationError.isInstance(error)).toBe(true);
+    const result = writeResultOf(error);
+    expect(sent).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ]);
+    expect(result).toMatchObject({ written: 5, stoppedBy: { kind: 'authentication' } });
+    expect(store.size).toBe(5);
+    // Rows pulled after the stopping batch (if any) were never sent.
+    const codes = result?.failed.map((failure) => failure.code) ?? [];
+    expect(codes.slice(0, 3)).toEqual(['EXPIRED', 'EXPIRED', 'EXPIRED']);
+    expect(codes.slice(3).every((code) => code === 'SKIPPED')).toBe(true);
+    expect(5 + codes.length).toBe(result?.received);
+  });
+
   it('a failed commit turns written rows into COMMIT_FAILED failures', async () => {
     const { session } = memorySession(new Map());
     session.commit = async () => {

@@ -100,7 +100,10 @@ export async function runWriteLoop<P>(session: WriteSession<P>, rows: RowsInput,
   const send = (entries: Array<BatchEntry<P>>, keys: Set<string>) => {
     const task: Promise<void> = (async () => {
       try {
-        account(entries, await session.writeBatch(entries, context));
+        const outcome = await session.writeBatch(entries, context);
+        account(entries, outcome);
+        // Part of the batch landed, then a failure that must stop the write: counted, then stopped.
+        if (outcome?.stop !== undefined) stop ??= { error: outcome.stop };
       } catch (error) {
         // The batch itself was aborted (its grace after a cancel ran out): its outcome is unknown.
         if (context.signal.aborted || (signal.aborted && isAbort(error))) {

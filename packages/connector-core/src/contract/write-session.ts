@@ -33,6 +33,13 @@ export interface BatchOutcome {
   failed?: Array<{ index: number; reason: string; code?: string }>;
   created?: number;
   updated?: number;
+  /**
+   * A failure that must stop the write (credentials, quota), met after part of this batch landed
+   * (a batch sent as several requests). Core accounts this outcome first (rows listed in `failed`
+   * fail, the others count as written), then stops the write as if the batch had thrown it: nothing
+   * more is sent, the rest ends SKIPPED, and the write rejects with it, the result attached.
+   */
+  stop?: unknown;
 }
 
 /**
