@@ -155,28 +155,7 @@ describe('the write loop', () => {
     expect(pulled).toBeLessThan(100);
   });
 
-  it('a cancel stops pulling input and rejects with the AbortError, the partial result attached', async () => {
-    const controller = new AbortController();
-    const store = new Map<string, Row>();
-    const { session } = memorySession(store, { delay: () => 2 });
-    let pulled = 0;
-    async function* input() {
-      for (const row of rows(1000)) {
-        pulled += 1;
-        if (pulled === 7) controller.abort();
-        yield row;
-      }
-    }
-    const error = await runWriteLoop(session, input(), options({ signal: controller.signal, writeConcurrency: 2 })).catch((caught: unknown) => caught);
-    expect((error as Error).name).toBe('AbortError');
-    const result = writeResultOf(error);
-    expect(pulled).toBeLessThanOrEqual(8);
-    expect(result?.written).toBe(store.size);
-    expect((result?.written ?? 0) + (result?.failed.length ?? 0)).toBe(result?.received);
-    expect(result?.failed.every((failure) => failure.code === 'SKIPPED' || failure.code === 'CANCELLED')).toBe(true);
-  });
-
-  it('a cancel lets the batches in flight answer: their rows end written (they are stored), the rest SKIPPED, none CANCELLED', async () => {
+  it('a cancel stops pulling input and lets the batches in flight answer: their rows end written (they are stored), the rest SKIPPED, none CANCELLED', async () => {
     const controller = new AbortController();
     const store = new Map<string, Row>();
     const { session, sent } = memorySession(store, { delay: () => 20 });
@@ -191,6 +170,7 @@ describe('the write loop', () => {
     const error = await runWriteLoop(session, input(), options({ signal: controller.signal, writeConcurrency: 2 })).catch((caught: unknown) => caught);
     expect((error as Error).name).toBe('AbortError');
     const result = writeResultOf(error);
+    expect(pulled).toBeLessThanOrEqual(8);
     // Three batches of two were sent before the cancel; all three answered and count as written.
     expect(sent.flat()).toEqual([0, 1, 2, 3, 4, 5]);
     expect(result?.written).toBe(6);
