@@ -16,12 +16,12 @@ const clockSkewMs = 5 * 60_000;
  * person was created, and its absence is proof. Not so after our own timeout or a gateway's 502/504:
  * the request may still be at work behind them.
  */
-const exchangeEnded = (error: unknown): boolean =>
+export const exchangeEnded = (error: unknown): boolean =>
   (error instanceof PipedriveHttpError && [500, 501, 503].includes(error.status)) ||
   (error instanceof PipedriveNetworkError && ['ECONNRESET', 'EPIPE', 'ERR_BAD_RESPONSE'].includes(error.code ?? ''));
 
 /** A failure that proves the create was not applied: refused before handling (429, 4xx) or never connected. */
-function certainlyNotApplied(error: unknown): boolean {
+export function certainlyNotApplied(error: unknown): boolean {
   if (error instanceof PipedriveHttpError) return error.status === 429 || (error.status >= 400 && error.status < 500 && error.status !== 408);
   if (error instanceof PipedriveNetworkError) return error.code === 'ECONNREFUSED' || error.code === 'ENOTFOUND';
   return false;

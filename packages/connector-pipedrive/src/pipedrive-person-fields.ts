@@ -1,5 +1,8 @@
+import { DataError } from '@automl/connector-core';
 import type { PipedriveClient } from './pipedrive-client.js';
 import type { PipedriveFieldCatalog, PipedriveFieldDefinition } from './pipedrive-field-catalog.js';
+import { certainlyNotApplied, createOutcomeUnknown, exchangeEnded } from './pipedrive-person-create.js';
+import { quotaFromHeaders } from './pipedrive-rate-limit-headers.js';
 import { type CallScope, pipedriveRequest } from './pipedrive-remote.js';
 
 /**
@@ -18,7 +21,9 @@ export const fieldTypeFor = (value: unknown): 'double' | 'enum' | 'varchar' => {
  * flight, and adds an enum field's missing options the same way (`POST /api/v2/personFields/{code}/options`,
  * which adds options without resending the others, so two new values written at once both land).
  * Neither call is idempotent (two calls make two fields, or two options, of the same name), so they
- * are never retried; after a failure the fields are read again and whatever did land is used.
+ * are never retried; after a failure the fields are read again and whatever did land is used. An
+ * option add that got no answer and may still land (our timeout, a gateway's 502/504) is not sent
+ * again by this write: its rows fail with CREATE_OUTCOME_UNKNOWN until the fields show the option.
  */
 export class MissingFieldCreator {
   readonly #client: PipedriveClient;
@@ -26,6 +31,8 @@ export class MissingFieldCreator {
   readonly #reload: (scope: CallScope) => Promise<PipedriveFieldCatalog>;
   readonly #pending = new Map<string, Promise<PipedriveFieldDefinition>>();
   readonly #pendingOptions = new Map<string, Promise<void>>();
+  /** Options (field key and label) whose add got no answer and may still land. */
+  readonly #optionsInDoubt = new Set<string>();
 
   constructor(client: PipedriveClient, catalog: () => PipedriveFieldCatalog, reload: (scope: CallScope) => Promise<PipedriveFieldCatalog>) {
     this.#client = client;
@@ -52,7 +59,7 @@ export class MissingFieldCreator {
     const key = `${field.key}\u0000${wanted.toLowerCase()}`;
     let pending = this.#pendingOptions.get(key);
     if (!pending) {
-      pending = this.#addOption(field.key, wanted, scope);
+      pending = this.#addOption(field.key, wanted, key, scope);
       this.#pendingOptions.set(key, pending);
       // Once settled the catalog knows the option (or the next row tries again).
       pending.then(
@@ -89,20 +96,50 @@ export class MissingFieldCreator {
     }
   }
 
-  async #addOption(key: string, label: string, scope: CallScope): Promise<void> {
+  async #addOption(fieldKey: string, label: string, doubtKey: string, scope: CallScope): Promise<void> {
+    if (this.#optionsInDoubt.has(doubtKey)) {
+      await this.#reload(scope);
+      if (this.#optionOf(fieldKey, label) === undefined) throw optionOutcomeUnknown(label);
+      this.#optionsInDoubt.delete(doubtKey);
+      return;
+    }
+    let mayLand = false;
     try {
-      const reply = await pipedriveRequest<Array<{ id: number; label: string }>>(
-        this.#client,
-        scope,
+      const added = await scope.call(
         'write',
-        (apis) => apis.personFieldsV2.addPersonFieldOptions({ field_code: key, AddDealFieldOptionsRequestInner: [{ label }] }),
+        async ({ signal }) => {
+          try {
+            const reply = await this.#client.send<Array<{ id: number; label: string }>>(signal, (apis) =>
+              apis.personFieldsV2.addPersonFieldOptions({ field_code: fieldKey, AddDealFieldOptionsRequestInner: [{ label }] }),
+            );
+            const quota = quotaFromHeaders(reply.headers);
+            if (quota) scope.observeServerQuota(quota);
+            return reply.body.data ?? [];
+          } catch (error) {
+            mayLand = !certainlyNotApplied(error) && !exchangeEnded(error);
+            throw error;
+          }
+        },
         { idempotent: false },
       );
-      const field = this.#catalog().customField(key);
-      if (field) field.options = [...(field.options ?? []), ...(reply.body.data ?? [])];
+      const field = this.#catalog().customField(fieldKey);
+      if (field) field.options = [...(field.options ?? []), ...added];
     } catch (error) {
-      if ((await this.#reload(scope).catch(() => undefined)) && this.#optionOf(key, label) !== undefined) return;
+      if ((await this.#reload(scope).catch(() => undefined)) && this.#optionOf(fieldKey, label) !== undefined) return;
+      if (mayLand) {
+        this.#optionsInDoubt.add(doubtKey);
+        throw optionOutcomeUnknown(label);
+      }
       throw error;
     }
   }
 }
+
+const optionOutcomeUnknown = (label: string) =>
+  new DataError({
+    connector: 'pipedrive',
+    operation: 'write',
+    code: createOutcomeUnknown,
+    message: `Adding the option "${label}" got no answer and the option is not in Pipedrive yet: the request may still land, so it was not sent again.`,
+    hint: 'Run the write again later: it uses the option if it landed and adds it otherwise.',
+  });

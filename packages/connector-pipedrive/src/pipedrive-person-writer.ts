@@ -178,7 +178,7 @@ export function personWriteSession(dependencies: PersonWriteDependencies, option
       return { payload: row, key: email.toLowerCase() };
     },
     async writeBatch(batch, context): Promise<BatchOutcome> {
-      const outcome: Required<BatchOutcome> = { failed: [], created: 0, updated: 0 };
+      const outcome: Required<Pick<BatchOutcome, 'failed' | 'created' | 'updated'>> = { failed: [], created: 0, updated: 0 };
       for (const entry of batch) {
         try {
           const done = await writeRow(entry.payload, context);

@@ -32,6 +32,50 @@ describe('Pipedrive writes under faults', () => {
     expect(emulator.count('persons')).toBe(3);
   });
 
+  it('an enum option whose add times out and lands late is added once and used', async () => {
+    const { emulator, connector } = await start({}, { requestTimeoutSeconds: 1 });
+    const tier = emulator.company.addField('persons', 'tier', 'enum', ['std']);
+    emulator.faults.inject({ route: 'personFields.addOptions', times: 1, fault: { kind: 'latency', ms: 1300 } });
+    const rows = [
+      { email: 'a@example.com', tier: 'gold' },
+      { email: 'b@example.com', tier: 'std' },
+      { email: 'c@example.com', tier: 'gold' },
+    ];
+    const result = await connector.writeCrmData(rows, { destination: 'persons', createMissingProperties: true });
+    expect(result).toMatchObject({ written: 3, failed: [] });
+    expect(emulator.requestsTo('personFields.addOptions')).toHaveLength(1);
+    const options = emulator.company.field('persons', 'tier')!.options!;
+    expect(options.map((option) => option.label)).toEqual(['std', 'gold']);
+    const tierOf = (email: string) =>
+      emulator.company.list('persons').find((person) => (person.values.emails as Array<{ value: string }>)[0]!.value === email)?.custom[tier.key];
+    expect(['a@example.com', 'b@example.com', 'c@example.com'].map(tierOf)).toEqual([options[1]!.id, options[0]!.id, options[1]!.id]);
+  });
+
+  it('an enum option add a gateway answered 502 is not sent again by the write: its rows say so, a later run adds it once', async () => {
+    const { emulator, connector, another } = await start();
+    const tier = emulator.company.addField('persons', 'tier', 'enum', ['std']);
+    emulator.faults.inject({ route: 'personFields.addOptions', times: 1, fault: { kind: 'status', status: 502 } });
+    const rows = [
+      { email: 'a@example.com', tier: 'gold' },
+      { email: 'b@example.com', tier: 'std' },
+      { email: 'c@example.com', tier: 'gold' },
+    ];
+    const result = await connector.writeCrmData(rows, { destination: 'persons', createMissingProperties: true });
+    expect(result.failed.map((failure) => [failure.index, failure.code])).toEqual([
+      [0, createOutcomeUnknown],
+      [2, createOutcomeUnknown],
+    ]);
+    expect(result.written).toBe(1);
+    expect(emulator.requestsTo('personFields.addOptions')).toHaveLength(1);
+    const again = await another().writeCrmData(rows, { destination: 'persons', createMissingProperties: true });
+    expect(again).toMatchObject({ written: 3, failed: [] });
+    expect(emulator.requestsTo('personFields.addOptions')).toHaveLength(2);
+    const options = emulator.company.field('persons', 'tier')!.options!;
+    expect(options.map((option) => option.label)).toEqual(['std', 'gold']);
+    expect(emulator.count('persons')).toBe(3);
+    expect(emulator.company.list('persons').every((person) => person.custom[tier.key] !== undefined)).toBe(true);
+  });
+
   it('a lost create that has landed by the time of the check is adopted, not repeated', async () => {
     const { emulator, connector } = await start({}, { requestTimeoutSeconds: 1 });
     emulator.faults.inject({ route: 'persons.create', times: 1, fault: { kind: 'latency', ms: 1200 } });
