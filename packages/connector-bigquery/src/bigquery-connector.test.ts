@@ -6,6 +6,7 @@ import { ConnectorError, createConnector, type Row, writeResultOf } from '@autom
 import { LeakProbe, runConnectorConformance } from '@automl/connector-core/testing';
 import { conformanceFaults } from '@automl/sandbox';
 import { bigQueryFault, type BigQueryEmulator, createBigQueryEmulator, type ServiceAccountKey } from '@automl/sandbox/bigquery';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BigQueryConnector } from './bigquery-connector.js';
 
@@ -288,10 +289,66 @@ describe('BigQueryConnector', () => {
     await bigquery.close();
   });
 
-  it('polls a running query job through the policy until it is complete', async () => {
-    emulator.setRunningChecks(2);
-    const bigquery = connector();
+  it('meters what each finished query job processed and billed (never the dry run) to ml_connectors_data_volume_bytes', async () => {
+    const registry = new Registry();
+    const bigquery = connector({}, { metricsRegistry: registry });
+    await bigquery.readAll({ query: 'SELECT id, score FROM shop.customers' });
+    await bigquery.write([{ id: 2, name: 'Bob B.', score: 4 }], { table: 'customers', mode: 'upsert', keyColumn: 'id' });
+    const volume = async () => {
+      const values = (await registry.getSingleMetric('ml_connectors_data_volume_bytes')?.get())?.values ?? [];
+      return Object.fromEntries(values.map((value) => [String(value.labels.operation), value.value]));
+    };
+    const jobs = emulator
+      .jobsIn(PROJECT)
+      .map((job) => job.resource.statistics as { query?: { totalBytesProcessed?: string; totalBytesBilled?: string } })
+      .filter((statistics) => statistics.query);
+    // The SELECT and the MERGE: two query jobs, their own figures (the dry run keeps no job and is not counted).
+    expect(jobs).toHaveLength(2);
+    const processed = jobs.reduce((sum, statistics) => sum + Number(statistics.query!.totalBytesProcessed), 0);
+    const billed = jobs.reduce((sum, statistics) => sum + Number(statistics.query!.totalBytesBilled), 0);
+    expect(processed).toBeGreaterThan(0);
+    expect(billed).toBe(emulator.billedBytes.get(PROJECT));
+    expect(await volume()).toMatchObject({ 'query.processed': processed, 'query.billed': billed });
+    await bigquery.close();
+  });
+
+  it('polls a running query job through the policy until it is complete, without spending retries', async () => {
+    emulator.setRunningChecks(6);
+    const registry = new Registry();
+    const bigquery = connector({ maxRetries: 1 }, { metricsRegistry: registry });
     expect(await bigquery.readAll({ query: 'SELECT COUNT(*) AS n FROM shop.customers' })).toEqual([{ n: 3 }]);
+    // 6 "jobComplete: false" answers, then the result: more polls than maxRetries would allow.
+    expect(emulator.requestsTo('jobs.getQueryResults').length).toBeGreaterThanOrEqual(7);
+    expect((await registry.getSingleMetric('ml_connectors_retries_total')?.get())?.values ?? []).toEqual([]);
+    await bigquery.close();
+  });
+
+  it('waits for a running load job and MERGE beyond maxRetries', async () => {
+    emulator.setRunningChecks(5);
+    const bigquery = connector({ maxRetries: 0 });
+    const result = await bigquery.write(
+      [
+        { id: 1, name: 'Ada L.', score: 1 },
+        { id: 9, name: 'Ida', score: 9 },
+      ],
+      { table: 'customers', mode: 'upsert', keyColumn: 'id' },
+    );
+    expect(result).toMatchObject({ written: 2, failed: [] });
+    expect(await emulator.rows('shop.customers')).toHaveLength(4);
+    // The load job and the MERGE answered RUNNING several times each, with no retry allowed.
+    expect(emulator.requestsTo('jobs.get').length).toBeGreaterThanOrEqual(10);
+    await bigquery.close();
+  });
+
+  it('gives up on a job still running after jobTimeoutSeconds with a NotReadyError', async () => {
+    emulator.setRunningChecks(1_000_000);
+    const bigquery = connector({ jobTimeoutSeconds: 0.05 });
+    const error = await bigquery.readAll({ query: 'SELECT COUNT(*) AS n FROM shop.customers' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      name: 'NotReadyError',
+      retryable: false,
+      message: expect.stringMatching(/^BigQuery job \S+ still running; still not ready after/),
+    });
     await bigquery.close();
   });
 

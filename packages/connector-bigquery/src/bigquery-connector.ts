@@ -1,4 +1,4 @@
-import { BigQuery, type Job } from '@google-cloud/bigquery';
+import { BigQuery, type Job, type JobMetadata } from '@google-cloud/bigquery';
 import {
   BaseConnector,
   ConfigError,
@@ -16,6 +16,7 @@ import {
 import { JWT } from 'google-auth-library';
 import { resolveServiceAccount, type ServiceAccountKey } from './bigquery-credentials.js';
 import { bigQueryErrorClassifier } from './bigquery-errors.js';
+import { DEFAULT_JOB_TIMEOUT_SECONDS, jobStillRunning } from './bigquery-jobs.js';
 import { beginLoadWrite } from './bigquery-load-writer.js';
 import { createReadClient, type ReadClient, readWithStorage } from './bigquery-storage-reader.js';
 import { resolveTableName, type TableName } from './bigquery-table-name.js';
@@ -261,28 +262,29 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
   }
 
   async *#queryPages(job: Job, pageSize: number, context: ConnectorContext): AsyncGenerator<Row[]> {
-    // Wait for the job with empty pages first: a large result is then read through the Storage
-    // Read API from the job's destination table, a small one through getQueryResults pages.
-    let totalRows = 0;
-    for (;;) {
-      const [, , response] = await context.call('read', () => job.getQueryResults({ autoPaginate: false, maxResults: 0, skipParsing: true } as never), {
-        idempotent: true,
-      });
-      const results = response as QueryResultsResponse & { totalRows?: string };
-      // Not done yet: ask again (BigQuery holds each getQueryResults up to 10 s while the job runs).
-      if (results.jobComplete === false) continue;
-      totalRows = Number(results.totalRows ?? 0);
-      // BigQuery bills what a query processes: the figure behind ml_connectors_data_volume_bytes for reads.
-      context.recordBytes('read', Number(results.totalBytesProcessed ?? 0));
-      if (this.#storageFor(totalRows)) {
-        const [metadata] = await context.call('read', () => job.getMetadata(), { idempotent: true });
-        const destination = (metadata as { configuration?: { query?: { destinationTable?: TableName } } }).configuration?.query?.destinationTable;
-        if (destination) {
-          yield* this.#readStorage(destination, results.schema?.fields ?? [], {}, context);
-          return;
-        }
+    // Wait for the job with empty pages first (BigQuery holds each getQueryResults up to 10 s while
+    // the job runs; "not complete" is core's NotReadyError, asked again within jobTimeoutSeconds).
+    // Then the finished job's statistics are metered, and a large result is read through the
+    // Storage Read API from the job's destination table, a small one through getQueryResults pages.
+    const budgetMs = this.#jobBudgetMs();
+    const results = await context.call(
+      'read',
+      async () => {
+        const [, , response] = await job.getQueryResults({ autoPaginate: false, maxResults: 0, skipParsing: true } as never);
+        const answer = response as QueryResultsResponse & { totalRows?: string };
+        if (answer.jobComplete === false) throw jobStillRunning(job.id ?? '', 'read', budgetMs);
+        return answer;
+      },
+      { idempotent: true },
+    );
+    const [metadata] = await context.call('read', () => job.getMetadata(), { idempotent: true });
+    this.meterQueryJob(metadata as JobMetadata);
+    if (this.#storageFor(Number(results.totalRows ?? 0))) {
+      const destination = (metadata as { configuration?: { query?: { destinationTable?: TableName } } }).configuration?.query?.destinationTable;
+      if (destination) {
+        yield* this.#readStorage(destination, results.schema?.fields ?? [], {}, context);
+        return;
       }
-      break;
     }
     let pageToken: string | undefined;
     let converter: RowConverter | undefined;
@@ -292,12 +294,27 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
         () => job.getQueryResults({ autoPaginate: false, maxResults: pageSize, pageToken, skipParsing: true } as never),
         { idempotent: true },
       );
-      const results = response as QueryResultsResponse;
-      converter ??= rowConverter(results.schema?.fields ?? []);
+      const page = response as QueryResultsResponse;
+      converter ??= rowConverter(page.schema?.fields ?? []);
       yield converter.page(rows as unknown as Array<{ f?: Array<{ v?: unknown }> }>).rows;
-      pageToken = results.pageToken;
+      pageToken = page.pageToken;
       if (!pageToken) return;
     }
+  }
+
+  /**
+   * What a finished query job (a read, a MERGE) reports it processed and billed, to
+   * ml_connectors_data_volume_bytes under the operations `query.processed` and `query.billed`
+   * (a dry run's estimate is not billing, so it is never counted).
+   */
+  protected meterQueryJob(metadata: JobMetadata): void {
+    const statistics = metadata.statistics as { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string; totalBytesBilled?: string } } | undefined;
+    this.metrics.recordBytes(this.id, 'query.processed', Number(statistics?.query?.totalBytesProcessed ?? statistics?.totalBytesProcessed ?? 0));
+    this.metrics.recordBytes(this.id, 'query.billed', Number(statistics?.query?.totalBytesBilled ?? 0));
+  }
+
+  #jobBudgetMs(): number {
+    return (this.config.jobTimeoutSeconds ?? DEFAULT_JOB_TIMEOUT_SECONDS) * 1000;
   }
 
   /**
@@ -334,7 +351,18 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
 
   protected override async beginWrite(request: ResolvedWriteRequest, context: ConnectorContext): Promise<WriteSession<string>> {
     const bigquery = await this.#client();
-    return beginLoadWrite({ bigquery, projectId: this.#projectId, datasetId: this.config.datasetId, location: this.config.location }, request, context);
+    return beginLoadWrite(
+      {
+        bigquery,
+        projectId: this.#projectId,
+        datasetId: this.config.datasetId,
+        location: this.config.location,
+        jobBudgetMs: this.#jobBudgetMs(),
+        onQueryJob: (metadata) => this.meterQueryJob(metadata),
+      },
+      request,
+      context,
+    );
   }
 
   async #client(): Promise<BigQuery> {

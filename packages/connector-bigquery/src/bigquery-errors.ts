@@ -11,13 +11,6 @@ import {
   TransientError,
 } from '@automl/connector-core';
 
-/** A job that is not DONE yet: retried by core's policy (the poll), never a failure of its own. */
-export class JobStillRunningError extends Error {
-  constructor(readonly jobId: string) {
-    super(`BigQuery job ${jobId} is still running`);
-  }
-}
-
 /** What the SDK's ApiError carries: the HTTP status and BigQuery's `errors[].reason`. */
 interface ApiErrorLike {
   code?: number | string;
@@ -58,7 +51,6 @@ export function bigQueryErrorClassifier(context: () => ErrorContext): (error: un
   return httpErrorClassifier({
     connector: 'bigquery',
     inspect: (error) => {
-      if (error instanceof JobStillRunningError) return { status: 503, message: error.message, code: 'jobRunning' };
       const api = error as ApiErrorLike | undefined;
       const grpc = grpcStatus(error);
       if (grpc) return grpc;
@@ -71,8 +63,6 @@ export function bigQueryErrorClassifier(context: () => ErrorContext): (error: un
     refine: (failure, base) => {
       const { clientEmail, projectId, datasetId } = context();
       switch (failure.code) {
-        case 'jobRunning':
-          return new TransientError({ ...base, retryAfterMs: base.retryAfterMs ?? 500, hint: 'The job had not finished; it was polled again.' });
         case 'rateLimitExceeded':
           return new RateLimitError({ ...base, hint: hints.rateLimited });
         case 'backendError':

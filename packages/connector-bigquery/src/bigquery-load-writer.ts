@@ -15,6 +15,10 @@ export interface LoadWriterOptions {
   projectId: string;
   datasetId?: string;
   location?: string;
+  /** How long a job still running is waited for (jobTimeoutSeconds). */
+  jobBudgetMs: number;
+  /** Called with every finished query job (MERGE): its bytes processed and billed are metered. */
+  onQueryJob?: (metadata: JobMetadata) => void;
 }
 
 /** A job id made of what the job does: the same load retried has the same id, so BigQuery refuses to run it twice. */
@@ -107,7 +111,7 @@ export async function beginLoadWrite(options: LoadWriterOptions, request: Resolv
     const body = `${batch.map((entry) => entry.payload).join('\n')}\n`;
     const jobId = deterministicJobId('automl_load', writeId, `${target.projectId}.${target.datasetId}.${target.tableId}`, disposition, body);
     const job = await createOrAdopt(batchContext, bigquery, jobId, location, 'write', () => startLoad(tableOf(target), body, jobId, batch.length, disposition));
-    const metadata = await awaitJob(batchContext, job, 'write');
+    const metadata = await awaitJob(batchContext, job, 'write', options.jobBudgetMs);
     batchContext.recordBytes('write', Buffer.byteLength(body));
     const failed: Array<{ index: number; reason: string; code?: string }> = [];
     for (const error of metadata.status?.errors ?? []) {
@@ -136,8 +140,9 @@ export async function beginLoadWrite(options: LoadWriterOptions, request: Resolv
       'write',
       async () => (await bigquery.createQueryJob({ query, jobId, location, useLegacySql: false } as never))[0],
     );
-    const metadata = await awaitJob(batchContext, job, 'write');
+    const metadata = await awaitJob(batchContext, job, 'write', options.jobBudgetMs);
     if (metadata.status?.errorResult) throw jobFailure(metadata.status.errorResult);
+    options.onQueryJob?.(metadata);
     return metadata;
   };
 
