@@ -238,6 +238,83 @@ describe('BigQueryConnector', () => {
     await bigquery.close();
   });
 
+  describe('since (incremental reads on incrementalColumn)', () => {
+    const eventFields = [
+      { name: 'id', type: 'INT64' },
+      { name: 'updated', type: 'TIMESTAMP' },
+      { name: 'local', type: 'DATETIME' },
+      { name: 'day', type: 'DATE' },
+    ];
+    const events = [
+      { id: 1, updated: '2024-03-01T09:59:59.999Z', local: '2024-03-01T09:59:59.999', day: '2024-02-29' },
+      { id: 2, updated: '2024-03-01T10:00:00Z', local: '2024-03-01T10:00:00', day: '2024-03-01' },
+      { id: 3, updated: '2024-03-02T00:00:00Z', local: '2024-03-02T00:00:00', day: '2024-03-02' },
+      { id: 4, updated: null, local: null, day: null },
+    ];
+    const since = new Date('2024-03-01T10:00:00Z');
+    const ids = (rows: Row[]) => rows.map((row) => row.id as number).sort((a, b) => a - b);
+    const storage = () => ({ storageApiEndpoint: `http://${emulator.storageEndpoint.host}:${emulator.storageEndpoint.port}`, storageReadMinRows: 0 });
+
+    beforeEach(async () => {
+      await emulator.seed('shop.events', events, eventFields);
+    });
+
+    for (const [column, expected] of [
+      ['updated', [2, 3]],
+      ['local', [2, 3]],
+      // DATE: from the day of `since`, that whole day included.
+      ['day', [2, 3]],
+    ] as const) {
+      it(`REST path: a query job with a WHERE on the @automl_since parameter (${column})`, async () => {
+        const bigquery = connector({ incrementalColumn: column });
+        expect(ids(await bigquery.readAll({ table: 'events', since, columns: ['id', column] }))).toEqual(expected);
+        const queries = emulator
+          .jobsIn(PROJECT)
+          .map((job) => (job.resource.configuration as { query?: { query?: string; queryParameters?: unknown[] } }).query);
+        expect(queries).toHaveLength(1);
+        expect(queries[0]!.query).toContain(`\`${column}\` >= `);
+        expect(queries[0]!.queryParameters).toEqual([
+          { name: 'automl_since', parameterType: { type: 'TIMESTAMP' }, parameterValue: { value: expect.stringMatching(/^2024-03-01[T ]10:00:00/) } },
+        ]);
+        expect(emulator.requestsTo('tabledata.list')).toHaveLength(0);
+        await bigquery.close();
+      });
+
+      it(`Storage path: the row filter of the read session (${column})`, async () => {
+        const bigquery = connector({ incrementalColumn: column, ...storage() });
+        expect(ids(await bigquery.readAll({ table: 'events', since }))).toEqual(expected);
+        expect(emulator.storageRequests.filter((request) => request.method === 'CreateReadSession')).toHaveLength(1);
+        expect(emulator.jobsIn(PROJECT)).toHaveLength(0);
+        await bigquery.close();
+      });
+    }
+
+    it("combines since with readTable's own row filter", async () => {
+      const bigquery = connector({ incrementalColumn: 'updated', ...storage() });
+      const rows: Row[] = [];
+      for await (const page of bigquery.readTable('events', { rowRestriction: 'id < 3' })) rows.push(...page);
+      expect(ids(rows)).toEqual([1, 2]);
+      const since: Row[] = [];
+      for await (const page of bigquery.read({ table: 'events', since: new Date('2024-03-01T10:00:00Z') })) since.push(...page);
+      expect(ids(since)).toEqual([2, 3]);
+      await bigquery.close();
+    });
+
+    it('refuses since without incrementalColumn, on a query, or on a column that is not a time', async () => {
+      const without = connector();
+      await expect(without.readAll({ table: 'events', since })).rejects.toMatchObject({ name: 'UnsupportedOperationError' });
+      const bigquery = connector({ incrementalColumn: 'updated' });
+      await expect(bigquery.readAll({ query: 'SELECT * FROM shop.events', since })).rejects.toMatchObject({ name: 'UnsupportedOperationError' });
+      const wrong = connector({ incrementalColumn: 'id' });
+      await expect(wrong.readAll({ table: 'events', since })).rejects.toMatchObject({
+        name: 'ConfigError',
+        message: 'incrementalColumn id is INTEGER: a since read needs a TIMESTAMP, DATETIME or DATE column',
+      });
+      expect(emulator.requestsTo('tables.get')).toHaveLength(1);
+      await Promise.all([without.close(), bigquery.close(), wrong.close()]);
+    });
+  });
+
   it('pushes columns and a row filter down to a Storage read session and reads its streams in parallel', async () => {
     const rows = Array.from({ length: 30 }, (_, index) => ({ id: 10 + index, name: `n${index}`, score: index }));
     await emulator.seed('shop.customers', rows);

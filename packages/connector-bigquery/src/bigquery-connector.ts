@@ -11,6 +11,7 @@ import {
   type ResolvedWriteRequest,
   type Row,
   type TableSchema,
+  UnsupportedOperationError,
   type WriteSession,
 } from '@automl/connector-core';
 import { JWT } from 'google-auth-library';
@@ -19,7 +20,8 @@ import { bigQueryErrorClassifier } from './bigquery-errors.js';
 import { DEFAULT_JOB_TIMEOUT_SECONDS, jobStillRunning } from './bigquery-jobs.js';
 import { beginLoadWrite } from './bigquery-load-writer.js';
 import { createReadClient, type ReadClient, readWithStorage } from './bigquery-storage-reader.js';
-import { resolveTableName, type TableName } from './bigquery-table-name.js';
+import { SINCE_PARAMETER, sinceCondition } from './bigquery-since.js';
+import { resolveTableName, sqlIdent, sqlPath, type TableName } from './bigquery-table-name.js';
 import { type BigQueryField, columnTypeOf, type RowConverter, rowConverter } from './convert-bigquery-row.js';
 
 /** The scope of the self-signed JWT: BigQuery read and write. */
@@ -84,7 +86,8 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
       maxBytesPerWrite: options.maxLoadBytes ?? 16 * 1024 * 1024,
       writeConcurrency: 2,
       query: true,
-      incrementalRead: false,
+      // `since` filters on the column the config names; capabilities are fixed before the config is parsed.
+      incrementalRead: rawConfigValue(config, 'incrementalColumn', 'incremental_column') ? 'server' : false,
       readAhead: 1,
     });
   }
@@ -189,6 +192,13 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
   }
 
   protected override async *readPages(request: ReadRequest, context: ConnectorContext): AsyncIterable<Row[]> {
+    if (request.since && request.query)
+      throw new UnsupportedOperationError({
+        message: '`since` applies to table reads; put the condition in the query instead',
+        connector: this.id,
+        operation: 'read',
+        hint: `Add \`WHERE <column> >= @since\` to the query and pass { since: <Date> } in parameters.`,
+      });
     const bigquery = await this.#client();
     const pageSize = Math.min(request.pageSize ?? DEFAULT_PAGE_SIZE, request.maxRows ?? Number.POSITIVE_INFINITY, 100_000);
     if (request.query) {
@@ -201,8 +211,19 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
     const all = ((metadata as { schema?: { fields?: BigQueryField[] } }).schema?.fields ?? []) as BigQueryField[];
     const fields = request.columns ? all.filter((field) => request.columns!.includes(field.name)) : all;
     const forced = (request as { [storageRequest]?: StorageReadRequest })[storageRequest];
+    const since = request.since ? sinceCondition(all, this.config.incrementalColumn!, request.since) : undefined;
     if (forced || this.#storageFor(Number((metadata as { numRows?: string }).numRows ?? 0))) {
-      yield* this.#readStorage(name, all, { ...forced, columns: request.columns }, context);
+      // `since` pushed down as the session's row filter, beside the caller's own.
+      const restrictions = [forced?.rowRestriction, since?.rowRestriction].filter((restriction): restriction is string => Boolean(restriction));
+      const rowRestriction = restrictions.length > 1 ? restrictions.map((restriction) => `(${restriction})`).join(' AND ') : restrictions[0];
+      yield* this.#readStorage(name, all, { ...forced, columns: request.columns, rowRestriction }, context);
+      return;
+    }
+    if (since) {
+      // tabledata.list cannot filter: a query job with the instant as a parameter (billed, and capped by maximumBytesBilled).
+      const columns = request.columns ? fields.map((field) => sqlIdent(field.name)).join(', ') : '*';
+      const query = `SELECT ${columns} FROM ${sqlPath(name)} WHERE ${since.where}`;
+      yield* this.#readQuery(bigquery, { ...request, query, parameters: { [SINCE_PARAMETER]: request.since! } }, pageSize, context);
       return;
     }
     const converter = rowConverter(fields);
@@ -370,6 +391,13 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
     if (!this.#bigquery) throw new ConfigError({ message: 'The connector is closed', connector: this.id, operation: 'connect' });
     return this.#bigquery;
   }
+}
+
+/** A config key as given (camelCase or snake_case), before parsing: capabilities are fixed in the constructor. */
+function rawConfigValue(config: unknown, key: string, snakeKey: string): unknown {
+  if (!config || typeof config !== 'object') return undefined;
+  const record = config as Record<string, unknown>;
+  return record[key] ?? record[snakeKey];
 }
 
 /** The factory core's createConnector() calls. */
