@@ -224,7 +224,30 @@ function compileRowBuilder(plan: RowPlan): (record: Record<string, unknown>) => 
   const source = `return function buildRow(record) { const values = ${values}; return { ${entries.join(', ')} }; };`;
   const standard = (index: number, raw: unknown) => readStandard(plan.standard[index] as ColumnPlan, raw);
   const custom = (index: number, raw: unknown) => readCustom(plan.custom[index] as ColumnPlan, raw);
-  return new Function('standard', 'custom', source)(standard, custom) as (record: Record<string, unknown>) => Row;
+  try {
+    return new Function('standard', 'custom', source)(standard, custom) as (record: Record<string, unknown>) => Row;
+  } catch {
+    // A process that forbids code generation (--disallow-code-generation-from-strings): the same rows, column by column.
+    return interpretedRowBuilder(plan);
+  }
+}
+
+/** The row builder without code generation: the same rows as compileRowBuilder's, about ten times slower. */
+function interpretedRowBuilder(plan: RowPlan): (record: Record<string, unknown>) => Row {
+  return (record) => {
+    const row: Row = {};
+    for (const column of plan.standard)
+      Object.defineProperty(row, column.column, { value: readStandard(column, record[column.source]), enumerable: true, writable: true, configurable: true });
+    const values = (plan.customAtRoot ? record : (record.custom_fields ?? {})) as Record<string, unknown>;
+    for (const column of plan.custom)
+      Object.defineProperty(row, column.column, { value: readCustom(column, values[column.source]), enumerable: true, writable: true, configurable: true });
+    return row;
+  };
+}
+
+/** The interpreted builder of a plan, for tests that compare it with the compiled one. */
+export function interpretedRecordConverter(entity: PipedriveEntity, catalog: PipedriveFieldCatalog, columns?: ReadonlySet<string>) {
+  return interpretedRowBuilder(planRows(entity, catalog, columns));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { DataError } from '@automl/connector-core';
 import { describe, expect, it } from 'vitest';
-import { pageConverter, recordConverter, standardColumns } from './convert-pipedrive-record.js';
+import { interpretedRecordConverter, pageConverter, recordConverter, standardColumns } from './convert-pipedrive-record.js';
 import { PipedriveFieldCatalog, nextStart } from './pipedrive-field-catalog.js';
 
 const hash = (letter: string) => letter.repeat(40);
@@ -103,6 +103,7 @@ describe('Pipedrive field catalog', () => {
     ]);
     const convert = recordConverter('persons', catalog());
     expect(pageConverter('persons', catalog())(records)).toEqual(records.map(convert));
+    expect(records.map(interpretedRecordConverter('persons', catalog()))).toEqual(records.map(convert));
   });
 
   it('reads custom fields whose names are no plain identifiers into columns of exactly those names', () => {
@@ -128,6 +129,11 @@ describe('Pipedrive field catalog', () => {
       expect(row[name]).toBe(`value of ${name}`);
     }
     expect(Object.keys(row).slice(-names.length)).toEqual(names);
+    // Without code generation (a process that forbids it), the same row.
+    const interpreted = interpretedRecordConverter('persons', fields)(record);
+    expect(Object.getPrototypeOf(interpreted)).toBe(Object.prototype);
+    expect(Object.keys(interpreted)).toEqual(Object.keys(row));
+    expect(interpreted).toEqual(row);
   });
 
   it('follows v1 paging whether the pagination sits under additional_data.pagination or at its root', () => {
