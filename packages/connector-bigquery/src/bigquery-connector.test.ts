@@ -445,6 +445,44 @@ describe('BigQueryConnector', () => {
     await bigquery.close();
   });
 
+  describe('Parquet loads (loadFormat: PARQUET)', () => {
+    it('round-trips every type: rows read from one table, loaded as Parquet into another, read back the same', async () => {
+      await emulator.seed('shop.types', [typeRow, {}], allTypeFields);
+      await emulator.seed('shop.copy', [], allTypeFields);
+      const bigquery = connector({ loadFormat: 'PARQUET' });
+      const rows = await bigquery.readAll({ table: 'types' });
+      expect(rows).toEqual([expectedAllTypes, expectedNulls]);
+      expect(await bigquery.write(rows, { table: 'copy', mode: 'append' })).toMatchObject({ written: 2, failed: [] });
+      expect(await bigquery.readAll({ query: 'SELECT * FROM shop.copy ORDER BY i NULLS LAST' })).toEqual([expectedAllTypes, expectedNulls]);
+      const loads = emulator.jobsIn(PROJECT).filter((job) => (job.resource.configuration as { jobType?: string }).jobType === 'LOAD');
+      expect(loads.map((job) => (job.resource.configuration as { load: { sourceFormat: string } }).load.sourceFormat)).toEqual(['PARQUET']);
+      await bigquery.close();
+    });
+
+    it('upserts through a Parquet-loaded staging table (last row per key wins) and fails a row that does not fit with its index', async () => {
+      const bigquery = connector({ loadFormat: 'PARQUET' });
+      const result = await bigquery.write(
+        [
+          { id: 2, name: 'Bob v1', score: 1 },
+          { id: 7, name: 'Gil', score: 'not a number' },
+          { id: 2, name: 'Bob v2', score: 2.5 },
+          { id: 8, name: 'Hal', score: 8 },
+        ],
+        { table: 'customers', mode: 'upsert', keyColumn: 'id' },
+      );
+      expect(result.written).toBe(3);
+      expect(result.failed).toEqual([expect.objectContaining({ index: 1, reason: 'score: "not a number" is not a FLOAT64', code: 'invalid' })]);
+      const rows = (await emulator.rows('shop.customers')).sort((a, b) => Number(a.id) - Number(b.id));
+      expect(rows.map((row) => [Number(row.id), row.name])).toEqual([
+        [1, 'Ada'],
+        [2, 'Bob v2'],
+        [3, 'Cy'],
+        [8, 'Hal'],
+      ]);
+      await bigquery.close();
+    });
+  });
+
   it('appends with a load job whose id is derived from the content', async () => {
     const bigquery = connector();
     const result = await bigquery.write(

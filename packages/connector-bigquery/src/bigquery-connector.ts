@@ -379,6 +379,7 @@ export class BigQueryConnector extends BaseConnector<'bigquery'> {
         datasetId: this.config.datasetId,
         location: this.config.location,
         jobBudgetMs: this.#jobBudgetMs(),
+        loadFormat: this.config.loadFormat,
         onQueryJob: (metadata) => this.meterQueryJob(metadata),
       },
       request,

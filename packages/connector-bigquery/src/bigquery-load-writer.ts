@@ -4,6 +4,7 @@ import type { BigQuery, Job, JobMetadata, Table } from '@google-cloud/bigquery';
 import { type BatchEntry, type ConnectorContext, inferColumns, type ResolvedWriteRequest, type Row, type WriteSession } from '@automl/connector-core';
 import { awaitJob, createOrAdopt } from './bigquery-jobs.js';
 import { reasonOf } from './bigquery-errors.js';
+import { parquetFile } from './bigquery-parquet.js';
 import { type BigQueryField, bigQueryTypeOf, toLoadValue } from './convert-bigquery-row.js';
 import { resolveTableName, sqlIdent, sqlPath, type TableName } from './bigquery-table-name.js';
 
@@ -15,6 +16,8 @@ export interface LoadWriterOptions {
   projectId: string;
   datasetId?: string;
   location?: string;
+  /** The file format of the load jobs. Default NDJSON. */
+  loadFormat?: 'NDJSON' | 'PARQUET';
   /** How long a job still running is waited for (jobTimeoutSeconds). */
   jobBudgetMs: number;
   /** Called with every finished query job (MERGE): its bytes processed and billed are metered. */
@@ -60,6 +63,7 @@ export async function beginLoadWrite(options: LoadWriterOptions, request: Resolv
   const { bigquery, location } = options;
   const destination = resolveTableName(request.table, options);
   const upsert = request.mode === 'upsert';
+  const parquet = options.loadFormat === 'PARQUET';
   const writeId = randomUUID().replaceAll('-', '').slice(0, 16);
   const destinationPath = `${destination.projectId}.${destination.datasetId}.${destination.tableId}`;
   const tableOf = (name: TableName): Table =>
@@ -101,20 +105,48 @@ export async function beginLoadWrite(options: LoadWriterOptions, request: Resolv
   };
 
   /** Runs one load job (or adopts the one an earlier attempt created) and maps its row errors to input indexes. */
-  const load = async (target: TableName, disposition: string, batch: ReadonlyArray<BatchEntry<string>>, batchContext: ConnectorContext) => {
+  const load = async (
+    target: TableName,
+    fields: readonly BigQueryField[],
+    disposition: string,
+    batch: ReadonlyArray<BatchEntry<string>>,
+    batchContext: ConnectorContext,
+  ) => {
+    const ndjson = `${batch.map((entry) => entry.payload).join('\n')}\n`;
+    const failed: Array<{ index: number; reason: string; code?: string }> = [];
+    let sent = batch;
+    let data: string | Uint8Array = ndjson;
+    if (parquet) {
+      // Rows whose values do not fit their columns fail here, with their index; the others go as one Parquet file.
+      const file = await parquetFile(
+        fields,
+        batch.map((entry) => (upsert ? { ...entry.row, [SEQUENCE_COLUMN]: entry.index } : entry.row)),
+      );
+      for (const failure of file.failed) failed.push({ index: batch[failure.position]!.index, reason: failure.reason, code: 'invalid' });
+      sent = file.kept.map((position) => batch[position]!);
+      data = file.data;
+      if (sent.length === 0) return { failed, body: ndjson, loaded: false };
+    }
     const byPosition = new Map<number, number>();
     let offset = 0;
     for (const entry of batch) {
       byPosition.set(offset, entry.index);
       offset += Buffer.byteLength(entry.payload) + 1;
     }
-    const body = `${batch.map((entry) => entry.payload).join('\n')}\n`;
-    const jobId = deterministicJobId('automl_load', writeId, `${target.projectId}.${target.datasetId}.${target.tableId}`, disposition, body);
-    const job = await createOrAdopt(batchContext, bigquery, jobId, location, 'write', () => startLoad(tableOf(target), body, jobId, batch.length, disposition));
+    const jobId = deterministicJobId(
+      'automl_load',
+      writeId,
+      `${target.projectId}.${target.datasetId}.${target.tableId}`,
+      disposition,
+      parquet ? 'PARQUET' : 'NDJSON',
+      parquet ? sent.map((entry) => entry.payload).join('\n') : ndjson,
+    );
+    const job = await createOrAdopt(batchContext, bigquery, jobId, location, 'write', () =>
+      startLoad(tableOf(target), data, jobId, parquet ? 0 : batch.length, disposition, parquet ? 'PARQUET' : 'NEWLINE_DELIMITED_JSON'),
+    );
     const metadata = await awaitJob(batchContext, job, 'write', options.jobBudgetMs);
-    batchContext.recordBytes('write', Buffer.byteLength(body));
-    const failed: Array<{ index: number; reason: string; code?: string }> = [];
-    for (const error of metadata.status?.errors ?? []) {
+    batchContext.recordBytes('write', typeof data === 'string' ? Buffer.byteLength(data) : data.length);
+    for (const error of parquet ? [] : (metadata.status?.errors ?? [])) {
       const position = /position (\d+)/.exec(error.message ?? '');
       const index = position ? byPosition.get(Number(position[1])) : undefined;
       if (index !== undefined)
@@ -128,7 +160,7 @@ export async function beginLoadWrite(options: LoadWriterOptions, request: Resolv
         if (!bad.has(entry.index))
           failed.push({ index: entry.index, reason: 'Not loaded: the load job failed on other rows of its batch', code: 'BATCH_FAILED' });
     }
-    return { failed, body, loaded: !metadata.status?.errorResult };
+    return { failed, body: ndjson, loaded: !metadata.status?.errorResult };
   };
 
   const runStatement = async (jobId: string, query: string, batchContext: ConnectorContext): Promise<JobMetadata> => {
@@ -151,7 +183,7 @@ export async function beginLoadWrite(options: LoadWriterOptions, request: Resolv
   let truncateTurn: Promise<void> = Promise.resolve();
 
   const writeOverwrite = async (batch: ReadonlyArray<BatchEntry<string>>, batchContext: ConnectorContext) => {
-    if (truncated) return (await load(destination, 'WRITE_APPEND', batch, batchContext)).failed;
+    if (truncated) return (await load(destination, destinationFields ?? [], 'WRITE_APPEND', batch, batchContext)).failed;
     let release: () => void = () => undefined;
     const previous = truncateTurn;
     truncateTurn = new Promise<void>((resolve) => {
@@ -160,7 +192,7 @@ export async function beginLoadWrite(options: LoadWriterOptions, request: Resolv
     await previous;
     try {
       const disposition = truncated ? 'WRITE_APPEND' : 'WRITE_TRUNCATE';
-      const outcome = await load(destination, disposition, batch, batchContext);
+      const outcome = await load(destination, destinationFields ?? [], disposition, batch, batchContext);
       if (outcome.loaded) truncated = true;
       return outcome.failed;
     } finally {
@@ -172,13 +204,13 @@ export async function beginLoadWrite(options: LoadWriterOptions, request: Resolv
     const batchId = deterministicJobId('b', writeId, batch.map((entry) => entry.payload).join('\n')).slice(2, 18);
     const stage: TableName = { ...destination, tableId: `_automl_stage_${destination.tableId}_${writeId}_${batchId}` };
     const columns = (destinationFields ?? []).map((field) => field.name).filter((name) => name !== SEQUENCE_COLUMN);
-    await createTable(
-      stage,
-      [...(destinationFields ?? []).filter((field) => field.name !== SEQUENCE_COLUMN), { name: SEQUENCE_COLUMN, type: 'INT64', mode: 'NULLABLE' }],
-      batchContext,
-    );
+    const stageFields = [
+      ...(destinationFields ?? []).filter((field) => field.name !== SEQUENCE_COLUMN),
+      { name: SEQUENCE_COLUMN, type: 'INT64', mode: 'NULLABLE' },
+    ];
+    await createTable(stage, stageFields, batchContext);
     try {
-      const outcome = await load(stage, 'WRITE_APPEND', batch, batchContext);
+      const outcome = await load(stage, stageFields, 'WRITE_APPEND', batch, batchContext);
       if (outcome.loaded && outcome.failed.length < batch.length) {
         const key = sqlIdent(request.keyColumn!);
         const latest = `SELECT * EXCEPT (${SEQUENCE_COLUMN}) FROM ${sqlPath(stage)} WHERE TRUE QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${SEQUENCE_COLUMN} DESC) = 1`;
@@ -232,7 +264,7 @@ export async function beginLoadWrite(options: LoadWriterOptions, request: Resolv
       );
       if (request.mode === 'overwrite') return { failed: await writeOverwrite(batch, batchContext) };
       if (upsert) return { failed: await writeUpsert(batch, batchContext) };
-      return { failed: (await load(destination, 'WRITE_APPEND', batch, batchContext)).failed };
+      return { failed: (await load(destination, destinationFields ?? [], 'WRITE_APPEND', batch, batchContext)).failed };
     },
   };
 }
@@ -242,18 +274,29 @@ export async function beginLoadWrite(options: LoadWriterOptions, request: Resolv
  * only retry). The SDK's internal writer is used because its public stream also starts its own
  * job polling; ours goes through the policy.
  */
-function startLoad(table: Table, body: string, jobId: string, rows: number, writeDisposition: string): Promise<Job> {
+function startLoad(
+  table: Table,
+  body: string | Uint8Array,
+  jobId: string,
+  maxBadRecords: number,
+  writeDisposition: string,
+  sourceFormat: string,
+): Promise<Job> {
   const writer = (table as unknown as { createWriteStream_(metadata: Record<string, unknown>): Duplex }).createWriteStream_({
-    sourceFormat: 'NEWLINE_DELIMITED_JSON',
+    sourceFormat,
     writeDisposition,
     createDisposition: 'CREATE_NEVER',
-    // Bad rows are reported one by one (and mapped back to the input) instead of failing the batch.
-    maxBadRecords: rows,
+    // NDJSON: bad rows are reported one by one by byte position (and mapped back to the input)
+    // instead of failing the batch. Parquet rows have no position: the connector checks every
+    // value against its column first, and the job loads all of the file or nothing.
+    maxBadRecords,
+    // Parquet LIST columns load as ARRAYs (not as a record of `list.element`).
+    ...(sourceFormat === 'PARQUET' ? { parquetOptions: { enableListInference: true } } : {}),
     jobId,
   });
   return new Promise<Job>((resolve, reject) => {
     writer.once('job', (job: Job) => resolve(job));
     writer.once('error', reject);
-    writer.end(body);
+    writer.end(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   });
 }

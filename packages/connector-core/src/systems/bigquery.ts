@@ -20,6 +20,8 @@ export const bigQuerySystem = defineSystem({
     storageReadMinRows: z.number().int().min(0).optional(),
     /** Storage Read streams read in parallel. Default 4. */
     maxStreams: z.number().int().min(1).max(100).optional(),
+    /** File format of load jobs: NDJSON (per-row errors by position) or PARQUET (typed columns, smaller uploads). Default NDJSON. */
+    loadFormat: z.enum(['NDJSON', 'PARQUET']).optional(),
     /** The TIMESTAMP, DATETIME or DATE column of last modification that `since` reads filter on; without it `since` is refused. */
     incrementalColumn: z.string().min(1).optional(),
     /** How long a job (query, load, MERGE) still running is waited for, polls spaced by the policy's backoff; spent, the call fails with NotReadyError. Default 21,600 (6 h, BigQuery's own limit on a job's run time). */
