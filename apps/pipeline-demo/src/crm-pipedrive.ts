@@ -11,8 +11,8 @@ export function pipedriveStatePath(stateDirectory: string): string {
 /**
  * Pipedrive persons matched by email (the connector matches every email of a person, ignoring
  * case, and creates the person when none matches). Pipedrive keeps one `name` per person, so the
- * first and last names are sent joined; `churn_risk` (number) and `segment` (text) are created as
- * person fields on the first run.
+ * first and last names are sent joined; `churn_risk` (number) and `segment` (an enum whose options
+ * are the segments met) are created as person fields on the first run.
  */
 export const pipedriveTarget: CrmTarget = {
   id: 'pipedrive',

@@ -57,7 +57,10 @@ export async function persistedPersons(stateDirectory: string): Promise<CrmRecor
   try {
     const company = emulator.company;
     const churnRisk = company.field('persons', 'churn_risk')?.key;
-    const segment = company.field('persons', 'segment')?.key;
+    const segmentField = company.field('persons', 'segment');
+    const segment = segmentField?.key;
+    // The connector creates `segment` as an enum field: the person holds an option id.
+    const label = (value: unknown) => segmentField?.options?.find((option) => option.id === value)?.label ?? value;
     return company.list('persons').map((person) => {
       const emails = (person.values.emails as ContactItem[] | undefined) ?? [];
       const email = emails.find((item) => item.primary)?.value ?? emails[0]?.value ?? null;
@@ -66,7 +69,7 @@ export async function persistedPersons(stateDirectory: string): Promise<CrmRecor
         email,
         name: (person.values.name as string | undefined) ?? null,
         churnRisk: Number(churnRisk === undefined ? Number.NaN : person.custom[churnRisk]),
-        segment: String(segment === undefined ? '' : person.custom[segment]),
+        segment: String(segment === undefined ? '' : label(person.custom[segment])),
       };
     });
   } finally {
