@@ -230,6 +230,7 @@ export class PipedriveConnector extends BaseConnector<'pipedrive'> implements Cr
       mode: options.updateExisting === false ? 'append' : 'upsert',
       keyColumn: options.idProperty ?? 'email',
       [writeExtras]: { createMissingFields: options.createMissingProperties ?? false },
+      ...(options.signal ? { signal: options.signal } : {}),
     };
     return this.write(rows, request);
   }

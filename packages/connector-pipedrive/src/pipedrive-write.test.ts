@@ -1,3 +1,4 @@
+import { writeResultOf } from '@automl/connector-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPipedrive, scoredRows, type PipedriveFixture } from './test-support/pipedrive-test-setup.js';
 
@@ -173,5 +174,29 @@ describe('Pipedrive person upserts by email', () => {
     expect(appended).toMatchObject({ created: 1 });
     expect(fixture.emulator.count('persons')).toBe(2);
     await expect(fixture.connector.writeCrmData([{ email: 'x@example.com' }], { destination: 'deals' })).rejects.toThrow(/writes persons/);
+  });
+
+  it('writeCrmData honours its signal: a cancel stops pulling rows, lets the persons in flight land, and reports exactly what the company holds', async () => {
+    fixture = await startPipedrive();
+    const { emulator } = fixture;
+    emulator.company.addField('persons', 'churn_risk', 'double');
+    emulator.company.addField('persons', 'segment', 'varchar');
+    const controller = new AbortController();
+    let pulled = 0;
+    async function* rows() {
+      for (const row of scoredRows(400)) {
+        pulled += 1;
+        if (pulled === 120) controller.abort();
+        yield row;
+      }
+    }
+    const error = await fixture.connector.writeCrmData(rows(), { destination: 'persons', signal: controller.signal }).catch((caught: unknown) => caught);
+    expect((error as Error).name).toBe('AbortError');
+    const partial = writeResultOf(error);
+    expect(pulled).toBeLessThan(400);
+    expect((partial?.written ?? 0) + (partial?.failed.length ?? 0)).toBe(partial?.received);
+    expect(partial?.failed.every((failure) => failure.code === 'SKIPPED')).toBe(true);
+    expect(partial?.written).toBeGreaterThan(0);
+    expect(emulator.count('persons')).toBe(partial?.written);
   });
 });
