@@ -167,6 +167,12 @@ describe('Pipedrive writes under faults', () => {
     // Each create in flight meets the exhausted budget once; none is retried.
     expect(emulator.requestsTo('persons.create', 429).length).toBeLessThanOrEqual(4);
     expect(result.written + result.failed.length).toBe(result.received);
+    // Until the budget resets (the emulator's Retry-After), calls on this token are refused without being sent.
+    emulator.clearLog();
+    const again = await connector.readAll({ table: 'persons' }).catch((failure: unknown) => failure);
+    expect(again).toBeInstanceOf(QuotaError);
+    expect((again as Error).message).toMatch(/not sent: the quota is exhausted until /);
+    expect(emulator.requests).toHaveLength(0);
   });
 });
 

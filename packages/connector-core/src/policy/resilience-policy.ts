@@ -1,7 +1,7 @@
 import { BrokenCircuitError, TaskCancelledError, TimeoutStrategy, timeout, type IRetryBackoffContext, type TimeoutPolicy } from 'cockatiel';
 import { policyDefaults, rateDefaults } from '../config/defaults.js';
 import type { ConnectionConfig } from '../config/connection-config.js';
-import { ConnectorError, NotReadyError, RateLimitError, TransientError } from '../errors/connector-error.js';
+import { ConnectorError, NotReadyError, QuotaError, RateLimitError, TransientError } from '../errors/connector-error.js';
 import { isTransientNetworkError } from '../errors/http-status.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { ConnectorMetrics } from '../metrics/connector-metrics.js';
@@ -9,6 +9,7 @@ import { Redactor } from '../secrets/redactor.js';
 import { JitteredBackoff } from './backoff.js';
 import { callScope, type CallScope } from './call-scope.js';
 import { CircuitGate } from './circuit-gate.js';
+import { QuotaGate } from './quota-gate.js';
 import { SlidingWindowRateLimiter } from './rate-limiter.js';
 import { judgeServerQuota, type ServerQuota } from './server-quota.js';
 import { leaseSharedLimiter } from './shared-limiters.js';
@@ -158,7 +159,9 @@ function defaultClassify(connector: string): ErrorClassifier {
  * saying how long it asked. Every wait (backoff, Retry-After, slot, circuit) ends when the caller's
  * signal aborts or its deadline passes, and no timer is handed more than 2^31 - 1 ms.
  * A system that answers "not ready yet" (NotReadyError with a budget: a warehouse starting) is asked
- * again until the budget is spent, spending no retry and never opening the circuit.
+ * again until the budget is spent, spending no retry and never opening the circuit. A quota the
+ * server says is exhausted until a known time (a QuotaError with `retryAfterMs`: a daily budget)
+ * refuses every call of that quota until then, without sending it (quota-gate.ts).
  *
  * The retry loop is written here rather than taken from cockatiel: cockatiel's retry sleeps through
  * its backoff even when the caller's signal aborts, and cannot give up early at a deadline.
@@ -172,6 +175,7 @@ export class ResiliencePolicy {
   readonly #classify: ErrorClassifier;
   readonly #backoff: JitteredBackoff;
   readonly #breaker: CircuitGate;
+  readonly #quotaGate: QuotaGate;
   readonly #timeout: TimeoutPolicy;
   readonly #maxServerWaitMs: number;
   readonly #release: () => void;
@@ -187,15 +191,18 @@ export class ResiliencePolicy {
     const limit = Math.max(1, Math.floor((settings.requestsPerMinute * settings.rateLimitWindowSeconds) / 60));
     if (settings.requestsPerMinute <= 0) {
       this.limiter = undefined;
+      this.#quotaGate = new QuotaGate();
       this.#release = () => undefined;
     } else if (dependencies.quotaKey) {
       const lease = leaseSharedLimiter(dependencies.quotaKey, limit, windowMs);
       this.limiter = lease.limiter;
+      this.#quotaGate = lease.gate;
       this.#release = lease.release;
       // A policy dropped without dispose() still gives its reference back when it is collected.
       releaseOnCollect.register(this, lease.release, this);
     } else {
       this.limiter = new SlidingWindowRateLimiter({ limit, windowMs });
+      this.#quotaGate = new QuotaGate();
       this.#release = () => undefined;
     }
 
@@ -237,6 +244,13 @@ export class ResiliencePolicy {
     const started = performance.now();
     const scope = callScope(options.signal, options.deadline);
     const progress = { attempts: 0, abandoned: [] as Array<Promise<unknown>> };
+    // A quota the server said is exhausted until a known time: refused here, nothing sent.
+    const refused = this.#quotaGate.refusal(connector, operation);
+    if (refused) {
+      scope.dispose();
+      this.metrics.recordRequest(connector, operation, 'error', 0);
+      throw this.failure(operation, refused, 0);
+    }
     try {
       const result = await this.#breaker.execute(() => this.#withRetries(operation, call, options, scope, progress), scope);
       if (progress.abandoned.length > 0) await Promise.allSettled(progress.abandoned);
@@ -354,6 +368,8 @@ export class ResiliencePolicy {
         throw this.#serverWaitTooLong(classified, operation, asked);
       }
       if (classified.kind === 'rate-limited' && asked && this.limiter) this.limiter.pauseUntil(Date.now() + asked);
+      // An exhausted quota with a known reset (a daily budget) refuses every call until then.
+      if (QuotaError.isInstance(classified)) this.#quotaGate.close(classified);
       throw classified;
     } finally {
       slot?.release();

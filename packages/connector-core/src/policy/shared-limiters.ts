@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { QuotaGate } from './quota-gate.js';
 import { SlidingWindowRateLimiter } from './rate-limiter.js';
 
 /**
@@ -21,6 +22,8 @@ import { SlidingWindowRateLimiter } from './rate-limiter.js';
  */
 interface Entry {
   limiter: SlidingWindowRateLimiter;
+  /** Absent in an entry an older copy of core created: added on first lease. */
+  gate?: QuotaGate;
   references: number;
 }
 
@@ -48,6 +51,8 @@ export function quotaKey(parts: ReadonlyArray<string | undefined>): string {
 /** A reference to a shared limiter; `release()` gives it back (idempotent). */
 export interface SharedLimiterLease {
   readonly limiter: SlidingWindowRateLimiter;
+  /** The quota's exhausted-until state, shared like the limiter (see quota-gate.ts). */
+  readonly gate: QuotaGate;
   release(): void;
 }
 
@@ -59,11 +64,13 @@ export function leaseSharedLimiter(key: string, limit: number, windowMs: number)
   if (entry) entries.delete(id);
   entry ??= { limiter: new SlidingWindowRateLimiter({ limit, windowMs }), references: 0 };
   entry.references += 1;
+  entry.gate ??= new QuotaGate();
   entries.set(id, entry);
   const held = entry;
   let released = false;
   return {
     limiter: entry.limiter,
+    gate: entry.gate,
     release: () => {
       if (released) return;
       released = true;
