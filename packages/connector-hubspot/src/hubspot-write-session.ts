@@ -38,7 +38,7 @@ export function beginHubSpotWrite(write: HubSpotWrite): WriteSession<HubSpotPayl
     },
     writeBatch: async (batch, context) => {
       if (write.beforeBatch) await write.beforeBatch(batch.map((entry) => entry.row));
-      const outcome: Required<BatchOutcome> = { created: 0, updated: 0, failed: [] };
+      const outcome: Required<Omit<BatchOutcome, 'stop'>> = { created: 0, updated: 0, failed: [] };
       await sendBatch(write, batch.map(toPending), context, outcome);
       return outcome;
     },
@@ -60,7 +60,7 @@ function toPending(entry: BatchEntry<HubSpotPayload>): PendingRow {
  * An answer that arrives for an abandoned attempt is used too (a create that landed is reported as
  * created, not failed). The caller's cancel does abort the requests.
  */
-async function sendBatch(write: HubSpotWrite, batch: PendingRow[], context: ConnectorContext, outcome: Required<BatchOutcome>): Promise<void> {
+async function sendBatch(write: HubSpotWrite, batch: PendingRow[], context: ConnectorContext, outcome: Required<Omit<BatchOutcome, 'stop'>>): Promise<void> {
   const { apis, objectType, idProperty } = write;
   const inputs: BatchInput[] = batch.map((entry) =>
     idProperty
@@ -102,7 +102,7 @@ async function handleFailure(
   write: HubSpotWrite,
   batch: PendingRow[],
   context: ConnectorContext,
-  outcome: Required<BatchOutcome>,
+  outcome: Required<Omit<BatchOutcome, 'stop'>>,
   error: unknown,
 ): Promise<void> {
   if (!ConnectorError.isInstance(error)) throw error;

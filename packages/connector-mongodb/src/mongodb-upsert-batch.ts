@@ -52,7 +52,7 @@ async function replayOneByOne(
   context: ConnectorContext,
   maxTimeMs: number,
 ): Promise<BatchOutcome> {
-  const outcome: Required<BatchOutcome> = { created: 0, updated: 0, failed: [] };
+  const outcome: Required<Omit<BatchOutcome, 'stop'>> = { created: 0, updated: 0, failed: [] };
   for (const entry of batch) {
     let attempt = await bulkUpsert(collection, [entry], context, maxTimeMs);
     if ('rejected' in attempt && attempt.rejected.errors[0]?.code === DUPLICATE_KEY) attempt = await bulkUpsert(collection, [entry], context, maxTimeMs);
