@@ -53,17 +53,23 @@ const config = (overrides: Record<string, unknown>) => ({
 async function measure(label: string, work: () => Promise<number>): Promise<{ label: string; seconds: number; rows: number; peakMb: number }> {
   (globalThis as { gc?: () => void }).gc?.();
   let peak = process.memoryUsage().rss;
+  let peakHeap = process.memoryUsage().heapUsed;
   const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    const usage = process.memoryUsage();
+    peak = Math.max(peak, usage.rss);
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
   }, 25);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const rows = await work();
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
   const result = { label, seconds, rows, peakMb: peak / 1024 / 1024 };
   console.log(
-    `${label.padEnd(44)} ${rows} rows in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds).toLocaleString('en-US')} rows/s, peak RSS ${result.peakMb.toFixed(0)} MB`,
+    `${label.padEnd(44)} ${rows} rows in ${seconds.toFixed(2)} s = ${Math.round(rows / seconds).toLocaleString('en-US')} rows/s, client CPU ${cpuSeconds.toFixed(2)} s, peak RSS ${result.peakMb.toFixed(0)} MB, peak heap ${(peakHeap / 1024 / 1024).toFixed(0)} MB`,
   );
   return result;
 }
@@ -152,7 +158,7 @@ const medianOf = (index: number) => {
 };
 const [storageRead, sdkStorage, restRead, sdkRest] = [0, 1, 2, 3].map(medianOf) as [number, number, number, number];
 console.log('medians:');
-for (const [label] of phases)
+for (const [label] of phases.filter(([label]) => (times.get(label) ?? []).length > 0))
   console.log(
     `  ${label.padEnd(44)} ${Math.round(total / median(times.get(label)!)).toLocaleString('en-US')} rows/s, peak RSS ${peaks.get(label)!.toFixed(0)} MB`,
   );

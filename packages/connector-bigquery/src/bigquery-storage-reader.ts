@@ -155,23 +155,44 @@ function decode(schema: Uint8Array, batch: Uint8Array, fields: BigQueryField[]):
   return rows;
 }
 
-/** Pages of several iterators in arrival order, one page pulled ahead per iterator. */
+/**
+ * Pages of several iterators in arrival order, one page pulled ahead per iterator. Results land in
+ * a queue the loop waits on, not in a Promise.race over the pending reads: each race leaves a
+ * reaction on every read still pending, and each reaction keeps the page that won that race, so a
+ * stream slower than the others held every page delivered meanwhile (memory grew with the table).
+ */
 async function* merge<T>(iterators: AsyncGenerator<T>[]): AsyncGenerator<T> {
-  const pending = new Map<number, Promise<{ index: number; result: IteratorResult<T> }>>();
+  type Arrival = { index: number; result: IteratorResult<T> } | { index: number; error: unknown };
+  const arrived: Arrival[] = [];
+  let wake: (() => void) | undefined;
   const pull = (index: number) => {
-    const next = iterators[index]!.next().then((result) => ({ index, result }));
-    // A stream left pending when the read stops (cancel, error elsewhere) must not become an unhandled rejection.
-    next.catch(() => undefined);
-    pending.set(index, next);
+    iterators[index]!.next().then(
+      (result) => {
+        arrived.push({ index, result });
+        wake?.();
+      },
+      // A stream failing while the read stops (cancel, error elsewhere) is reported here, never unhandled.
+      (error: unknown) => {
+        arrived.push({ index, error });
+        wake?.();
+      },
+    );
   };
   iterators.forEach((_, index) => pull(index));
-  while (pending.size > 0) {
-    const { index, result } = await Promise.race(pending.values());
-    if (result.done) {
-      pending.delete(index);
+  let active = iterators.length;
+  while (active > 0) {
+    if (arrived.length === 0)
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    wake = undefined;
+    const arrival = arrived.shift()!;
+    if ('error' in arrival) throw arrival.error;
+    if (arrival.result.done) {
+      active -= 1;
       continue;
     }
-    pull(index);
-    yield result.value;
+    pull(arrival.index);
+    yield arrival.result.value;
   }
 }
