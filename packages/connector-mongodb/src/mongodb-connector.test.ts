@@ -223,10 +223,24 @@ describe('MongoDB connector writes', () => {
     expect(await database.documents('scores')).toEqual([{ _id, email: 'x@example.com', score: 2 }]);
   });
 
-  it('creates a unique index on the upsert key when asked', async () => {
-    await connector({ createKeyIndex: true }).write([{ email: 'a@example.com' }], { table: 'scores', mode: 'upsert', keyColumn: 'email' });
+  it('creates a unique index on the upsert key when asked; after that an upsert warns of nothing', async () => {
+    const first = await connector({ createKeyIndex: true }).write([{ email: 'a@example.com' }], { table: 'scores', mode: 'upsert', keyColumn: 'email' });
+    expect(first.warnings).toBeUndefined();
     const indexes = await database.collection('scores').listIndexes().toArray();
     expect(indexes).toEqual(expect.arrayContaining([expect.objectContaining({ key: { email: 1 }, unique: true })]));
+    const next = await connector().write([{ email: 'b@example.com' }], { table: 'scores', mode: 'upsert', keyColumn: 'email' });
+    expect(next).toMatchObject({ written: 1 });
+    expect(next.warnings).toBeUndefined();
+  });
+
+  it('an upsert on a key without a unique index says so in its result (concurrent or replayed inserts of a new key could both land)', async () => {
+    const result = await connector().write([{ email: 'a@example.com' }], { table: 'scores', mode: 'upsert', keyColumn: 'email' });
+    expect(result).toMatchObject({ written: 1, warnings: [{ code: 'NO_UNIQUE_KEY_INDEX' }] });
+    expect(result.warnings?.[0]?.message).toMatch(/has no unique index on email.*createKeyIndex: true/);
+    // A non-unique index does not count.
+    await database.collection('scores').createIndex({ email: 1 });
+    const again = await connector().write([{ email: 'b@example.com' }], { table: 'scores', mode: 'upsert', keyColumn: 'email' });
+    expect(again.warnings?.map((warning) => warning.code)).toEqual(['NO_UNIQUE_KEY_INDEX']);
   });
 
   it('appends with client-assigned _ids and reports a duplicate _id held by another document as that row failing', async () => {

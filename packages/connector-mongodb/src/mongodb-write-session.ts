@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type ConnectorContext, keyOf, type PreparedRow, type ResolvedWriteRequest, type Row, type WriteSession } from '@automl/connector-core';
-import { type Db, type Document, ObjectId } from 'mongodb';
+import { type Collection, type Db, type Document, ObjectId } from 'mongodb';
 import { convertRowToMongoDbDocument, toIdValue } from './convert-row-to-mongodb-document.js';
 import { invalidFieldName } from './mongodb-field-names.js';
 import { type InsertPayload, writeInsertBatch } from './mongodb-insert-batch.js';
@@ -37,6 +37,11 @@ export async function beginMongoDbWrite(
     const collection = db.collection(options.collection);
     if (options.createKeyIndex && keyColumn !== '_id') {
       await context.call('write.index', () => collection.createIndex({ [keyColumn]: 1 }, { unique: true }));
+    } else if (keyColumn !== '_id' && !(await hasUniqueIndexOn(collection, keyColumn, context))) {
+      context.warn(
+        'NO_UNIQUE_KEY_INDEX',
+        `${destination} has no unique index on ${keyColumn}: two writers upserting the same new ${keyColumn} at once, or a batch retried while its first attempt reached the server late, can each insert a document. Create a unique index on ${keyColumn}, or set createKeyIndex: true.`,
+      );
     }
     return {
       destination,
@@ -118,4 +123,19 @@ function prepareInsert(row: Row, options: MongoDbWriteOptions): PreparedRow<Inse
 
 async function dropQuietly(db: Db, collection: string, context: ConnectorContext): Promise<void> {
   await context.call('write.cleanup', () => db.collection(collection).drop()).catch(() => undefined);
+}
+
+/**
+ * Whether a unique index covers exactly the key: MongoDB then refuses the second insert of a new key
+ * (the loser is replayed as an update), which is what makes concurrent or replayed upserts safe.
+ */
+async function hasUniqueIndexOn(collection: Collection, keyColumn: string, context: ConnectorContext): Promise<boolean> {
+  const indexes = await context.call('write.indexes', async () =>
+    collection.indexes().catch((error: unknown) => {
+      // A collection that does not exist yet has no index (NamespaceNotFound).
+      if ((error as { code?: unknown }).code === 26) return [];
+      throw error;
+    }),
+  );
+  return indexes.some((index) => index.unique === true && Object.keys(index.key ?? {}).join(',') === keyColumn);
 }

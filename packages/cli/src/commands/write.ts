@@ -70,4 +70,5 @@ function report(context: CliContext, result: WriteResult, ending?: 'interrupted'
     context.output.out(`  row ${failure.index + 1}: ${failure.reason}${failure.code ? ` [${failure.code}]` : ''}\n`);
   }
   if (result.failed.length > failuresShown) context.output.out(`  ... and ${result.failed.length - failuresShown} more (--json lists them all)\n`);
+  for (const warning of result.warnings ?? []) context.output.out(`  ⚠ ${warning.message} [${warning.code}]\n`);
 }

@@ -22,7 +22,7 @@ import { runReadLoop } from './read-loop.js';
 import { checkReadRequest, checkWriteRequest } from './request-checks.js';
 import { collectPages } from './rows.js';
 import { graceAfter, maxCancelGraceMs } from './cancel-grace.js';
-import { runWriteLoop } from './write-loop.js';
+import { runWriteLoop, writeResultOf } from './write-loop.js';
 import { redactUrl } from './redact-url.js';
 
 /** Runtime collaborators, apart from the config: where metrics and logs go, where credentials come from. */
@@ -185,7 +185,9 @@ export abstract class BaseConnector<T extends ConnectionType> implements Connect
     await this.connect();
     // Batches in flight at a cancel are let to answer, for a bounded grace (see cancel-grace.ts).
     const grace = graceAfter(signal, Math.min(maxCancelGraceMs, this.policy.settings.requestTimeoutSeconds * 1000));
-    const context = this.#context('write', grace.signal);
+    // What the connector warns of during the write (context.warn) goes into the result.
+    const notes: Pick<ReadReport, 'warnings'> = { warnings: [] };
+    const context = this.#context('write', grace.signal, notes);
     let session: WriteSession<unknown>;
     try {
       session = await this.beginWrite(resolved, context);
@@ -206,9 +208,12 @@ export abstract class BaseConnector<T extends ConnectionType> implements Connect
       });
       this.metrics.recordRows(this.id, 'write', result.written);
       this.metrics.recordRequest(this.id, 'write.stream', 'success', (performance.now() - started) / 1000);
+      if (notes.warnings.length > 0) result.warnings = notes.warnings;
       return result;
     } catch (error) {
       this.metrics.recordRequest(this.id, 'write.stream', 'error', (performance.now() - started) / 1000);
+      const partial = writeResultOf(error);
+      if (partial && notes.warnings.length > 0) partial.warnings = notes.warnings;
       throw error;
     } finally {
       grace.dispose();
@@ -318,7 +323,7 @@ export abstract class BaseConnector<T extends ConnectionType> implements Connect
     return `${this.constructor.name} ${inspect(this.toJSON(), { depth: 4 })}`;
   }
 
-  #context(operation: string, signal: AbortSignal, report?: ReadReport): ConnectorContext {
+  #context(operation: string, signal: AbortSignal, report?: Pick<ReadReport, 'warnings'>): ConnectorContext {
     return {
       connector: this.id,
       signal,

@@ -25,7 +25,7 @@ export interface ConnectorContext {
   recordBytes(direction: 'read' | 'write', bytes: number): void;
   /** Passes the server's view of the quota to the shared limiter. */
   observeServerQuota(quota: ServerQuota): void;
-  /** A warning for the read report (skipped rows, coerced cells). */
+  /** A warning for the read report or the write result (skipped rows, coerced cells, a risk), also logged. */
   warn(code: string, message: string): void;
   readonly logger: Logger;
 }

@@ -81,6 +81,8 @@ export interface WriteResult {
   destination?: string;
   /** Set when a failure that is not about rows stopped the write: its name, kind and message. */
   stoppedBy?: { name: string; kind: string; message: string; hint?: string };
+  /** What the connector warned of during the write (a risk it could not rule out, a value it coerced). */
+  warnings?: Array<{ code: string; message: string }>;
 }
 
 export interface ConnectionTestResult {
