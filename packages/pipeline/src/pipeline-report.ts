@@ -61,6 +61,8 @@ export interface PipelineReport {
     written?: number;
     /** Rows never handed to the destination because the job was interrupted (absent when all were). */
     notSent?: number;
+    /** What the destination's connector warned of during the write (absent when nothing). */
+    warnings?: Array<{ code: string; message: string }>;
   };
   error?: { name: string; message: string; hint?: string; stage?: PipelineStage };
   /** Wall time of each stage that ran. */

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateChurnCustomers } from '@automl/automl';
-import { type Connector, createConnector } from '@automl/connector-core';
+import { type Connector, createConnector, type WriteResult } from '@automl/connector-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OfflineSandbox, sandboxSheetTitle, sandboxSpreadsheetId, startOfflineSandbox } from './demo-sandbox.js';
 import type { PipelineEvent, PipelineReport } from './pipeline-report.js';
@@ -106,6 +106,25 @@ describe('runPipelineJob: what its report tells', () => {
     await running.stop();
     sandbox = undefined;
   }, 60_000);
+
+  it("the destination connector's write warnings are in the report", async () => {
+    const running = await start('warnings', 5);
+    const project = connectionsOver(running, trainingFile);
+    const warning = { code: 'NO_UNIQUE_KEY_INDEX', message: 'no unique index on email' };
+    // The CRM connector as it is, its write result carrying one warning (as MongoDB's upsert would).
+    const warned: PipelineConnections = {
+      open: async (name, options) => {
+        const connector = await project.open(name, options);
+        if (name !== 'crm') return connector;
+        const crm = connector as Connector & { writeCrmData(...args: unknown[]): Promise<WriteResult> };
+        const writeCrmData = crm.writeCrmData.bind(crm);
+        return Object.assign(crm, { writeCrmData: async (...args: unknown[]) => ({ ...(await writeCrmData(...args)), warnings: [warning] }) });
+      },
+    };
+    const report = await runPipelineJob(spec, { project: warned });
+    expect(report.error).toBeUndefined();
+    expect(report.destination).toMatchObject({ created: 5, warnings: [warning] });
+  });
 
   it('interrupted mid-write: ends interrupted in the write stage, counting what landed and what was never sent', async () => {
     const running = await start('interrupted-write', 600);

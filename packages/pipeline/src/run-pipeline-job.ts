@@ -368,5 +368,6 @@ function destinationOf(result: WriteResult, records: readonly Row[], keyColumn: 
     received: result.received,
     written: result.written,
     ...(result.received < records.length ? { notSent: records.length - result.received } : {}),
+    ...(result.warnings?.length ? { warnings: result.warnings } : {}),
   };
 }
