@@ -150,6 +150,49 @@ describe('BigQuery emulator with @google-cloud/bigquery', () => {
     expect(upload.query).toContain('uploadType=multipart');
   });
 
+  it('loads a Parquet file (read by DuckDB; a decimal(76, 38) column decoded exactly), JSON text parsed into a JSON column', async () => {
+    const { Table: WasmTable, writeParquet } = await import('parquet-wasm');
+    const { Decimal, Int64, Table, TimestampMicrosecond, Utf8, tableToIPC, vectorFromArray } = await import('apache-arrow');
+    await emulator.seed(
+      'shop.wide',
+      [],
+      [
+        { name: 'id', type: 'INT64' },
+        { name: 'bn', type: 'BIGNUMERIC' },
+        { name: 'ts', type: 'TIMESTAMP' },
+        { name: 'doc', type: 'JSON' },
+      ],
+    );
+    // 123456789012345678901234567890.123456789 scaled by 10^38, in little-endian 32-bit words.
+    let scaled = 123456789012345678901234567890123456789n * 10n ** 29n;
+    const words = new Uint32Array(8);
+    for (let index = 0; index < 8; index += 1) {
+      words[index] = Number(scaled & 0xffffffffn);
+      scaled >>= 32n;
+    }
+    const arrow = new Table({
+      id: vectorFromArray([7n, 8n], new Int64()),
+      bn: vectorFromArray([words, null], new Decimal(38, 76, 256)),
+      ts: vectorFromArray([1_704_164_645_123, null], new TimestampMicrosecond('UTC')),
+      doc: vectorFromArray(['{"k":[1,2]}', null], new Utf8()),
+    });
+    const file = writeParquet(WasmTable.fromIPCStream(tableToIPC(arrow, 'stream')));
+    await new Promise<unknown>((resolve, reject) => {
+      const stream = bigquery
+        .dataset('shop')
+        .table('wide')
+        .createWriteStream({ sourceFormat: 'PARQUET', jobId: 'parquet-1' } as never);
+      stream.on('error', reject).on('complete', resolve);
+      stream.end(Buffer.from(file));
+    });
+    const rows = (await emulator.rows('shop.wide')).sort((a, b) => Number(a.id) - Number(b.id));
+    expect(rows).toEqual([
+      // The JSON column holds the parsed document, not a JSON string of its text.
+      { id: '7', bn: '123456789012345678901234567890.123456789', ts: '2024-01-02 03:04:05.123+00', doc: '{"k":[1,2]}' },
+      { id: '8', bn: null, ts: null, doc: null },
+    ]);
+  });
+
   it('fails a load with bad rows atomically, citing each row by its byte position', async () => {
     const table = bigquery.dataset('shop').table('customers');
     const good = `${JSON.stringify({ id: 6, name: 'Fay' })}\n`;
