@@ -100,7 +100,10 @@ export class EmulatorServer {
           this.#inFlight -= 1;
         });
     });
-    server.keepAliveTimeout = 1000;
+    // Vendors keep idle connections open for minutes; a 1 s timeout announces `keep-alive: timeout=1`,
+    // which Node's agents (keeping a 1 s margin) never reuse, so every request paid a new connection
+    // and skewed every benchmark. stop() closes what is left open.
+    server.keepAliveTimeout = 30_000;
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
