@@ -6,7 +6,7 @@ import { DatabricksConnector } from '../dist/index.js';
 
 const [mode, json] = process.argv.slice(2);
 const endpoint = JSON.parse(json ?? '{}') as { host: string; port: number; httpPath: string; token: string; caCert: string; env: { DATABRICKS_HOST: string } };
-const pageSize = 20_000;
+const pageSize = Number(process.env.PAGE_SIZE ?? 20_000);
 let rows = 0;
 const started = performance.now();
 if (mode === 'connector') {
@@ -22,7 +22,16 @@ if (mode === 'connector') {
     },
     { environment: false, metricsRegistry: null },
   );
-  for await (const page of connector.read({ table: 'wide' })) rows += page.length;
+  let pages = 0;
+  for await (const page of connector.read({ table: 'wide' })) {
+    rows += page.length;
+    if (process.env.MEMLOG && pages++ % 40 === 0) {
+      const m = process.memoryUsage();
+      process.stderr.write(
+        `connector rows ${rows} rss ${(m.rss / 1048576).toFixed(0)} heapUsed ${(m.heapUsed / 1048576).toFixed(0)} heapTotal ${(m.heapTotal / 1048576).toFixed(0)} ext ${(m.external / 1048576).toFixed(0)}\n`,
+      );
+    }
+  }
   await connector.close();
 } else {
   const client = new DBSQLClient({ logger: { log: () => undefined } as never });
@@ -39,6 +48,12 @@ if (mode === 'connector') {
   do {
     const chunk = await operation.fetchChunk({ maxRows: pageSize });
     rows += chunk.length;
+    if (process.env.MEMLOG && (rows / pageSize) % 40 === 1) {
+      const m = process.memoryUsage();
+      process.stderr.write(
+        `driver rows ${rows} rss ${(m.rss / 1048576).toFixed(0)} heapUsed ${(m.heapUsed / 1048576).toFixed(0)} heapTotal ${(m.heapTotal / 1048576).toFixed(0)} ext ${(m.external / 1048576).toFixed(0)}\n`,
+      );
+    }
   } while (await operation.hasMoreRows());
   await operation.close();
   await session.close();

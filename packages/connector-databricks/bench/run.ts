@@ -1,8 +1,10 @@
 // pnpm bench: Databricks connector figures against the sandbox emulator.
 // 1. Read ROWS (1,000,000 by default) x 20 columns: connector vs a plain driver fetchChunk loop, each
 //    in its own process (peak RSS per client), the emulator in a third; alternating rounds, medians.
+//    PAGE_SIZE (the connector's `pageSize` and the loop's fetchChunk maxRows) is the same on both sides.
 // 2. Upsert WRITE_ROWS (100,000) rows with 50 ms of latency per statement: statements sent and wall
-//    time, vs a plain batched INSERT loop and vs one INSERT per row (timed on a sample, extrapolated).
+//    time, the connector without and with a staging volume (PUT + COPY INTO), vs a plain batched
+//    INSERT loop and vs one INSERT per row (timed on a sample, extrapolated).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -57,27 +59,36 @@ async function writePhase(): Promise<void> {
   const rows = Array.from({ length: writeRows }, (_, index) => ({ id: index, name: `row ${index}`, score: index / 3 }));
   emulator.setStatementLatency(latencyMs);
 
-  // The connector: staging batches of 1,000 + one MERGE in a transaction.
-  await emulator.seed('scores', [], { columns });
-  emulator.clearLog();
-  const connector = new DatabricksConnector(
-    {
-      connectionType: 'databricks',
-      host: endpoint.env.DATABRICKS_HOST,
-      httpPath: endpoint.httpPath,
-      token: endpoint.token,
-      caCert: endpoint.caCert,
-      requestsPerMinute: 0,
-    },
-    { environment: false, metricsRegistry: null },
-  );
-  await connector.connect();
-  let started = performance.now();
-  const result = await connector.write(rows, { table: 'scores', mode: 'upsert', keyColumn: 'id' });
-  const connectorMs = performance.now() - started;
-  const connectorStatements = emulator.statements.length;
-  const stored = await emulator.count('scores');
-  await connector.close();
+  // The connector: staged batches (inline INSERTs of 1,000 rows, or files through a volume) + one MERGE in a transaction.
+  const upsert = async (extra: Record<string, unknown>) => {
+    await emulator.sql('DROP TABLE IF EXISTS uc_main."default".scores');
+    await emulator.seed('scores', [], { columns });
+    emulator.clearLog();
+    const connector = new DatabricksConnector(
+      {
+        connectionType: 'databricks',
+        host: endpoint.env.DATABRICKS_HOST,
+        httpPath: endpoint.httpPath,
+        token: endpoint.token,
+        caCert: endpoint.caCert,
+        requestsPerMinute: 0,
+        ...extra,
+      },
+      { environment: false, metricsRegistry: null },
+    );
+    await connector.connect();
+    const started = performance.now();
+    const result = await connector.write(rows, { table: 'scores', mode: 'upsert', keyColumn: 'id' });
+    const ms = performance.now() - started;
+    const statements = emulator.statements.length;
+    const uploads = emulator.requests.filter((request) => request.route.startsWith('Volume:')).length;
+    const stored = await emulator.count('scores');
+    await connector.close();
+    return { ms, statements, uploads, written: result.written, stored };
+  };
+  const inline = await upsert({});
+  const staged = await upsert({ stagingVolume: '/Volumes/main/default/landing' });
+  let started: number;
 
   // Baseline: a plain batched INSERT loop (1,000 rows per statement, straight into the table, no staging).
   const client = new DBSQLClient({ logger: { log: () => undefined } as never });
@@ -115,8 +126,10 @@ async function writePhase(): Promise<void> {
   await emulator.stop();
 
   console.log(
-    `upsert ${writeRows.toLocaleString('en')} rows with ${latencyMs} ms per statement: connector ${seconds(connectorMs)} s in ${connectorStatements} statements ` +
-      `(written ${result.written}, stored ${stored}); plain batched INSERT loop ${seconds(plainMs)} s in ${plainStatements} statements (ratio ${(connectorMs / plainMs).toFixed(2)}); ` +
+    `upsert ${writeRows.toLocaleString('en')} rows with ${latencyMs} ms per statement: ` +
+      `connector ${seconds(inline.ms)} s in ${inline.statements} statements (written ${inline.written}, stored ${inline.stored}, ratio ${(inline.ms / plainMs).toFixed(2)}); ` +
+      `connector with a staging volume ${seconds(staged.ms)} s in ${staged.statements} statements + ${staged.uploads} uploads (written ${staged.written}, stored ${staged.stored}, ratio ${(staged.ms / plainMs).toFixed(2)}); ` +
+      `plain batched INSERT loop ${seconds(plainMs)} s in ${plainStatements} statements; ` +
       `one INSERT per row ~${seconds(perRowMs)} s in ${writeRows.toLocaleString('en')} statements (from ${sample} timed)`,
   );
 }

@@ -27,14 +27,15 @@ export async function* readDatabricksPages(statements: DatabricksStatements, con
   try {
     for (;;) {
       // Not retried: the driver reads ahead inside fetchChunk, so after any failure its cursor may
-      // have moved past rows it never returned; a retry would skip them silently.
-      const rows = (await context.call('read.fetch', ({ signal }) => abortable(operation.fetchChunk({ maxRows: query.pageSize }), signal, operation), {
-        idempotent: false,
-      })) as Array<Record<string, unknown>>;
-      if (rows.length > 0) {
-        const page = rows.map(query.convert);
-        yield page;
-      }
+      // have moved past rows it never returned; a retry would skip them silently. One Arrow batch
+      // per page (`disableBuffering`): the driver asks the warehouse for pageSize rows when it needs
+      // another answer, but never gathers pageSize converted rows (its row objects are what weighs).
+      const rows = (await context.call(
+        'read.fetch',
+        ({ signal }) => abortable(operation.fetchChunk({ maxRows: query.pageSize, disableBuffering: true }), signal, operation),
+        { idempotent: false },
+      )) as Array<Record<string, unknown>>;
+      if (rows.length > 0) yield rows.map(query.convert);
       if (!(await operation.hasMoreRows())) return;
     }
   } finally {
