@@ -1,4 +1,4 @@
-import { BrokenCircuitError, TaskCancelledError, TimeoutStrategy, timeout, type IRetryBackoffContext, type TimeoutPolicy } from 'cockatiel';
+import { BrokenCircuitError, TaskCancelledError, type IRetryBackoffContext } from 'cockatiel';
 import { policyDefaults, rateDefaults } from '../config/defaults.js';
 import type { ConnectionConfig } from '../config/connection-config.js';
 import { ConnectorError, NotReadyError, QuotaError, RateLimitError, TransientError } from '../errors/connector-error.js';
@@ -176,7 +176,6 @@ export class ResiliencePolicy {
   readonly #backoff: JitteredBackoff;
   readonly #breaker: CircuitGate;
   readonly #quotaGate: QuotaGate;
-  readonly #timeout: TimeoutPolicy;
   readonly #maxServerWaitMs: number;
   readonly #release: () => void;
 
@@ -218,10 +217,6 @@ export class ResiliencePolicy {
       halfOpenAfterMs: timerMs(settings.circuitBreakerHalfOpenSeconds),
       isFailure: (error) => TransientError.isInstance(error),
     });
-    // Aggressive: a hung SDK call is abandoned at the deadline even if it ignores the signal.
-    // abortOnReturn false: a call that completed has nothing to cancel, and aborting its signal
-    // anyway costs an AbortError (with a stack trace) per request on the hot path of every read.
-    this.#timeout = timeout(timerMs(settings.requestTimeoutSeconds), { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
   }
 
   static fromConfig(config: ConnectionConfig, dependencies: PolicyDependencies = {}): ResiliencePolicy {
@@ -358,7 +353,7 @@ export class ResiliencePolicy {
     try {
       if (options.timeout === false) return await call({ signal: scope.signal, attempt });
       if (options.settleAbandoned) return await this.#attemptSettled(call, scope, attempt, abandoned);
-      return await this.#timeout.execute(({ signal }) => call({ signal, attempt }), scope.signal);
+      return await this.#attemptWithTimeout(call, scope, attempt);
     } catch (error) {
       // Cancelled by the caller (or past its deadline): never retried, ends with the caller's reason.
       if (scope.signal.aborted) throw scope.signal.reason;
@@ -374,6 +369,48 @@ export class ResiliencePolicy {
     } finally {
       slot?.release();
     }
+  }
+
+  /**
+   * One attempt bounded by the request timeout, abandoned at the deadline even if the SDK call
+   * ignores its signal (which is aborted then). A plain race on a timer: cockatiel's aggressive
+   * timeout races the call against a promise that never settles once the call has returned, and a
+   * read of a few hundred pages measured 60 to 70 MB more peak RSS through it (Databricks benchmark).
+   */
+  #attemptWithTimeout<T>(call: (context: CallContext) => Promise<T>, scope: CallScope, attempt: number): Promise<T> {
+    const timeoutMs = timerMs(this.settings.requestTimeoutSeconds);
+    const controller = new AbortController();
+    const parent = scope.signal;
+    return new Promise<T>((resolve, reject) => {
+      const follow = () => {
+        controller.abort(parent.reason);
+        reject(parent.reason);
+      };
+      const timer = setTimeout(() => {
+        controller.abort();
+        reject(new TaskCancelledError(`Operation timed out after ${timeoutMs}ms`));
+      }, timeoutMs);
+      const settle = () => {
+        clearTimeout(timer);
+        parent.removeEventListener('abort', follow);
+      };
+      if (parent.aborted) {
+        settle();
+        follow();
+        return;
+      }
+      parent.addEventListener('abort', follow, { once: true });
+      call({ signal: controller.signal, attempt }).then(
+        (value) => {
+          settle();
+          resolve(value);
+        },
+        (error: unknown) => {
+          settle();
+          reject(error);
+        },
+      );
+    });
   }
 
   /**
