@@ -154,7 +154,8 @@ export class DatabricksConnector extends BaseConnector<'databricks'> {
       maxRows: request.maxRows,
       wrapLimit: request.query !== undefined,
       pageSize: request.pageSize ?? this.config.pageSize ?? defaultPageSize,
-      convert: convertDatabricksRow,
+      // Only exact numerics leave values (bigint) to convert; otherwise the driver's rows are final.
+      ...(this.config.exactNumerics === true ? { convert: convertDatabricksRow } : {}),
     });
   }
 

@@ -8,7 +8,8 @@ export interface PagedQuery {
   /** A user query is wrapped to apply maxRows; a table read gets a plain LIMIT. */
   wrapLimit: boolean;
   pageSize: number;
-  convert: (row: Record<string, unknown>) => Row;
+  /** Per-row conversion, when rows need one (undefined: the driver's rows are connector rows already). */
+  convert?: (row: Record<string, unknown>) => Row;
 }
 
 /**
@@ -35,7 +36,7 @@ export async function* readDatabricksPages(statements: DatabricksStatements, con
         ({ signal }) => abortable(operation.fetchChunk({ maxRows: query.pageSize, disableBuffering: true }), signal, operation),
         { idempotent: false },
       )) as Array<Record<string, unknown>>;
-      if (rows.length > 0) yield rows.map(query.convert);
+      if (rows.length > 0) yield query.convert ? rows.map(query.convert) : (rows as Row[]);
       if (!(await operation.hasMoreRows())) return;
     }
   } finally {
