@@ -300,6 +300,10 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
     ]);
     const forced = await (await opened.executeStatement(`${copy} COPY_OPTIONS ('force' = 'true')`)).fetchAll();
     expect(forced).toEqual([expect.objectContaining({ num_inserted_rows: 2 })]);
+    // A table dropped and created again has no load history.
+    await (await opened.executeStatement('DROP TABLE `loaded`')).fetchAll();
+    await (await opened.executeStatement('CREATE TABLE loaded (id BIGINT, label STRING, amount DECIMAL(20,2))')).fetchAll();
+    expect(await (await opened.executeStatement(copy)).fetchAll()).toEqual([expect.objectContaining({ num_inserted_rows: 2 })]);
 
     await opened.executeStatement(`REMOVE '${volume}/batch-0.json'`, { stagingAllowedLocalPath: [directory] });
     expect(emulator.volumes.allFiles()).toEqual([]);

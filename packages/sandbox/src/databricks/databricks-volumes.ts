@@ -113,6 +113,11 @@ export class DatabricksVolumes {
     return this.#loaded.get(table)?.has(file) === true;
   }
 
+  /** A dropped table's load history goes with it: a table created again under its name loads every file. */
+  forgetTable(table: string): void {
+    this.#loaded.delete(table);
+  }
+
   markLoaded(table: string, file: string): void {
     const files = this.#loaded.get(table) ?? new Set<string>();
     files.add(file);

@@ -175,6 +175,8 @@ export class DuckDbWarehouse {
     if (streamedVerbs.has(statement.verb)) return { result: await run(statement.sql, true) };
 
     const result = await run(statement.sql);
+    const dropped = statement.verb === 'DROP' ? /^\s*DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(\S+)/i.exec(sql)?.[1] : undefined;
+    if (dropped) this.#volumes?.forgetTable(this.qualify(dropped, session.catalog, session.schema).toLowerCase());
     if (statement.verb === 'INSERT')
       return this.#counts(session, result.rowsChanged, { num_affected_rows: result.rowsChanged, num_inserted_rows: result.rowsChanged });
     if (statement.verb === 'UPDATE' || statement.verb === 'DELETE') return this.#counts(session, result.rowsChanged, { num_affected_rows: result.rowsChanged });
