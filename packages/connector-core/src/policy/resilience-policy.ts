@@ -379,34 +379,43 @@ export class ResiliencePolicy {
    */
   #attemptWithTimeout<T>(call: (context: CallContext) => Promise<T>, scope: CallScope, attempt: number): Promise<T> {
     const timeoutMs = timerMs(this.settings.requestTimeoutSeconds);
-    const controller = new AbortController();
     const parent = scope.signal;
+    if (parent.aborted) return Promise.reject(parent.reason);
+    const controller = new AbortController();
     return new Promise<T>((resolve, reject) => {
-      const follow = () => {
-        controller.abort(parent.reason);
-        reject(parent.reason);
-      };
-      const timer = setTimeout(() => {
-        controller.abort();
-        reject(new TaskCancelledError(`Operation timed out after ${timeoutMs}ms`));
-      }, timeoutMs);
-      const settle = () => {
+      // Whichever ends the attempt first (answer, caller, timer) disarms the other two.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const disarm = () => {
         clearTimeout(timer);
         parent.removeEventListener('abort', follow);
       };
-      if (parent.aborted) {
-        settle();
-        follow();
+      function follow() {
+        disarm();
+        controller.abort(parent.reason);
+        reject(parent.reason);
+      }
+      timer = setTimeout(() => {
+        disarm();
+        controller.abort();
+        reject(new TaskCancelledError(`Operation timed out after ${timeoutMs}ms`));
+      }, timeoutMs);
+      parent.addEventListener('abort', follow, { once: true });
+      let running: Promise<T>;
+      try {
+        running = call({ signal: controller.signal, attempt });
+      } catch (error) {
+        // A call that throws before returning its promise: the same failure, and nothing left armed.
+        disarm();
+        reject(error);
         return;
       }
-      parent.addEventListener('abort', follow, { once: true });
-      call({ signal: controller.signal, attempt }).then(
+      running.then(
         (value) => {
-          settle();
+          disarm();
           resolve(value);
         },
         (error: unknown) => {
-          settle();
+          disarm();
           reject(error);
         },
       );
