@@ -1,8 +1,8 @@
 // One read of the emulator's `wide` table in a process of its own, so that its peak RSS is its own:
 // `connector` reads through DatabricksConnector, `driver` with a plain @databricks/sql fetchChunk
 // loop (the baseline). Prints { ms, rows, peakRssMb } as one JSON line.
-import { DBSQLClient } from '@databricks/sql';
 import { DatabricksConnector } from '../dist/index.js';
+import { openPlainDriver } from './plain-driver.ts';
 
 const [mode, json] = process.argv.slice(2);
 const endpoint = JSON.parse(json ?? '{}') as { host: string; port: number; httpPath: string; token: string; caCert: string; env: { DATABRICKS_HOST: string } };
@@ -34,16 +34,8 @@ if (mode === 'connector') {
   }
   await connector.close();
 } else {
-  const client = new DBSQLClient({ logger: { log: () => undefined } as never });
-  await client.connect({
-    host: endpoint.host,
-    port: endpoint.port,
-    path: endpoint.httpPath,
-    token: endpoint.token,
-    customCaCert: endpoint.caCert,
-    telemetryEnabled: false,
-  } as never);
-  const session = await client.openSession();
+  const driver = await openPlainDriver(endpoint);
+  const session = driver.session;
   const operation = await session.executeStatement('SELECT * FROM wide', { maxRows: pageSize });
   do {
     const chunk = await operation.fetchChunk({ maxRows: pageSize });
@@ -56,8 +48,7 @@ if (mode === 'connector') {
     }
   } while (await operation.hasMoreRows());
   await operation.close();
-  await session.close();
-  await client.close();
+  await driver.close();
 }
 const ms = performance.now() - started;
 process.stdout.write(`${JSON.stringify({ ms, rows, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);

@@ -9,9 +9,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { DBSQLClient } from '@databricks/sql';
 import { createDatabricksEmulator } from '@automl/sandbox/databricks';
 import { DatabricksConnector } from '../dist/index.js';
+import { openPlainDriver } from './plain-driver.ts';
 
 const readRows = Number(process.env.ROWS ?? 1_000_000);
 const writeRows = Number(process.env.WRITE_ROWS ?? 100_000);
@@ -91,16 +91,8 @@ async function writePhase(): Promise<void> {
   let started: number;
 
   // Baseline: a plain batched INSERT loop (1,000 rows per statement, straight into the table, no staging).
-  const client = new DBSQLClient({ logger: { log: () => undefined } as never });
-  await client.connect({
-    host: endpoint.host,
-    port: endpoint.port,
-    path: endpoint.httpPath,
-    token: endpoint.token,
-    customCaCert: endpoint.caCert,
-    telemetryEnabled: false,
-  } as never);
-  const session = await client.openSession();
+  const driver = await openPlainDriver(endpoint);
+  const session = driver.session;
   const run = async (sql: string) => (await session.executeStatement(sql)).fetchAll();
   await run('CREATE TABLE plain (id BIGINT, name STRING, score DOUBLE)');
   emulator.clearLog();
@@ -121,8 +113,7 @@ async function writePhase(): Promise<void> {
   started = performance.now();
   for (const row of rows.slice(0, sample)) await run(`INSERT INTO plain VALUES (${row.id}, '${row.name}', ${row.score})`);
   const perRowMs = ((performance.now() - started) / sample) * rows.length;
-  await session.close();
-  await client.close();
+  await driver.close();
   await emulator.stop();
 
   console.log(
