@@ -1,6 +1,6 @@
-import type { JsonValue, Row, Value } from '@automl/connector-core';
+import { type JsonValue, type Row, rowFactory, type Value } from '@automl/connector-core';
 import type { RecordBatch } from 'apache-arrow';
-import { type BigQueryField, exactNumber, formatTimeOfDay, rowFactory } from './convert-bigquery-row.js';
+import { type BigQueryField, exactNumber, formatTimeOfDay } from './convert-bigquery-row.js';
 
 const legacy: Record<string, string> = { INT64: 'INTEGER', FLOAT64: 'FLOAT', BOOL: 'BOOLEAN', STRUCT: 'RECORD' };
 const typeOf = (field: BigQueryField) => legacy[field.type.toUpperCase()] ?? field.type.toUpperCase();

@@ -1,4 +1,4 @@
-import type { ColumnType, JsonValue, Row, Value } from '@automl/connector-core';
+import { type ColumnType, type JsonValue, type Row, rowFactory, type Value } from '@automl/connector-core';
 
 /** A BigQuery `TableFieldSchema` as the REST API returns it. */
 export interface BigQueryField {
@@ -83,26 +83,6 @@ export function rowConverter(fields: readonly BigQueryField[]): RowConverter {
       return { rows: output, bytes };
     },
   };
-}
-
-type RowFactory = (values: readonly Value[]) => Row;
-const factories = new Map<string, RowFactory>();
-
-/**
- * A function that builds one row as an object literal with the schema's names as constant keys:
- * every row shares one hidden class from the start, where assigning the columns one by one (a
- * keyed store per cell) was a large part of a page's cost. Names go in through JSON.stringify, so
- * any column name is a plain string key, never code.
- */
-export function rowFactory(names: readonly string[]): RowFactory {
-  const key = JSON.stringify(names);
-  let factory = factories.get(key);
-  if (!factory) {
-    const body = `return {${names.map((name, index) => `${JSON.stringify(name)}: values[${index}]`).join(', ')}};`;
-    factory = new Function('values', body) as RowFactory;
-    if (factories.size < 256) factories.set(key, factory);
-  }
-  return factory;
 }
 
 type CellConverter = (value: unknown) => Value;

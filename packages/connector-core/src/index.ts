@@ -90,6 +90,7 @@ export { credentialEnvironmentVariables, loadDotEnv, loadEnvFile, readEnvironmen
 // Building connectors
 export { BaseConnector, type ConnectorOptions } from './base/base-connector.js';
 export { batchRows, collectPages, estimateBytes, iterateRows } from './base/rows.js';
+export { type RowFactory, rowFactory } from './base/row-factory.js';
 export { keyOf, writeResultOf } from './base/write-loop.js';
 export { readAhead } from './base/read-ahead.js';
 export { redactUrl } from './base/redact-url.js';

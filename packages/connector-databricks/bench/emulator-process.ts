@@ -1,12 +1,13 @@
 // The Databricks emulator in a process of its own, for the read comparison: its work (DuckDB,
 // Arrow encoding) then runs beside the client's instead of inside its event loop, and the client's
 // peak memory is the client's alone. Builds a table of `rows` x 20 columns, prints the endpoint as
-// one JSON line, then serves until its standard input closes.
+// one JSON line, then serves until its standard input closes. CLOUD_FETCH=1 serves results as
+// CloudFetch files, as warehouses do for large results to the driver's default client.
 import { createDatabricksEmulator } from '@automl/sandbox/databricks';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const latencyMs = Number(process.argv[3] ?? 0);
-const emulator = createDatabricksEmulator();
+const emulator = createDatabricksEmulator({ cloudFetch: process.env.CLOUD_FETCH === '1' });
 const endpoint = await emulator.start();
 const columns = Array.from({ length: 20 }, (_, index) => {
   switch (index % 5) {

@@ -2,6 +2,7 @@
 // 1. Read ROWS (1,000,000 by default) x 20 columns: connector vs a plain driver fetchChunk loop, each
 //    in its own process (peak RSS per client), the emulator in a third; alternating rounds, medians.
 //    PAGE_SIZE (the connector's `pageSize` and the loop's fetchChunk maxRows) is the same on both sides.
+//    Inline Arrow batches, or with CLOUD_FETCH=1 CloudFetch files (what warehouses serve large results as).
 // 2. Upsert WRITE_ROWS (100,000) rows with 50 ms of latency per statement: statements sent and wall
 //    time, the connector without and with a staging volume (PUT + COPY INTO), vs a plain batched
 //    INSERT loop and vs one INSERT per row (timed on a sample, extrapolated).
@@ -45,10 +46,14 @@ async function readPhase(): Promise<void> {
   await once(emulator, 'exit');
   const connector = median((results.connector ?? []).map((result) => result.ms));
   const driver = median((results.driver ?? []).map((result) => result.ms));
-  const rss = (mode: string) => Math.max(...(results[mode] ?? []).map((result) => result.peakRssMb)).toFixed(0);
+  // Peak RSS varies from round to round with V8's collection timing: the median and the range.
+  const rss = (mode: string) => {
+    const peaks = (results[mode] ?? []).map((result) => result.peakRssMb);
+    return `${median(peaks).toFixed(0)} MB (${Math.min(...peaks).toFixed(0)}-${Math.max(...peaks).toFixed(0)})`;
+  };
   console.log(
-    `read ${readRows.toLocaleString('en')} rows x 20 columns (median of ${rounds}): connector ${seconds(connector)} s vs driver fetchChunk loop ${seconds(driver)} s, ` +
-      `ratio ${(connector / driver).toFixed(2)}; peak RSS connector ${rss('connector')} MB, driver loop ${rss('driver')} MB; rows ${results.connector?.[0]?.rows}`,
+    `read ${readRows.toLocaleString('en')} rows x 20 columns, ${process.env.CLOUD_FETCH === '1' ? 'CloudFetch files' : 'inline Arrow'} (median of ${rounds}): connector ${seconds(connector)} s vs driver fetchChunk loop ${seconds(driver)} s, ` +
+      `ratio ${(connector / driver).toFixed(2)}; peak RSS connector ${rss('connector')}, driver loop ${rss('driver')}; rows ${results.connector?.[0]?.rows}`,
   );
 }
 

@@ -1,16 +1,25 @@
 import type { ColumnType, Row, Value } from '@automl/connector-core';
 
 /**
- * A driver row as a connector row. With exact numerics the driver gives BIGINT as `bigint` and
- * DECIMAL as an exact string: BIGINT becomes a decimal string too (rows are JSON-friendly); without,
- * both are JS numbers (BIGINT rounded above 2^53), the driver's default. TIMESTAMP and DATE are
- * Dates already (Arrow results); complex types arrive parsed.
+ * A row of the driver's `fetchChunk` as a connector row (column-based results, and Arrow results
+ * with types convert-arrow-batch.ts leaves to the driver). With exact numerics the driver gives
+ * BIGINT as `bigint` and DECIMAL as an exact string: bigints become decimal strings too, at any
+ * depth (rows are JSON-friendly); without, both are JS numbers (BIGINT rounded above 2^53), the
+ * driver's default. TIMESTAMP and DATE are Dates already (Arrow results); complex types arrive parsed.
  */
 export function convertDatabricksRow(row: Record<string, unknown>): Row {
-  for (const key in row) {
-    if (typeof row[key] === 'bigint') row[key] = (row[key] as bigint).toString();
-  }
+  for (const key in row) row[key] = exactText(row[key]);
   return row as Record<string, Value>;
+}
+
+function exactText(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return value.map(exactText);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const object = value as Record<string, unknown>;
+    for (const key in object) object[key] = exactText(object[key]);
+  }
+  return value;
 }
 
 /** A Databricks TYPE_NAME as one of the portable column types. */

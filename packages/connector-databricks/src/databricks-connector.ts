@@ -14,7 +14,7 @@ import {
   UnsupportedOperationError,
 } from '@automl/connector-core';
 import { DBSQLClient } from '@databricks/sql';
-import { columnTypeOf, convertDatabricksRow } from './convert-databricks-record.js';
+import { columnTypeOf } from './convert-databricks-record.js';
 import { databricksEndpoint } from './databricks-endpoint.js';
 import { classifyDatabricksError } from './databricks-errors.js';
 import { readDatabricksPages } from './databricks-reader.js';
@@ -154,8 +154,7 @@ export class DatabricksConnector extends BaseConnector<'databricks'> {
       maxRows: request.maxRows,
       wrapLimit: request.query !== undefined,
       pageSize: request.pageSize ?? this.config.pageSize ?? defaultPageSize,
-      // Only exact numerics leave values (bigint) to convert; otherwise the driver's rows are final.
-      ...(this.config.exactNumerics === true ? { convert: convertDatabricksRow } : {}),
+      exactNumerics: this.config.exactNumerics === true,
     });
   }
 

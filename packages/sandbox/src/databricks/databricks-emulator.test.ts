@@ -267,6 +267,57 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
     ]);
   });
 
+  it('LZ4-compresses Arrow batches for a client that can decompress them, and only then', async () => {
+    await emulator.sql(`CREATE TABLE uc_main."default".squeezed AS SELECT range AS id, 'row ' || range AS label FROM range(5000)`);
+    const read = async (useLZ4Compression: boolean) => {
+      const client = new DBSQLClient({ logger: silent });
+      clients.push(client);
+      await client.connect({
+        host: endpoint.host,
+        port: endpoint.port,
+        path: endpoint.httpPath,
+        token: endpoint.token,
+        customCaCert: endpoint.caCert,
+        telemetryEnabled: false,
+      } as never);
+      const opened = await client.openSession();
+      const operation = await opened.executeStatement('SELECT * FROM squeezed ORDER BY id', { useCloudFetch: false, useLZ4Compression } as never);
+      const rows = (await operation.fetchAll()) as Array<{ id: number; label: string }>;
+      const { lz4Compressed } = await operation.getResultMetadata();
+      await operation.close();
+      return { rows, lz4Compressed };
+    };
+    const compressed = await read(true);
+    expect(compressed.lz4Compressed).toBe(true);
+    expect(compressed.rows).toHaveLength(5000);
+    expect(compressed.rows[4999]).toEqual({ id: 4999, label: 'row 4999' });
+    const plain = await read(false);
+    expect(plain.lz4Compressed).toBe(false);
+    expect(plain.rows).toEqual(compressed.rows);
+  });
+
+  it('serves CloudFetch links to clients that can download results, as LZ4-framed Arrow files fetched once each', async () => {
+    await using fetching = createDatabricksEmulator({ cloudFetch: true });
+    const own = await fetching.start();
+    await fetching.sql(`CREATE TABLE uc_main."default".big AS SELECT range AS id, 'row ' || range AS label FROM range(5000)`);
+    const client = new DBSQLClient({ logger: silent });
+    await client.connect({ host: own.host, port: own.port, path: own.httpPath, token: own.token, customCaCert: own.caCert, telemetryEnabled: false } as never);
+    const opened = await client.openSession();
+    const operation = await opened.executeStatement('SELECT * FROM big ORDER BY id', { maxRows: 2048 });
+    const rows = (await operation.fetchAll()) as Array<{ id: number; label: string }>;
+    const metadata = await operation.getResultMetadata();
+    expect(metadata).toMatchObject({ resultFormat: 'URL_BASED', lz4Compressed: true });
+    expect(rows).toHaveLength(5000);
+    expect(rows[4999]).toEqual({ id: 4999, label: 'row 4999' });
+    const downloads = fetching.requests.filter((request) => request.route === 'CloudFetch:GET');
+    expect(downloads.length).toBeGreaterThanOrEqual(3);
+    expect(downloads.every((request) => request.status === 200)).toBe(true);
+    // Every file went once downloaded whole.
+    expect(fetching.cloudFetch.size).toBe(0);
+    await operation.close();
+    await client.close();
+  });
+
   it('stages a file to a volume through the presigned URL the driver PUTs to, and COPY INTO loads each file once', async () => {
     await emulator.seed('loaded', [], { columns: { id: 'BIGINT', label: 'STRING', amount: 'DECIMAL(20,2)' } });
     const directory = await mkdtemp(join(tmpdir(), 'databricks-staging-test-'));

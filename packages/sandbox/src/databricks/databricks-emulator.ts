@@ -1,4 +1,5 @@
 import { FaultInjector } from '../harness/faults.js';
+import { CloudFetchFiles, cloudFetchPathPrefix } from './databricks-cloudfetch.js';
 import { RateWindow } from '../harness/rate-window.js';
 import type { RecordedRequest } from '../harness/types.js';
 import { seedTable, type SeedValue } from './databricks-seed.js';
@@ -23,6 +24,17 @@ export interface DatabricksEmulatorOptions {
   rateLimit?: { limit: number; windowMs: number };
   /** Serve column-based rows instead of Arrow (older runtimes). */
   columnBased?: boolean;
+  /**
+   * LZ4-frame-compress Arrow batches for clients that say they can decompress them
+   * (`canDecompressLZ4Result`), as warehouses do; on by default.
+   */
+  lz4?: boolean;
+  /**
+   * Serve Arrow results as CloudFetch links (`URL_BASED_SET`) to clients that can download them
+   * (`canDownloadResult`, the driver's default), as warehouses do for large results; inline Arrow
+   * batches otherwise. Off by default.
+   */
+  cloudFetch?: boolean;
   /** Most parameters per statement (Databricks: 256); more gets HTTP 400. */
   maxParameters?: number;
   verbose?: boolean;
@@ -52,6 +64,8 @@ export class DatabricksEmulator {
   readonly warehouse: DuckDbWarehouse;
   /** Unity Catalog volumes (files for PUT / GET / REMOVE and COPY INTO). */
   readonly volumes = new DatabricksVolumes();
+  /** CloudFetch result files not downloaded yet. */
+  readonly cloudFetch = new CloudFetchFiles();
   readonly service: TcliService;
   readonly rateWindow: RateWindow | undefined;
   readonly #statementFaults: StatementFaultRule[] = [];
@@ -76,6 +90,8 @@ export class DatabricksEmulator {
       statementFaults: this.#statementFaults,
       readOnly: (principal) => principals.get(principal ?? '')?.readOnly === true,
       columnBased: options.columnBased === true,
+      lz4: options.lz4 !== false,
+      cloudFetch: options.cloudFetch === true ? this.cloudFetch : undefined,
       maxParameters: options.maxParameters ?? 256,
       statementLatencyMs: () => this.#latencyMs,
       sessionWarmUp: (refused) => this.#sessionWarmUp(refused),
@@ -90,9 +106,11 @@ export class DatabricksEmulator {
       authenticate: (token) => this.#tokens.get(token)?.principal,
       gate: () => this.#gate(),
       rateWindow: this.rateWindow,
-      presigned: {
-        prefix: presignedPathPrefix,
-        serve: (incoming, outgoing, body) => this.volumes.serve(incoming, outgoing, body),
+      storage: {
+        routes: [
+          { prefix: presignedPathPrefix, name: 'Volume', serve: (incoming, outgoing, body) => this.volumes.serve(incoming, outgoing, body) },
+          { prefix: cloudFetchPathPrefix, name: 'CloudFetch', serve: (incoming, outgoing) => this.cloudFetch.serve(incoming, outgoing) },
+        ],
         fault: (route) => this.faults.take(route).find((fault) => fault.kind === 'status' || fault.kind === 'reset'),
       },
       requests: this.requests,
@@ -127,6 +145,7 @@ export class DatabricksEmulator {
     await this.service.closeAll();
     await this.warehouse.stop();
     this.volumes.stop();
+    this.cloudFetch.clear();
     this.#endpoint = undefined;
   }
 
@@ -139,6 +158,7 @@ export class DatabricksEmulator {
     await this.service.closeAll();
     await this.warehouse.reset();
     this.volumes.reset();
+    this.cloudFetch.clear();
     this.faults.clear();
     this.#statementFaults.length = 0;
     this.requests.length = 0;

@@ -1,6 +1,8 @@
 import type { DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
+import { compressFrameSync } from 'lz4-napi';
 import { ArrowResultEncoder } from './arrow-result-batch.js';
 import { encodeColumnBased } from './column-result-set.js';
+import type { CloudFetchFiles } from './databricks-cloudfetch.js';
 import type { DatabricksSqlError } from './databricks-sql-errors.js';
 import { type ResultColumn, resultColumn, TTypeId, tableSchema } from './result-schema.js';
 
@@ -9,6 +11,9 @@ export const OperationState = { FINISHED: 2, CANCELED: 3, CLOSED: 4, ERROR: 5, T
 /** TSparkRowSetType. */
 const ARROW_BASED_SET = 0;
 const COLUMN_BASED_SET = 1;
+const URL_BASED_SET = 3;
+/** The IPC end-of-stream marker: continuation 0xFFFFFFFF, then a zero length. */
+const endOfStream = Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
 
 /**
  * One column of a chunk: DuckDB's own typed array where the wire type is a plain number array
@@ -45,12 +50,25 @@ export class DatabricksOperation {
   #rowOffset = 0;
   readonly startedAt = Date.now();
   readonly #staging: boolean;
+  readonly #lz4: boolean;
+  readonly #cloudFetch: { store: CloudFetchFiles; origin: string } | undefined;
 
   constructor(
     readonly sessionId: string,
-    options: { result?: DuckDBResult; error?: DatabricksSqlError; modifiedRows?: number; arrow: boolean; state?: number; staging?: boolean },
+    options: {
+      result?: DuckDBResult;
+      error?: DatabricksSqlError;
+      modifiedRows?: number;
+      arrow: boolean;
+      lz4?: boolean;
+      cloudFetch?: { store: CloudFetchFiles; origin: string };
+      state?: number;
+      staging?: boolean;
+    },
   ) {
+    this.#cloudFetch = options.arrow ? options.cloudFetch : undefined;
     this.#staging = options.staging === true;
+    this.#lz4 = options.arrow && options.lz4 === true;
     this.#result = options.result;
     this.error = options.error;
     this.modifiedRows = options.modifiedRows;
@@ -100,8 +118,8 @@ export class DatabricksOperation {
     return {
       status: { statusCode: 0 },
       schema: tableSchema(this.columns),
-      resultFormat: this.#arrow ? ARROW_BASED_SET : COLUMN_BASED_SET,
-      lz4Compressed: false,
+      resultFormat: this.#cloudFetch ? URL_BASED_SET : this.#arrow ? ARROW_BASED_SET : COLUMN_BASED_SET,
+      lz4Compressed: this.#lz4,
       isStagingOperation: this.#staging,
       ...(this.#arrow ? { arrowSchema: this.#arrow.schemaMessage } : {}),
     };
@@ -134,14 +152,35 @@ export class DatabricksOperation {
     const rowCount = pieces.reduce((sum, piece) => sum + piece.rowCount, 0);
     this.#rowOffset += rowCount;
     const hasMoreRows = (await this.#peek()) !== undefined;
-    const results = this.#arrow
-      ? {
-          startRowOffset,
-          rows: [],
-          arrowBatches: pieces.map((piece) => ({ batch: this.#arrow?.encode(piece.columns, piece.rowCount) as Buffer, rowCount: piece.rowCount })),
-        }
-      : { startRowOffset, rows: [], columns: encodeColumnBased(this.columns, pieces) };
+    const results = this.#cloudFetch
+      ? { startRowOffset, rows: [], resultLinks: this.#links(pieces, startRowOffset) }
+      : this.#arrow
+        ? {
+            startRowOffset,
+            rows: [],
+            arrowBatches: pieces.map((piece) => {
+              const batch = this.#arrow?.encode(piece.columns, piece.rowCount) as Buffer;
+              // The LZ4 frame format, as warehouses compress batches (magic 0x184D2204).
+              return { batch: this.#lz4 ? compressFrameSync(batch) : batch, rowCount: piece.rowCount };
+            }),
+          }
+        : { startRowOffset, rows: [], columns: encodeColumnBased(this.columns, pieces) };
     return { status: { statusCode: 0 }, hasMoreRows, results };
+  }
+
+  /** One CloudFetch file per piece: the schema, its record batch and the end of the stream, LZ4-framed when compressed. */
+  #links(pieces: PendingRows[], startRowOffset: number) {
+    const arrow = this.#arrow as ArrowResultEncoder;
+    const cloudFetch = this.#cloudFetch as { store: CloudFetchFiles; origin: string };
+    let offset = startRowOffset;
+    return pieces.map((piece) => {
+      const stream = Buffer.concat([arrow.schemaMessage, arrow.encode(piece.columns, piece.rowCount), endOfStream]);
+      const file = this.#lz4 ? compressFrameSync(stream) : stream;
+      const { fileLink, expiryTime } = cloudFetch.store.add(file, cloudFetch.origin);
+      const link = { fileLink, expiryTime, startRowOffset: offset, rowCount: piece.rowCount, bytesNum: file.length, httpHeaders: {} };
+      offset += piece.rowCount;
+      return link;
+    });
   }
 
   async #peek(): Promise<PendingRows | undefined> {

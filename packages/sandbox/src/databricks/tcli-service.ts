@@ -3,6 +3,7 @@ import type { Fault, FaultInjector } from '../harness/faults.js';
 import { parseStagingStatement, type StagingStatement } from './databricks-file-statements.js';
 import { DatabricksOperation, OperationState } from './databricks-operation.js';
 import { DatabricksSqlError, toDatabricksError } from './databricks-sql-errors.js';
+import type { CloudFetchFiles } from './databricks-cloudfetch.js';
 import type { DatabricksVolumes } from './databricks-volumes.js';
 import type { BoundParameter, DuckDbWarehouse, WarehouseSession } from './duckdb-warehouse.js';
 import { currentExchange } from './thrift-https-front.js';
@@ -30,6 +31,10 @@ export interface TcliServiceOptions {
   readOnly: (principal: string | undefined) => boolean;
   /** Column-based results instead of Arrow, as clients that cannot read Arrow get them. */
   columnBased: boolean;
+  /** Whether Arrow batches are LZ4-compressed for a client that can decompress them. */
+  lz4: boolean;
+  /** Where Arrow results go as CloudFetch files for clients that can download them; undefined: always inline. */
+  cloudFetch: CloudFetchFiles | undefined;
   /** The greatest number of parameters in one statement (Databricks: 256). */
   maxParameters: number;
   statementLatencyMs: () => number;
@@ -202,6 +207,10 @@ export class TcliService {
     }
     const run = async (): Promise<DatabricksOperation> => {
       const arrow = request.canReadArrowResult === true && !this.#options.columnBased;
+      const cloudFetch = arrow && request.canDownloadResult === true ? this.#options.cloudFetch : undefined;
+      // CloudFetch files are LZ4 frames (the driver then sends no canDecompressLZ4Result); inline batches only when asked.
+      const lz4 = arrow && this.#options.lz4 && (cloudFetch !== undefined || request.canDecompressLZ4Result === true);
+      const files = cloudFetch ? { store: cloudFetch, origin: this.#options.origin() } : undefined;
       const injected = this.#statementFault(statement);
       try {
         if (injected && !injected.afterExecution) throw injected.error;
@@ -217,7 +226,7 @@ export class TcliService {
         const outcome = await this.#options.warehouse.execute(session.warehouse, statement, parameters);
         if (injected) throw injected.error;
         this.statements.push({ sql: clip(statement), sessionId: session.id, ok: true });
-        return new DatabricksOperation(session.id, { result: outcome.result, modifiedRows: outcome.modifiedRows, arrow });
+        return new DatabricksOperation(session.id, { result: outcome.result, modifiedRows: outcome.modifiedRows, arrow, lz4, cloudFetch: files });
       } catch (error) {
         this.statements.push({ sql: clip(statement), sessionId: session.id, ok: false });
         return new DatabricksOperation(session.id, { error: toDatabricksError(error), arrow });

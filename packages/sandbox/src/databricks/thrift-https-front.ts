@@ -50,11 +50,15 @@ export interface ThriftFrontOptions {
   /** An HTTP refusal before any Thrift work (the warehouse starting up). */
   gate?: () => { status: number; message: string; retryAfterSeconds?: number } | undefined;
   rateWindow?: RateWindow;
-  /** Presigned URLs under this path prefix: storage, not the warehouse (no bearer token, no Thrift). */
-  presigned?: {
-    prefix: string;
-    serve: (incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer) => { status: number; route: string };
-    /** A fault for this storage request (`Volume:PUT`...): a status or a reset. */
+  /** Presigned URLs under these path prefixes: storage (volumes, CloudFetch files), not the warehouse (no bearer token, no Thrift). */
+  storage?: {
+    routes: Array<{
+      prefix: string;
+      /** The route recorded, before the method: `Volume`, `CloudFetch`. */
+      name: string;
+      serve: (incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer) => { status: number; route: string };
+    }>;
+    /** A fault for this storage request (`Volume:PUT`, `CloudFetch:GET`...): a status or a reset. */
     fault: (route: string) => Fault | undefined;
   };
   requests: RecordedRequest[];
@@ -137,10 +141,11 @@ export class ThriftHttpsFront {
       outgoing.end(message);
     };
 
-    const presigned = this.options.presigned;
-    if (presigned && url.pathname.startsWith(presigned.prefix)) {
-      exchange.route = `Volume:${incoming.method ?? 'GET'}`;
-      const fault = presigned.fault(exchange.route);
+    const storage = this.options.storage;
+    const presigned = storage?.routes.find((route) => url.pathname.startsWith(route.prefix));
+    if (storage && presigned) {
+      exchange.route = `${presigned.name}:${incoming.method ?? 'GET'}`;
+      const fault = storage.fault(exchange.route);
       if (fault?.kind === 'reset') {
         record(0, true);
         outgoing.socket?.destroy();
