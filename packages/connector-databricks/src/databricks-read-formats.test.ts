@@ -45,6 +45,19 @@ function recordingLogger(): { logger: Logger; messages: string[] } {
   return { logger: { debug: record, info: record, warn: record, error: record }, messages };
 }
 
+/** A connector on an emulator of its own (other than the fixture's), logging to `logger`. */
+function connectorOn(on: DatabricksEndpoint, overrides: Record<string, unknown>, logger: Logger): DatabricksConnector {
+  const config = {
+    connectionType: 'databricks',
+    host: on.env.DATABRICKS_HOST,
+    httpPath: on.httpPath,
+    token: testToken,
+    caCert: on.caCert,
+    requestsPerMinute: 0,
+  };
+  return new DatabricksConnector({ ...config, ...overrides }, { environment: false, metricsRegistry: null, logger });
+}
+
 /** The plain driver's rows of a query on an emulator, the reference the connector's rows must equal. */
 async function driverRows(on: DatabricksEndpoint, sql: string, exact = false): Promise<object[]> {
   const client = new DBSQLClient({ logger: { log: () => undefined } as never });
@@ -106,16 +119,7 @@ describe('DatabricksConnector reads by result format', () => {
       `CREATE TABLE uc_main."default".big AS SELECT range AS id, 'row ' || range AS label, TIMESTAMP '2024-01-01' + INTERVAL (range) SECOND AS at FROM range(5000)`,
     );
     const { logger, messages } = recordingLogger();
-    const config = {
-      connectionType: 'databricks',
-      host: own.env.DATABRICKS_HOST,
-      httpPath: own.httpPath,
-      token: testToken,
-      caCert: own.caCert,
-      requestsPerMinute: 0,
-      pageSize: 2048,
-    };
-    await using connector = new DatabricksConnector(config, { environment: false, metricsRegistry: null, logger });
+    await using connector = connectorOn(own, { pageSize: 2048 }, logger);
     const rows = await connector.readAll({ query: 'SELECT * FROM big ORDER BY id' });
     expect(messages).toContain(arrowPath);
     expect(rows).toHaveLength(5000);
@@ -131,16 +135,7 @@ describe('DatabricksConnector reads by result format', () => {
     await columnar.seed('typed', [], { columns });
     await columnar.sql(`INSERT INTO uc_main."default".typed VALUES ${values.join(', ')}`);
     const { logger, messages } = recordingLogger();
-    const options = { environment: false as const, metricsRegistry: null, logger };
-    const config = {
-      connectionType: 'databricks',
-      host: own.env.DATABRICKS_HOST,
-      httpPath: own.httpPath,
-      token: testToken,
-      caCert: own.caCert,
-      requestsPerMinute: 0,
-    };
-    await using connector = new DatabricksConnector({ ...config, pageSize: 2 }, options);
+    await using connector = connectorOn(own, { pageSize: 2 }, logger);
     const rows = await connector.readAll({ query: 'SELECT * FROM typed ORDER BY id NULLS LAST' });
     expect(messages).toContain(columnPath);
     const driver = (await driverRows(own, 'SELECT * FROM typed ORDER BY id NULLS LAST')) as Array<Record<string, unknown>>;
@@ -148,7 +143,7 @@ describe('DatabricksConnector reads by result format', () => {
     expect(rows.map((row) => row.id)).toEqual([-1, 9007199254740992, null]);
     expect(rows.map(({ id: _, ...rest }) => rest)).toEqual(driver.map(({ id: _, ...rest }) => rest));
     expect(rows[1]).toMatchObject({ at: '2024-05-01 10:20:30.123456', day: '1969-12-31', amount: Number('-12345678901234567890123.000001') });
-    await using exact = new DatabricksConnector({ ...config, exactNumerics: true }, options);
+    await using exact = connectorOn(own, { exactNumerics: true }, logger);
     const exactRows = await exact.readAll({ query: 'SELECT id, amount FROM typed ORDER BY id NULLS LAST' });
     expect(exactRows).toEqual([
       { id: '-1', amount: '0.000001' },

@@ -11,18 +11,24 @@ const clients: DBSQLClient[] = [];
 
 const silent = { log: () => undefined } as never;
 
-async function session(options: { token?: string; catalog?: string; schema?: string } = {}) {
+/** A driver client on an emulator; the caller closes it (clients of the shared emulator are closed after all tests). */
+async function connectTo(on: DatabricksEndpoint, token = on.token): Promise<DBSQLClient> {
   const client = new DBSQLClient({ logger: silent });
-  clients.push(client);
   await client.connect({
-    host: endpoint.host,
-    port: endpoint.port,
-    path: endpoint.httpPath,
-    token: options.token ?? endpoint.token,
-    customCaCert: endpoint.caCert,
+    host: on.host,
+    port: on.port,
+    path: on.httpPath,
+    token,
+    customCaCert: on.caCert,
     telemetryEnabled: false,
     retryMaxAttempts: 1,
   } as never);
+  return client;
+}
+
+async function session(options: { token?: string; catalog?: string; schema?: string } = {}) {
+  const client = await connectTo(endpoint, options.token);
+  clients.push(client);
   return client.openSession({ initialCatalog: options.catalog ?? 'main', initialSchema: options.schema ?? 'default' });
 }
 
@@ -256,8 +262,7 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
     await columnar.sql(
       `INSERT INTO uc_main."default".c VALUES (42, true, 'x', '2024-05-01 10:20:30', '1990-01-31', 12.5), (NULL, NULL, NULL, NULL, NULL, NULL)`,
     );
-    const client = new DBSQLClient({ logger: silent });
-    await client.connect({ host: own.host, port: own.port, path: own.httpPath, token: own.token, customCaCert: own.caCert, telemetryEnabled: false } as never);
+    const client = await connectTo(own);
     const opened = await client.openSession();
     const rows = await (await opened.executeStatement('SELECT * FROM c ORDER BY id NULLS LAST')).fetchAll();
     await client.close();
@@ -270,17 +275,7 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
   it('LZ4-compresses Arrow batches for a client that can decompress them, and only then', async () => {
     await emulator.sql(`CREATE TABLE uc_main."default".squeezed AS SELECT range AS id, 'row ' || range AS label FROM range(5000)`);
     const read = async (useLZ4Compression: boolean) => {
-      const client = new DBSQLClient({ logger: silent });
-      clients.push(client);
-      await client.connect({
-        host: endpoint.host,
-        port: endpoint.port,
-        path: endpoint.httpPath,
-        token: endpoint.token,
-        customCaCert: endpoint.caCert,
-        telemetryEnabled: false,
-      } as never);
-      const opened = await client.openSession();
+      const opened = await session();
       const operation = await opened.executeStatement('SELECT * FROM squeezed ORDER BY id', { useCloudFetch: false, useLZ4Compression } as never);
       const rows = (await operation.fetchAll()) as Array<{ id: number; label: string }>;
       const { lz4Compressed } = await operation.getResultMetadata();
@@ -300,8 +295,7 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
     await using fetching = createDatabricksEmulator({ cloudFetch: true });
     const own = await fetching.start();
     await fetching.sql(`CREATE TABLE uc_main."default".big AS SELECT range AS id, 'row ' || range AS label FROM range(5000)`);
-    const client = new DBSQLClient({ logger: silent });
-    await client.connect({ host: own.host, port: own.port, path: own.httpPath, token: own.token, customCaCert: own.caCert, telemetryEnabled: false } as never);
+    const client = await connectTo(own);
     const opened = await client.openSession();
     const operation = await opened.executeStatement('SELECT * FROM big ORDER BY id', { maxRows: 2048 });
     const rows = (await operation.fetchAll()) as Array<{ id: number; label: string }>;
