@@ -1,4 +1,4 @@
-import type { Logger } from '@automl/connector-core';
+import { ConnectorError, type Logger } from '@automl/connector-core';
 import { createDatabricksEmulator, type DatabricksEndpoint } from '@automl/sandbox/databricks';
 import { DBSQLClient } from '@databricks/sql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +127,22 @@ describe('DatabricksConnector reads by result format', () => {
     expect(rows).toEqual(await driverRows(own, 'SELECT * FROM big ORDER BY id'));
     expect(fetching.requests.filter((request) => request.route === 'CloudFetch:GET').length).toBeGreaterThanOrEqual(3);
     expect(fetching.cloudFetch.size).toBe(0);
+  });
+
+  it('ends a CloudFetch read whose file download fails, with the rows before it in order and no gap', async () => {
+    await using fetching = createDatabricksEmulator({ cloudFetch: true, tokens: [{ token: testToken }] });
+    const own = await fetching.start();
+    await fetching.sql(`CREATE TABLE uc_main."default".big AS SELECT range AS id FROM range(10000)`);
+    // The third file refused: the driver has already moved past its link, so asking again would skip it.
+    fetching.faults.inject({ route: 'CloudFetch:GET', after: 2, times: 1, fault: { kind: 'status', status: 500 } });
+    await using connector = connectorOn(own, { pageSize: 2048 }, recordingLogger().logger);
+    const seen: number[] = [];
+    const error = await (async () => {
+      for await (const page of connector.read({ query: 'SELECT id FROM big ORDER BY id' })) for (const row of page) seen.push(row.id as number);
+    })().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect(seen.length).toBeLessThan(10000);
+    expect(seen).toEqual(Array.from({ length: seen.length }, (_, index) => index));
   });
 
   it('reads a column-based result (older runtimes) with the driver’s values, but BIGINT whole where the driver gives Infinity', async () => {

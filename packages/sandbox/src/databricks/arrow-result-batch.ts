@@ -20,8 +20,7 @@ import {
   tableToIPC,
   Utf8,
 } from 'apache-arrow';
-import type { ColumnValues } from './databricks-operation.js';
-import type { ResultColumn } from './result-schema.js';
+import type { ColumnValues, ResultColumn } from './result-schema.js';
 
 /**
  * Arrow as Databricks serves it to the driver: `arrowSchema` is one IPC schema message (no

@@ -1,7 +1,6 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { timestampMicros } from './arrow-result-batch.js';
-import type { ColumnValues } from './databricks-operation.js';
-import type { ResultColumn } from './result-schema.js';
+import type { ColumnValues, ResultColumn } from './result-schema.js';
 
 /**
  * The column-based TRowSet (COLUMN_BASED_SET), served to clients that cannot read Arrow: one

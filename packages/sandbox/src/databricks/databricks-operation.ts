@@ -4,7 +4,7 @@ import { ArrowResultEncoder } from './arrow-result-batch.js';
 import { encodeColumnBased } from './column-result-set.js';
 import type { CloudFetchFiles } from './databricks-cloudfetch.js';
 import type { DatabricksSqlError } from './databricks-sql-errors.js';
-import { type ResultColumn, resultColumn, TTypeId, tableSchema } from './result-schema.js';
+import { type ColumnValues, type ResultColumn, resultColumn, TTypeId, tableSchema } from './result-schema.js';
 
 /** TOperationState values the emulator uses. */
 export const OperationState = { FINISHED: 2, CANCELED: 3, CLOSED: 4, ERROR: 5, TIMEDOUT: 8 } as const;
@@ -14,16 +14,6 @@ const COLUMN_BASED_SET = 1;
 const URL_BASED_SET = 3;
 /** The IPC end-of-stream marker: continuation 0xFFFFFFFF, then a zero length. */
 const endOfStream = Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
-
-/**
- * One column of a chunk: DuckDB's own typed array where the wire type is a plain number array
- * (integers, doubles, DATE days, TIMESTAMP microseconds), its values otherwise, with a validity mask.
- */
-export interface ColumnValues {
-  values: ArrayLike<unknown> & { slice(start: number, end: number): ArrayLike<unknown> };
-  /** 1 where the row has a value; undefined when none is null. */
-  valid?: Uint8Array;
-}
 
 interface PendingRows {
   columns: ColumnValues[];

@@ -18,6 +18,16 @@ export const TTypeId = {
   DATE: 17,
 } as const;
 
+/**
+ * One column of a chunk: DuckDB's own typed array where the wire type is a plain number array
+ * (integers, doubles, DATE days, TIMESTAMP microseconds), its values otherwise, with a validity mask.
+ */
+export interface ColumnValues {
+  values: ArrayLike<unknown> & { slice(start: number, end: number): ArrayLike<unknown> };
+  /** 1 where the row has a value; undefined when none is null. */
+  valid?: Uint8Array;
+}
+
 /** One result column: its name, its Databricks type, and how the encoders lay it out. */
 export interface ResultColumn {
   name: string;
