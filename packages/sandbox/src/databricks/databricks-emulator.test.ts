@@ -11,23 +11,23 @@ const clients: DBSQLClient[] = [];
 
 const silent = { log: () => undefined } as never;
 
-/** A driver client on an emulator; the caller closes it (clients of the shared emulator are closed after all tests). */
-async function connectTo(on: DatabricksEndpoint, token = on.token): Promise<DBSQLClient> {
+/** A driver client on an emulator, `options` added to connect's; the caller closes it (clients of the shared emulator are closed after all tests). */
+async function connectTo(on: DatabricksEndpoint, options: Record<string, unknown> = {}): Promise<DBSQLClient> {
   const client = new DBSQLClient({ logger: silent });
   await client.connect({
     host: on.host,
     port: on.port,
     path: on.httpPath,
-    token,
+    token: on.token,
     customCaCert: on.caCert,
     telemetryEnabled: false,
-    retryMaxAttempts: 1,
+    ...options,
   } as never);
   return client;
 }
 
 async function session(options: { token?: string; catalog?: string; schema?: string } = {}) {
-  const client = await connectTo(endpoint, options.token);
+  const client = await connectTo(endpoint, { token: options.token ?? endpoint.token, retryMaxAttempts: 1 });
   clients.push(client);
   return client.openSession({ initialCatalog: options.catalog ?? 'main', initialSchema: options.schema ?? 'default' });
 }
@@ -75,17 +75,8 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
   it('keeps BIGINT and DECIMAL exact with preserveBigNumericPrecision', async () => {
     await emulator.seed('big', [], { columns: { id: 'BIGINT', amount: 'DECIMAL(38,6)' } });
     await emulator.sql(`INSERT INTO uc_main."default".big VALUES (9007199254740993, 123456789012345678901234567890.123456), (-5, -0.000001)`);
-    const client = new DBSQLClient({ logger: silent });
+    const client = await connectTo(endpoint, { preserveBigNumericPrecision: true });
     clients.push(client);
-    await client.connect({
-      host: endpoint.host,
-      port: endpoint.port,
-      path: endpoint.httpPath,
-      token: endpoint.token,
-      customCaCert: endpoint.caCert,
-      telemetryEnabled: false,
-      preserveBigNumericPrecision: true,
-    } as never);
     const opened = await client.openSession({ initialCatalog: 'main', initialSchema: 'default' });
     const rows = (await (await opened.executeStatement('SELECT * FROM big ORDER BY id DESC')).fetchAll()) as Array<Record<string, unknown>>;
     expect(rows[0]?.id).toBe(9007199254740993n);
@@ -197,16 +188,8 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
 
   it('plays a warehouse that is starting: 503 TEMPORARILY_UNAVAILABLE, then answers', async () => {
     emulator.warmUp({ requests: 2, retryAfterSeconds: 1 });
-    const client = new DBSQLClient({ logger: silent });
+    const client = await connectTo(endpoint);
     clients.push(client);
-    await client.connect({
-      host: endpoint.host,
-      port: endpoint.port,
-      path: endpoint.httpPath,
-      token: endpoint.token,
-      customCaCert: endpoint.caCert,
-      telemetryEnabled: false,
-    } as never);
     const first = (await client.openSession().catch((caught: unknown) => caught)) as {
       statusCode?: number;
       response?: { headers: { get(name: string): string | null } };
@@ -221,17 +204,8 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
   it('lets a statement land even when its answer comes too late', async () => {
     await emulator.seed('late', [], { columns: { id: 'BIGINT' } });
     emulator.faults.inject({ route: 'ExecuteStatement:INSERT', times: 1, fault: { kind: 'latency', ms: 2500 } });
-    const client = new DBSQLClient({ logger: silent });
+    const client = await connectTo(endpoint, { socketTimeout: 1000 });
     clients.push(client);
-    await client.connect({
-      host: endpoint.host,
-      port: endpoint.port,
-      path: endpoint.httpPath,
-      token: endpoint.token,
-      customCaCert: endpoint.caCert,
-      telemetryEnabled: false,
-      socketTimeout: 1000,
-    } as never);
     const opened = await client.openSession();
     await expect(opened.executeStatement('INSERT INTO late VALUES (1)')).rejects.toBeDefined();
     await expect.poll(() => emulator.count('late')).toBe(1);
