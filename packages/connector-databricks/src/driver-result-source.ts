@@ -41,14 +41,14 @@ interface DriverHandler {
 /**
  * A finished statement's result straight from the driver's result handler, so that rows are built
  * once from what the warehouse sent (convert-arrow-batch.ts, convert-column-rowset.ts) instead of
- * through the driver's per-row conversion. Undefined when the result is neither inline Arrow nor
- * column-based, or the driver is not shaped as 2.1.0 is: the caller then pages with `fetchChunk`.
+ * through the driver's per-row conversion. Undefined when the result is none of inline Arrow,
+ * CloudFetch files (Arrow, their LZ4 already undone by the driver) or column-based, or the driver is
+ * not shaped as 2.1.0 is: the caller then pages with `fetchChunk`.
  *
  * The handler is reached through `DBSQLOperation.getResultHandler()`, which the driver declares but
  * keeps out of its IOperation contract, so every step is checked here rather than assumed; the
  * version is pinned in package.json, and a test fails if this path stops being taken. Nothing has
  * gone through the handler's own converter, which is never used afterwards.
-
  */
 export async function driverResult(operation: DriverOperation): Promise<DriverResult | undefined> {
   // Waits until the statement has finished (a failed one throws its error here, typed by the caller).
