@@ -24,7 +24,9 @@ const columns = Array.from({ length: 20 }, (_, index) => {
   }
 });
 await emulator.sql(`CREATE TABLE uc_main."default".wide AS SELECT range AS id, ${columns.slice(1).join(', ')} FROM range(${rows})`);
+// A warehouse's round trip: every statement and every FetchResults waits `latencyMs` before answering.
 emulator.setStatementLatency(latencyMs);
+if (latencyMs > 0) emulator.faults.inject({ route: 'FetchResults', fault: { kind: 'latency', ms: latencyMs } });
 process.stdout.write(`${JSON.stringify(endpoint)}\n`);
 process.stdin.resume();
 process.stdin.on('end', () => {

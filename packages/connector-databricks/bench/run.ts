@@ -3,6 +3,7 @@
 //    in its own process (peak RSS per client), the emulator in a third; alternating rounds, medians.
 //    PAGE_SIZE (the connector's `pageSize` and the loop's fetchChunk maxRows) is the same on both sides.
 //    Inline Arrow batches, or with CLOUD_FETCH=1 CloudFetch files (what warehouses serve large results as).
+//    READ_LATENCY_MS (50 by default) is added to every statement and FetchResults.
 // 2. Upsert WRITE_ROWS (100,000) rows with 50 ms of latency per statement: statements sent and wall
 //    time, the connector without and with a staging volume (PUT + COPY INTO), vs a plain batched
 //    INSERT loop and vs one INSERT per row (timed on a sample, extrapolated).
@@ -18,6 +19,7 @@ const readRows = Number(process.env.ROWS ?? 1_000_000);
 const writeRows = Number(process.env.WRITE_ROWS ?? 100_000);
 const rounds = Number(process.env.ROUNDS ?? 3);
 const latencyMs = 50;
+const readLatencyMs = Number(process.env.READ_LATENCY_MS ?? 50);
 // HEAP_MB caps each read client's V8 heap: a read that needed the whole result in memory would fail.
 const heapArgs = process.env.HEAP_MB ? [`--max-old-space-size=${process.env.HEAP_MB}`] : [];
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -32,7 +34,7 @@ async function lineOf(child: ReturnType<typeof spawn>): Promise<string> {
 }
 
 async function readPhase(): Promise<void> {
-  const emulator = spawn(process.execPath, [here('./emulator-process.ts'), String(readRows)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const emulator = spawn(process.execPath, [here('./emulator-process.ts'), String(readRows), String(readLatencyMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const endpoint = await lineOf(emulator);
   const results: Record<string, Array<{ ms: number; rows: number; peakRssMb: number }>> = { connector: [], driver: [] };
   for (let round = 0; round < rounds; round += 1) {
@@ -52,7 +54,7 @@ async function readPhase(): Promise<void> {
     return `${median(peaks).toFixed(0)} MB (${Math.min(...peaks).toFixed(0)}-${Math.max(...peaks).toFixed(0)})`;
   };
   console.log(
-    `read ${readRows.toLocaleString('en')} rows x 20 columns, ${process.env.CLOUD_FETCH === '1' ? 'CloudFetch files' : 'inline Arrow'} (median of ${rounds}): connector ${seconds(connector)} s vs driver fetchChunk loop ${seconds(driver)} s, ` +
+    `read ${readRows.toLocaleString('en')} rows x 20 columns, ${process.env.CLOUD_FETCH === '1' ? 'CloudFetch files' : 'inline Arrow'}, ${readLatencyMs} ms per round trip (median of ${rounds}): connector ${seconds(connector)} s vs driver fetchChunk loop ${seconds(driver)} s, ` +
       `ratio ${(connector / driver).toFixed(2)}; peak RSS connector ${rss('connector')}, driver loop ${rss('driver')}; rows ${results.connector?.[0]?.rows}`,
   );
 }
