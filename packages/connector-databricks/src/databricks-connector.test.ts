@@ -153,6 +153,28 @@ describe('DatabricksConnector reads', () => {
     expect(emulator.warmUpState).toBeUndefined();
   });
 
+  it('waits for a long query by polling its status, beyond one request timeout, and gives up after statementTimeoutSeconds', async () => {
+    await emulator.sql('CREATE TABLE uc_main."default".slow AS SELECT range AS id FROM range(3)');
+    emulator.runStatementsFor(/FROM `main`.`default`.`slow`/, 1500);
+    const logged: string[] = [];
+    const record = (_fields: Record<string, unknown>, message?: string) => logged.push(message ?? '');
+    const logger = { debug: record, info: record, warn: record, error: record };
+    // Each call may take half a second; the query runs three times as long.
+    await using patient = fixture.create({ requestTimeoutSeconds: 0.5, retryBackoffSeconds: 0.05, maxBackoffSeconds: 0.1 }, { logger });
+    expect(await patient.readAll({ table: 'slow' })).toEqual([{ id: 0 }, { id: 1 }, { id: 2 }]);
+    expect(emulator.requests.filter((request) => request.route === 'GetOperationStatus').length).toBeGreaterThan(2);
+    expect(logged.some((message) => /^Databricks SQL statement running, waited [\d.]+ (ms|s) of 6 h$/.test(message))).toBe(true);
+
+    emulator.clearLog();
+    emulator.runStatementsFor(/FROM `main`.`default`.`slow`/, 60_000);
+    await using hasty = fixture.create({ statementTimeoutSeconds: 0.2 });
+    const error = await hasty.readAll({ table: 'slow' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NotReadyError);
+    expect(error).toMatchObject({ retryable: false, code: 'STATEMENT_RUNNING', hint: expect.stringContaining('statementTimeoutSeconds') });
+    // The statement given up on is closed, which cancels it on the warehouse.
+    expect(emulator.requests.filter((request) => request.route === 'CloseOperation').length).toBeGreaterThan(0);
+  });
+
   it('retries a SELECT refused with 429, honouring Retry-After', async () => {
     await emulator.sql('CREATE TABLE uc_main."default".paged AS SELECT range AS id FROM range(3000)');
     emulator.faults.inject({ route: 'ExecuteStatement:SELECT', times: 2, fault: { kind: 'status', status: 429, retryAfterSeconds: 0 } });

@@ -18,6 +18,7 @@ import { columnTypeOf } from './convert-databricks-record.js';
 import { databricksEndpoint } from './databricks-endpoint.js';
 import { classifyDatabricksError } from './databricks-errors.js';
 import { readDatabricksPages } from './databricks-reader.js';
+import { defaultStatementBudgetMs } from './databricks-statement-wait.js';
 import { qualifiedName, quoteName, splitName } from './databricks-sql-text.js';
 import { DatabricksStatements } from './databricks-statements.js';
 import { beginDatabricksWrite, type TableColumns } from './databricks-write-session.js';
@@ -155,6 +156,7 @@ export class DatabricksConnector extends BaseConnector<'databricks'> {
       wrapLimit: request.query !== undefined,
       pageSize: request.pageSize ?? this.config.pageSize ?? defaultPageSize,
       exactNumerics: this.config.exactNumerics === true,
+      statementBudgetMs: this.config.statementTimeoutSeconds !== undefined ? this.config.statementTimeoutSeconds * 1000 : defaultStatementBudgetMs,
     });
   }
 

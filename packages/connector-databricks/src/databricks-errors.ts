@@ -27,6 +27,8 @@ export const databricksHints = {
   token: 'Check DATABRICKS_TOKEN: a personal access token (dapi...) from Settings → Developer, not expired or revoked.',
   warehouseStarting:
     'The SQL warehouse is starting (a stopped warehouse takes a few minutes to start): the connector waits for it up to `warehouseStartupTimeoutSeconds` (10 minutes by default).',
+  statementRunning:
+    'The query was still running on the warehouse after `statementTimeoutSeconds` (6 hours by default) and was cancelled: raise it for very long queries, or look at the query in the warehouse\u2019s query history.',
   notFound: 'Check the table name and the catalog and schema (config `catalog` / `schema`); names are catalog.schema.table.',
   permission: 'The token\u2019s user lacks a privilege on this table (SELECT to read, MODIFY to write, CREATE TABLE in the schema for writes).',
   httpPath: 'Check DATABRICKS_HTTP_PATH: the warehouse\u2019s HTTP path, e.g. /sql/1.0/warehouses/abcdef.',

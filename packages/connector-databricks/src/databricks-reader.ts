@@ -4,6 +4,7 @@ import { RecordBatchReader } from 'apache-arrow';
 import { convertArrowBatch, convertsArrowSchema } from './convert-arrow-batch.js';
 import { convertColumnRowSet } from './convert-column-rowset.js';
 import { convertDatabricksRow } from './convert-databricks-record.js';
+import { awaitStatement } from './databricks-statement-wait.js';
 import { abortable, type DatabricksStatements, type DriverOperation, type NamedParameters } from './databricks-statements.js';
 import { type DriverResult, driverResult } from './driver-result-source.js';
 
@@ -16,6 +17,8 @@ export interface PagedQuery {
   pageSize: number;
   /** BIGINT and DECIMAL as exact decimal strings (`exactNumerics`). */
   exactNumerics: boolean;
+  /** How long the statement may run on the warehouse before its first rows (`statementTimeoutSeconds`). */
+  statementBudgetMs: number;
 }
 
 /**
@@ -37,6 +40,7 @@ export async function* readDatabricksPages(statements: DatabricksStatements, con
     statements.open(sql, signal, { ...(parameters ? { parameters } : {}), maxRows: query.pageSize }),
   );
   try {
+    await awaitStatement(context, operation, query.statementBudgetMs);
     // The statement's outcome (a failed one throws here) and the shape of its result.
     const result = await context.call('read.fetch', ({ signal }) => abortable(driverResult(operation), signal, operation), { idempotent: false });
     if (result?.format === 'arrow' && convertsArrowSchema(result.fields, result.columns)) {

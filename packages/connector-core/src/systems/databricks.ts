@@ -28,6 +28,11 @@ export const databricksSystem = defineSystem({
      * not initialized yet) is waited for, per call, before the call fails. 600 s by default.
      */
     warehouseStartupTimeoutSeconds: z.number().positive().optional(),
+    /**
+     * How long a read waits for its statement to finish on the warehouse (polling its status, each
+     * poll one request), before it gives up and cancels it. 21,600 s (6 hours) by default.
+     */
+    statementTimeoutSeconds: z.number().positive().optional(),
     /** Rows per staging INSERT of a write (1,000 by default; each statement stays under ~1 MB). */
     writeBatchSize: z.number().int().min(1).max(10_000).optional(),
     /**

@@ -246,6 +246,18 @@ describe('Databricks emulator with the real @databricks/sql driver', () => {
     ]);
   });
 
+  it('keeps a long statement running: RUNNING to status polls, its rows once it is done', async () => {
+    await emulator.sql(`CREATE TABLE uc_main."default".slow AS SELECT range AS id FROM range(3)`);
+    emulator.runStatementsFor(/FROM slow/, 400);
+    emulator.clearLog();
+    const opened = await session();
+    const operation = await opened.executeStatement('SELECT * FROM slow ORDER BY id');
+    expect((await operation.status()).operationState).toBe(1);
+    expect(await operation.fetchAll()).toEqual([{ id: 0 }, { id: 1 }, { id: 2 }]);
+    expect(emulator.requests.filter((request) => request.route === 'GetOperationStatus').length).toBeGreaterThanOrEqual(2);
+    await operation.close();
+  });
+
   it('LZ4-compresses Arrow batches for a client that can decompress them, and only then', async () => {
     await emulator.sql(`CREATE TABLE uc_main."default".squeezed AS SELECT range AS id, 'row ' || range AS label FROM range(5000)`);
     const read = async (useLZ4Compression: boolean) => {

@@ -69,6 +69,7 @@ export class DatabricksEmulator {
   readonly service: TcliService;
   readonly rateWindow: RateWindow | undefined;
   readonly #statementFaults: StatementFaultRule[] = [];
+  readonly #running: Array<{ match: RegExp; ms: number }> = [];
   readonly #tokens: Map<string, { principal: string; readOnly: boolean }>;
   readonly #front: ThriftHttpsFront;
   readonly #tls: TlsIdentity;
@@ -94,6 +95,7 @@ export class DatabricksEmulator {
       cloudFetch: options.cloudFetch === true ? this.cloudFetch : undefined,
       maxParameters: options.maxParameters ?? 256,
       statementLatencyMs: () => this.#latencyMs,
+      runningMs: (statement) => this.#running.find((rule) => rule.match.test(statement))?.ms ?? 0,
       sessionWarmUp: (refused) => this.#sessionWarmUp(refused),
       volumes: this.volumes,
       origin: () => `https://127.0.0.1:${this.endpoint.port}`,
@@ -161,6 +163,7 @@ export class DatabricksEmulator {
     this.cloudFetch.clear();
     this.faults.clear();
     this.#statementFaults.length = 0;
+    this.#running.length = 0;
     this.requests.length = 0;
     this.service.statements.length = 0;
     this.#warmUp = undefined;
@@ -202,6 +205,16 @@ export class DatabricksEmulator {
       `SELECT 1 FROM information_schema.tables WHERE table_catalog = '${catalog}' AND table_schema = '${schema}' AND table_name = '${(name ?? '').replaceAll("'", "''")}'`,
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Matching statements keep running on the warehouse for `ms` after they are accepted, as long
+   * queries do: the answer to ExecuteStatement carries RUNNING_STATE and no rows, status polls say
+   * RUNNING until then, and FetchResults is refused before.
+   */
+  runStatementsFor(match: RegExp, ms: number): this {
+    this.#running.push({ match, ms });
+    return this;
   }
 
   /** Fails matching statements with a Databricks error (after running them when `afterExecution`). */

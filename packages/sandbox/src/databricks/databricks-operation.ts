@@ -7,7 +7,7 @@ import type { DatabricksSqlError } from './databricks-sql-errors.js';
 import { type ColumnValues, type ResultColumn, resultColumn, TTypeId, tableSchema } from './result-schema.js';
 
 /** TOperationState values the emulator uses. */
-export const OperationState = { FINISHED: 2, CANCELED: 3, CLOSED: 4, ERROR: 5, TIMEDOUT: 8 } as const;
+export const OperationState = { RUNNING: 1, FINISHED: 2, CANCELED: 3, CLOSED: 4, ERROR: 5, TIMEDOUT: 8 } as const;
 /** TSparkRowSetType. */
 const ARROW_BASED_SET = 0;
 const COLUMN_BASED_SET = 1;
@@ -42,6 +42,8 @@ export class DatabricksOperation {
   readonly #staging: boolean;
   readonly #lz4: boolean;
   readonly #cloudFetch: { store: CloudFetchFiles; origin: string } | undefined;
+  /** Until when the statement is still running on the warehouse (RUNNING_STATE to status polls). */
+  #runningUntil = 0;
 
   constructor(
     readonly sessionId: string,
@@ -83,7 +85,18 @@ export class DatabricksOperation {
     };
   }
 
+  /** Keeps the statement running for `ms` more: status polls answer RUNNING_STATE until then. */
+  runFor(ms: number): void {
+    this.#runningUntil = Date.now() + ms;
+  }
+
+  /** Whether the statement is still running (its result, or its error, not there yet). */
+  get running(): boolean {
+    return Date.now() < this.#runningUntil && (this.state === OperationState.FINISHED || this.state === OperationState.ERROR);
+  }
+
   status() {
+    if (this.running) return { status: { statusCode: 0 }, operationState: OperationState.RUNNING, hasResultSet: true, operationStarted: this.startedAt };
     const failed = this.error !== undefined;
     return {
       status: { statusCode: 0 },

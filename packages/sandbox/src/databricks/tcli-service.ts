@@ -38,6 +38,8 @@ export interface TcliServiceOptions {
   /** The greatest number of parameters in one statement (Databricks: 256). */
   maxParameters: number;
   statementLatencyMs: () => number;
+  /** How long a statement keeps running on the warehouse after it was accepted (0: it finishes within its answer). */
+  runningMs: (statement: string) => number;
   /**
    * Whether the warehouse is still starting (the session variant of a warm-up): a session opened
    * now is never initialized. Called with `true` to count a refused call.
@@ -236,11 +238,14 @@ export class TcliService {
     session.queue = queued.catch(() => undefined);
     const operation = await queued;
     this.#operations.set(operation.guid.toString('hex'), operation);
+    const runningMs = this.#options.runningMs(statement);
+    if (runningMs > 0) operation.runFor(runningMs);
 
     const direct = request.getDirectResults as { maxRows?: { toNumber(): number } } | undefined;
     if (!direct) return { status: SUCCESS, operationHandle: operation.handle };
     const directResults: Record<string, unknown> = { operationStatus: operation.status() };
-    if (!operation.error) {
+    // A statement still running answers with its status only: the client polls GetOperationStatus.
+    if (!operation.error && !operation.running) {
       directResults.resultSetMetadata = operation.metadata();
       directResults.resultSet = await operation.fetch(direct.maxRows?.toNumber() ?? 100_000);
       if (operation.finished) {
@@ -254,6 +259,7 @@ export class TcliService {
   async #fetchResults(request: Request) {
     const operation = this.#operation(request);
     if (!operation) return invalidHandle('operation');
+    if (operation.running) return { status: { statusCode: 3, errorMessage: 'The operation is still running: its results are not available yet.' } };
     if (operation.error) return { status: { statusCode: 3, sqlState: operation.error.sqlState, errorMessage: operation.error.message } };
     const maxRows = (request.maxRows as { toNumber(): number } | undefined)?.toNumber() ?? 100_000;
     return operation.fetch(maxRows);
