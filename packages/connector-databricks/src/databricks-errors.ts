@@ -29,6 +29,8 @@ export const databricksHints = {
     'The SQL warehouse is starting (a stopped warehouse takes a few minutes to start): the connector waits for it up to `warehouseStartupTimeoutSeconds` (10 minutes by default).',
   statementRunning:
     'The query was still running on the warehouse after `statementTimeoutSeconds` (6 hours by default) and was cancelled: raise it for very long queries, or look at the query in the warehouse\u2019s query history.',
+  cloudFetchExpired:
+    'The warehouse left this result in cloud storage behind links valid for 15 minutes, and the rows were consumed more slowly than that: read it in parts (a WHERE range or maxRows per read), or consume the pages faster.',
   notFound: 'Check the table name and the catalog and schema (config `catalog` / `schema`); names are catalog.schema.table.',
   permission: 'The token\u2019s user lacks a privilege on this table (SELECT to read, MODIFY to write, CREATE TABLE in the schema for writes).',
   httpPath: 'Check DATABRICKS_HTTP_PATH: the warehouse\u2019s HTTP path, e.g. /sql/1.0/warehouses/abcdef.',
@@ -153,6 +155,21 @@ function classifyFailure(error: unknown, operation: string): ConnectorError {
     // 403: a presigned URL that expired (a new PUT gets a new one); 5xx and 429: the storage was busy.
     if (status === 403 || status === 408 || status === 429 || status >= 500) return new TransientError({ ...base, hint: hints.transient });
     return new ConnectorError(base);
+  }
+  // CloudFetch: a result file's link expired before the driver got to it, or its download failed.
+  // The driver has moved past the file either way, so the read cannot go on from there.
+  if (/^CloudFetch link has expired/.test(message)) {
+    return new ConnectorError({
+      connector,
+      operation,
+      code: 'CLOUDFETCH_LINK_EXPIRED',
+      message: 'Databricks: a result file link expired before it was downloaded',
+      hint: databricksHints.cloudFetchExpired,
+    });
+  }
+  if (/^CloudFetch HTTP error/.test(message)) {
+    const status = Number(/CloudFetch HTTP error (\d{3})/.exec(message)?.[1]);
+    return new ConnectorError({ connector, operation, code: 'CLOUDFETCH_FAILED', message: `Databricks: ${message}`, ...(status ? { status } : {}) });
   }
   // The driver's own retries gave up on a 503/429 (it raises a HiveDriverError with this text).
   if (/\b(503|429)\b.*Max retry count exceeded/i.test(message))

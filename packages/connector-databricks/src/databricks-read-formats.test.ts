@@ -145,6 +145,16 @@ describe('DatabricksConnector reads by result format', () => {
     expect(seen).toEqual(Array.from({ length: seen.length }, (_, index) => index));
   });
 
+  it('says so clearly when CloudFetch links expire before the driver downloads them', async () => {
+    await using fetching = createDatabricksEmulator({ cloudFetch: true, cloudFetchLinkLifetimeMs: 0, tokens: [{ token: testToken }] });
+    const own = await fetching.start();
+    await fetching.sql(`CREATE TABLE uc_main."default".big AS SELECT range AS id FROM range(100)`);
+    await using connector = connectorOn(own, {}, recordingLogger().logger);
+    const error = await connector.readAll({ query: 'SELECT id FROM big' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect(error).toMatchObject({ code: 'CLOUDFETCH_LINK_EXPIRED', retryable: false, hint: expect.stringContaining('15 minutes') });
+  });
+
   it('reads a column-based result (older runtimes) with the driver’s values, but BIGINT whole where the driver gives Infinity', async () => {
     await using columnar = createDatabricksEmulator({ columnBased: true, tokens: [{ token: testToken }] });
     const own = await columnar.start();

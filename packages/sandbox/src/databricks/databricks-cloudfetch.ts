@@ -4,8 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** The path prefix of CloudFetch result files (served beside the Thrift endpoint, without a token, as cloud storage is). */
 export const cloudFetchPathPrefix = '/__cloudfetch/';
 
-/** How long a result link stays valid (Databricks' presigned links: at most 15 minutes). */
-const linkLifetimeMs = 15 * 60_000;
+/** How long a result link stays valid by default (Databricks' presigned links: at most 15 minutes). */
+export const defaultLinkLifetimeMs = 15 * 60_000;
 
 /**
  * CloudFetch (`URL_BASED_SET`): result files a warehouse writes to cloud storage, each one Arrow
@@ -16,11 +16,13 @@ const linkLifetimeMs = 15 * 60_000;
 export class CloudFetchFiles {
   readonly #files = new Map<string, { bytes: Buffer; expiresAt: number }>();
 
+  constructor(readonly linkLifetimeMs = defaultLinkLifetimeMs) {}
+
   /** Stores one result file and returns its link. */
   add(bytes: Buffer, origin: string): { fileLink: string; expiryTime: number } {
     this.#sweep();
     const id = randomUUID();
-    const expiresAt = Date.now() + linkLifetimeMs;
+    const expiresAt = Date.now() + this.linkLifetimeMs;
     this.#files.set(id, { bytes, expiresAt });
     return { fileLink: `${origin}${cloudFetchPathPrefix}${id}`, expiryTime: expiresAt };
   }

@@ -35,6 +35,8 @@ export interface DatabricksEmulatorOptions {
    * batches otherwise. Off by default.
    */
   cloudFetch?: boolean;
+  /** How long a CloudFetch link stays valid (15 minutes, as Databricks'; 0: expired as soon as given). */
+  cloudFetchLinkLifetimeMs?: number;
   /** Most parameters per statement (Databricks: 256); more gets HTTP 400. */
   maxParameters?: number;
   verbose?: boolean;
@@ -65,7 +67,7 @@ export class DatabricksEmulator {
   /** Unity Catalog volumes (files for PUT / GET / REMOVE and COPY INTO). */
   readonly volumes = new DatabricksVolumes();
   /** CloudFetch result files not downloaded yet. */
-  readonly cloudFetch = new CloudFetchFiles();
+  readonly cloudFetch: CloudFetchFiles;
   readonly service: TcliService;
   readonly rateWindow: RateWindow | undefined;
   readonly #statementFaults: StatementFaultRule[] = [];
@@ -80,6 +82,7 @@ export class DatabricksEmulator {
 
   constructor(options: DatabricksEmulatorOptions = {}) {
     this.httpPath = options.httpPath ?? '/sql/1.0/warehouses/sandbox0001';
+    this.cloudFetch = new CloudFetchFiles(options.cloudFetchLinkLifetimeMs);
     const tokens = options.tokens ?? [{ token: databricksSandboxToken }];
     this.#tokens = new Map(tokens.map((entry, index) => [entry.token, { principal: `user-${index + 1}@sandbox.test`, readOnly: entry.readOnly === true }]));
     this.warehouse = new DuckDbWarehouse({ catalog: options.catalog, schema: options.schema, volumes: this.volumes });
