@@ -1,7 +1,7 @@
 // One read of the emulator's `wide` table in a process of its own, so that its peak RSS is its own:
 // `connector` reads through DatabricksConnector, `driver` with a plain @databricks/sql fetchChunk
 // loop (the baseline). Prints { ms, rows, peakRssMb } as one JSON line.
-import { DatabricksConnector } from '../dist/index.js';
+import { benchConnector } from './bench-connector.ts';
 import { openPlainDriver } from './plain-driver.ts';
 
 const [mode, json] = process.argv.slice(2);
@@ -10,18 +10,7 @@ const pageSize = Number(process.env.PAGE_SIZE ?? 20_000);
 let rows = 0;
 const started = performance.now();
 if (mode === 'connector') {
-  const connector = new DatabricksConnector(
-    {
-      connectionType: 'databricks',
-      host: endpoint.env.DATABRICKS_HOST,
-      httpPath: endpoint.httpPath,
-      token: endpoint.token,
-      caCert: endpoint.caCert,
-      requestsPerMinute: 0,
-      pageSize,
-    },
-    { environment: false, metricsRegistry: null },
-  );
+  const connector = benchConnector(endpoint, { pageSize });
   let pages = 0;
   for await (const page of connector.read({ table: 'wide' })) {
     rows += page.length;

@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createDatabricksEmulator } from '@automl/sandbox/databricks';
-import { DatabricksConnector } from '../dist/index.js';
+import { benchConnector } from './bench-connector.ts';
 import { openPlainDriver } from './plain-driver.ts';
 
 const readRows = Number(process.env.ROWS ?? 1_000_000);
@@ -71,18 +71,7 @@ async function writePhase(): Promise<void> {
     await emulator.sql('DROP TABLE IF EXISTS uc_main."default".scores');
     await emulator.seed('scores', [], { columns });
     emulator.clearLog();
-    const connector = new DatabricksConnector(
-      {
-        connectionType: 'databricks',
-        host: endpoint.env.DATABRICKS_HOST,
-        httpPath: endpoint.httpPath,
-        token: endpoint.token,
-        caCert: endpoint.caCert,
-        requestsPerMinute: 0,
-        ...extra,
-      },
-      { environment: false, metricsRegistry: null },
-    );
+    const connector = benchConnector(endpoint, extra);
     await connector.connect();
     const started = performance.now();
     const result = await connector.write(rows, { table: 'scores', mode: 'upsert', keyColumn: 'id' });
