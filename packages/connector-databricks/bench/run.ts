@@ -3,17 +3,18 @@
 //    in its own process (peak RSS per client), the emulator in a third; alternating rounds, medians.
 //    PAGE_SIZE (the connector's `pageSize` and the loop's fetchChunk maxRows) is the same on both sides.
 //    Inline Arrow batches, or with CLOUD_FETCH=1 CloudFetch files (what warehouses serve large results as).
-//    READ_LATENCY_MS (50 by default) is added to every statement and FetchResults.
+//    READ_LATENCY_MS (50 by default) is added to every statement and FetchResults. Twice: with
+//    Node's default heap, then with the young generation capped (YOUNG_MB, 8 by default; 0 skips).
 // 2. Upsert WRITE_ROWS (100,000) rows with 50 ms of latency per statement: statements sent and wall
 //    time, the connector without and with a staging volume (PUT + COPY INTO), vs a plain batched
 //    INSERT loop and vs one INSERT per row (timed on a sample, extrapolated).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createDatabricksEmulator } from '@automl/sandbox/databricks';
-import { benchConnector } from './bench-connector.ts';
-import { openPlainDriver } from './plain-driver.ts';
+import { benchConnector } from './bench-connector.js';
+import { openPlainDriver } from './plain-driver.js';
 
 const readRows = Number(process.env.ROWS ?? 1_000_000);
 const writeRows = Number(process.env.WRITE_ROWS ?? 100_000);
@@ -33,30 +34,65 @@ async function lineOf(child: ReturnType<typeof spawn>): Promise<string> {
   return line;
 }
 
-async function readPhase(): Promise<void> {
-  const emulator = spawn(process.execPath, [here('./emulator-process.ts'), String(readRows), String(readLatencyMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const endpoint = await lineOf(emulator);
-  const results: Record<string, Array<{ ms: number; rows: number; peakRssMb: number }>> = { connector: [], driver: [] };
+// The read clients' V8 flags: Node's defaults, then (unless YOUNG_MB=0) a young generation capped
+// at YOUNG_MB (8 by default: what Node 22's V8 allows, where Node 24's allows 32, both doubled in
+// Node's builds). That ceiling is most of the gap between the two figures: see the README.
+const youngMb = Number(process.env.YOUNG_MB ?? 8);
+const conditions = [
+  { name: "Node's defaults", flags: [] as string[] },
+  ...(youngMb > 0
+    ? [
+        {
+          name: `young generation at most ${youngMb} MB (--scavenger-max-new-space-capacity-mb=${youngMb})`,
+          flags: [`--scavenger-max-new-space-capacity-mb=${youngMb}`],
+        },
+      ]
+    : []),
+];
+// CLIENT_NODE runs the read clients on another Node binary (another major's heap defaults).
+const clientNode = process.env.CLIENT_NODE ?? process.execPath;
+
+type ReadResult = { ms: number; rows: number; peakRssMb: number };
+
+async function readRounds(endpoint: string, flags: string[]): Promise<Record<string, ReadResult[]>> {
+  const results: Record<string, ReadResult[]> = { connector: [], driver: [] };
   for (let round = 0; round < rounds; round += 1) {
     for (const mode of round % 2 === 0 ? ['driver', 'connector'] : ['connector', 'driver']) {
-      const client = spawn(process.execPath, ['--expose-gc', ...heapArgs, here('./read-client.ts'), mode, endpoint], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const client = spawn(clientNode, ['--expose-gc', ...heapArgs, ...flags, here('./read-client.js'), mode, endpoint], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       results[mode]?.push(JSON.parse(await lineOf(client)));
       await once(client, 'exit');
     }
   }
+  return results;
+}
+
+async function readPhase(): Promise<void> {
+  const emulator = spawn(process.execPath, [here('./emulator-process.ts'), String(readRows), String(readLatencyMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const endpoint = await lineOf(emulator);
+  const format = process.env.CLOUD_FETCH === '1' ? 'CloudFetch files' : 'inline Arrow';
+  for (const condition of conditions) {
+    const results = await readRounds(endpoint, condition.flags);
+    const connector = median((results.connector ?? []).map((result) => result.ms));
+    const driver = median((results.driver ?? []).map((result) => result.ms));
+    // Peak RSS varies from round to round with V8's collection timing: the median and the range.
+    const rss = (mode: string) => {
+      const peaks = (results[mode] ?? []).map((result) => result.peakRssMb);
+      return `${median(peaks).toFixed(0)} MB (${Math.min(...peaks).toFixed(0)}-${Math.max(...peaks).toFixed(0)})`;
+    };
+    console.log(
+      `read ${readRows.toLocaleString('en')} rows x 20 columns, ${format}, ${readLatencyMs} ms per round trip, clients on Node ${clientVersion()} with ${condition.name} (median of ${rounds}): ` +
+        `connector ${seconds(connector)} s vs driver fetchChunk loop ${seconds(driver)} s, ratio ${(connector / driver).toFixed(2)}; ` +
+        `peak RSS connector ${rss('connector')}, driver loop ${rss('driver')}; rows ${results.connector?.[0]?.rows}`,
+    );
+  }
   emulator.stdin?.end();
   await once(emulator, 'exit');
-  const connector = median((results.connector ?? []).map((result) => result.ms));
-  const driver = median((results.driver ?? []).map((result) => result.ms));
-  // Peak RSS varies from round to round with V8's collection timing: the median and the range.
-  const rss = (mode: string) => {
-    const peaks = (results[mode] ?? []).map((result) => result.peakRssMb);
-    return `${median(peaks).toFixed(0)} MB (${Math.min(...peaks).toFixed(0)}-${Math.max(...peaks).toFixed(0)})`;
-  };
-  console.log(
-    `read ${readRows.toLocaleString('en')} rows x 20 columns, ${process.env.CLOUD_FETCH === '1' ? 'CloudFetch files' : 'inline Arrow'}, ${readLatencyMs} ms per round trip (median of ${rounds}): connector ${seconds(connector)} s vs driver fetchChunk loop ${seconds(driver)} s, ` +
-      `ratio ${(connector / driver).toFixed(2)}; peak RSS connector ${rss('connector')}, driver loop ${rss('driver')}; rows ${results.connector?.[0]?.rows}`,
-  );
+}
+
+function clientVersion(): string {
+  return clientNode === process.execPath ? process.versions.node : execFileSync(clientNode, ['--version'], { encoding: 'utf8' }).trim().replace(/^v/, '');
 }
 
 async function writePhase(): Promise<void> {

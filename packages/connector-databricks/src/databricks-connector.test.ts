@@ -175,6 +175,56 @@ describe('DatabricksConnector reads', () => {
     expect(emulator.requests.filter((request) => request.route === 'CloseOperation').length).toBeGreaterThan(0);
   });
 
+  it('waits for a long MERGE and COPY INTO by polling, beyond one request timeout, without sending them again', async () => {
+    await emulator.seed('scores', [{ id: 1, name: 'old', score: 0, amount: null, updated: null }], { columns: scoreColumns });
+    // Each statement runs three times as long as a call may take.
+    emulator.runStatementsFor(/^MERGE INTO/, 1500).runStatementsFor(/^COPY INTO/, 1500);
+    await using patient = fixture.create({
+      requestTimeoutSeconds: 0.5,
+      retryBackoffSeconds: 0.05,
+      maxBackoffSeconds: 0.1,
+      stagingVolume: '/Volumes/main/default/landing',
+      volumeThresholdRows: 100,
+    });
+    const rows = Array.from({ length: 150 }, (_, index) => ({ id: index % 100, name: `v${index}` }));
+    const result = await patient.write(rows, { table: 'scores', mode: 'upsert', keyColumn: 'id' });
+    expect(result).toMatchObject({ received: 150, written: 150, failed: [] });
+    const stored = await emulator.rows('scores', 'id');
+    expect(stored).toHaveLength(100);
+    // The last row per key won: keys 0 to 49 twice (the second time at index + 100), 50 to 99 once.
+    for (const row of stored) expect(row.name).toBe(`v${Number(row.id) < 50 ? Number(row.id) + 100 : row.id}`);
+    // Each was sent once and polled until it finished: never cut short by the request timeout and sent again.
+    const verbs = emulator.statements.map((statement) => statement.sql.split(/\s/)[0]);
+    expect(verbs.filter((verb) => verb === 'MERGE')).toHaveLength(1);
+    expect(verbs.filter((verb) => verb === 'COPY')).toHaveLength(1);
+    expect(verbs.filter((verb) => verb === 'ROLLBACK')).toHaveLength(0);
+    expect(emulator.requests.filter((request) => request.route === 'GetOperationStatus').length).toBeGreaterThan(4);
+  });
+
+  it('gives up on a MERGE still running after statementTimeoutSeconds: cancelled, rolled back, the target untouched', async () => {
+    await emulator.seed('scores', [{ id: 1, name: 'old', score: 0, amount: null, updated: null }], { columns: scoreColumns });
+    emulator.runStatementsFor(/^MERGE INTO/, 60_000);
+    await using hasty = fixture.create({ statementTimeoutSeconds: 0.3 });
+    const error = await hasty
+      .write(
+        [
+          { id: 1, name: 'new' },
+          { id: 2, name: 'b' },
+        ],
+        { table: 'scores', mode: 'upsert', keyColumn: 'id' },
+      )
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NotReadyError);
+    expect(error).toMatchObject({ code: 'STATEMENT_RUNNING', hint: expect.stringContaining('rolled back') });
+    // The MERGE's effect was rolled back with its transaction, and nothing was committed.
+    expect(await emulator.rows('scores', 'id')).toEqual([{ id: '1', name: 'old', score: 0, amount: null, updated: null }]);
+    const verbs = emulator.statements.map((statement) => statement.sql.split(/\s/)[0]);
+    expect(verbs).toContain('ROLLBACK');
+    expect(verbs).not.toContain('COMMIT');
+    expect(emulator.requests.filter((request) => request.route === 'CloseOperation').length).toBeGreaterThan(0);
+    expect((await emulator.sql(`SELECT count(*) AS n FROM information_schema.tables WHERE table_name LIKE '%automl_stage%'`))[0]?.n).toBe('0');
+  });
+
   it('retries a SELECT refused with 429, honouring Retry-After', async () => {
     await emulator.sql('CREATE TABLE uc_main."default".paged AS SELECT range AS id FROM range(3000)');
     emulator.faults.inject({ route: 'ExecuteStatement:SELECT', times: 2, fault: { kind: 'status', status: 429, retryAfterSeconds: 0 } });

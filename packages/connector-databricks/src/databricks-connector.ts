@@ -22,6 +22,7 @@ import { defaultStatementBudgetMs } from './databricks-statement-wait.js';
 import { qualifiedName, quoteName, splitName } from './databricks-sql-text.js';
 import { DatabricksStatements } from './databricks-statements.js';
 import { beginDatabricksWrite, type TableColumns } from './databricks-write-session.js';
+import { defaultCloudFetchDownloads, limitCloudFetchDownloads } from './driver-download-limit.js';
 
 /** Rows per read page (the driver's fetch size) unless the request or the config says otherwise. */
 const defaultPageSize = 20_000;
@@ -87,6 +88,9 @@ export class DatabricksConnector extends BaseConnector<'databricks'> {
         ...(this.config.schema ? { initialSchema: this.config.schema } : {}),
       });
     // A warehouse that is starting answers 503 here: core waits it out (see classifyError).
+    if (!limitCloudFetchDownloads(client, this.config.cloudFetchConcurrentDownloads ?? defaultCloudFetchDownloads)) {
+      this.logger.debug({ connector: 'databricks' }, 'the driver is shaped unlike 2.1.0: it keeps its own CloudFetch download concurrency');
+    }
     const session = await this.call('connect', () => openSession());
     this.#statements = new DatabricksStatements(openSession, session);
   }
@@ -156,7 +160,7 @@ export class DatabricksConnector extends BaseConnector<'databricks'> {
       wrapLimit: request.query !== undefined,
       pageSize: request.pageSize ?? this.config.pageSize ?? defaultPageSize,
       exactNumerics: this.config.exactNumerics === true,
-      statementBudgetMs: this.config.statementTimeoutSeconds !== undefined ? this.config.statementTimeoutSeconds * 1000 : defaultStatementBudgetMs,
+      statementBudgetMs: this.#statementBudgetMs(),
     });
   }
 
@@ -174,7 +178,13 @@ export class DatabricksConnector extends BaseConnector<'databricks'> {
       rowsPerStatement: this.config.writeBatchSize ?? defaultWriteBatchSize,
       ...(this.config.stagingVolume ? { stagingVolume: this.config.stagingVolume } : {}),
       volumeThresholdRows: this.config.volumeThresholdRows ?? defaultVolumeThresholdRows,
+      statementBudgetMs: this.#statementBudgetMs(),
     });
+  }
+
+  /** How long a statement may run on the warehouse: a read's query, a write's MERGE or COPY INTO. */
+  #statementBudgetMs(): number {
+    return this.config.statementTimeoutSeconds !== undefined ? this.config.statementTimeoutSeconds * 1000 : defaultStatementBudgetMs;
   }
 
   async #columns(table: string, call: <R>(operation: string, fn: (context: { signal: AbortSignal }) => Promise<R>) => Promise<R>): Promise<TableColumns> {

@@ -28,7 +28,7 @@ export const databricksHints = {
   warehouseStarting:
     'The SQL warehouse is starting (a stopped warehouse takes a few minutes to start): the connector waits for it up to `warehouseStartupTimeoutSeconds` (10 minutes by default).',
   statementRunning:
-    'The query was still running on the warehouse after `statementTimeoutSeconds` (6 hours by default) and was cancelled: raise it for very long queries, or look at the query in the warehouse\u2019s query history.',
+    'The statement (a read\u2019s query, or a write\u2019s MERGE or COPY INTO) was still running on the warehouse after `statementTimeoutSeconds` (6 hours by default) and was cancelled (a write is rolled back): raise it for very long statements, or look at the statement in the warehouse\u2019s query history.',
   cloudFetchExpired:
     'The warehouse left this result in cloud storage behind links valid for 15 minutes, and the rows were consumed more slowly than that: read it in parts (a WHERE range or maxRows per read), or consume the pages faster.',
   notFound: 'Check the table name and the catalog and schema (config `catalog` / `schema`); names are catalog.schema.table.',

@@ -129,6 +129,29 @@ describe('DatabricksConnector reads by result format', () => {
     expect(fetching.cloudFetch.size).toBe(0);
   });
 
+  it('keeps at most cloudFetchConcurrentDownloads CloudFetch files downloading at once (3 by default, where the driver alone starts 10)', async () => {
+    await using fetching = createDatabricksEmulator({ cloudFetch: true, tokens: [{ token: testToken }] });
+    const own = await fetching.start();
+    // Twenty files of 2,048 rows, ten links per answer; storage that takes 50 ms to answer each.
+    await fetching.sql(`CREATE TABLE uc_main."default".big AS SELECT range AS id FROM range(40960)`);
+    fetching.faults.inject({ route: 'CloudFetch:GET', times: 1000, fault: { kind: 'latency', ms: 50 } });
+    const expected = Array.from({ length: 40960 }, (_, index) => ({ id: index }));
+    expect(await driverRows(own, 'SELECT id FROM big ORDER BY id')).toEqual(expected);
+    expect(fetching.peakConcurrentDownloads).toBeGreaterThan(3);
+
+    for (const [overrides, limit] of [
+      [{}, 3],
+      [{ cloudFetchConcurrentDownloads: 1 }, 1],
+    ] as const) {
+      fetching.clearLog();
+      await using connector = connectorOn(own, { pageSize: 20480, ...overrides }, recordingLogger().logger);
+      expect(await connector.readAll({ query: 'SELECT id FROM big ORDER BY id' })).toEqual(expected);
+      expect(fetching.requests.filter((request) => request.route === 'CloudFetch:GET')).toHaveLength(20);
+      expect(fetching.peakConcurrentDownloads).toBeGreaterThanOrEqual(1);
+      expect(fetching.peakConcurrentDownloads).toBeLessThanOrEqual(limit);
+    }
+  });
+
   it('ends a CloudFetch read whose file download fails, with the rows before it in order and no gap', async () => {
     await using fetching = createDatabricksEmulator({ cloudFetch: true, tokens: [{ token: testToken }] });
     const own = await fetching.start();

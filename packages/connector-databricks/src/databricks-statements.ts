@@ -46,12 +46,19 @@ export class DatabricksStatements {
 
   async runWith(sql: string, signal: AbortSignal, options: StatementOptions): Promise<Array<Record<string, unknown>>> {
     const operation = await this.open(sql, signal, options);
-    const session = this.#session;
     try {
-      return (await this.#watch(abortable(operation.fetchAll(), signal, operation), session)) as Array<Record<string, unknown>>;
+      return await this.outcome(operation, signal);
     } finally {
       void operation.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * A submitted statement's outcome and (small) result: waits for it to finish, and throws the
+   * error of one that failed. The operation stays open: whoever opened it closes it.
+   */
+  async outcome(operation: DriverOperation, signal: AbortSignal): Promise<Array<Record<string, unknown>>> {
+    return (await this.#watch(abortable(operation.fetchAll(), signal, operation))) as Array<Record<string, unknown>>;
   }
 
   /** Starts a query whose rows are then fetched page by page (`maxRows` rows come with the answer). */

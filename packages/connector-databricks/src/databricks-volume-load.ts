@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ConnectorContext } from '@automl/connector-core';
 import { castTo, quoteName, valueText } from './databricks-sql-text.js';
 import type { DatabricksStatements } from './databricks-statements.js';
+import { runStatementToEnd } from './databricks-statement-wait.js';
 import type { StageColumns, StagedRow } from './databricks-stage-statements.js';
 
 /** A string as a Databricks SQL literal (backslash escapes, as the dialect reads them). */
@@ -28,9 +29,11 @@ export class VolumeLoader {
   readonly #volumeDirectory: string;
   #localDirectory: Promise<string> | undefined;
   readonly #pending = new Set<string>();
+  readonly #statementBudgetMs: number;
 
-  constructor(statements: DatabricksStatements, volume: string, writeId: string) {
+  constructor(statements: DatabricksStatements, volume: string, writeId: string, statementBudgetMs: number) {
     this.#statements = statements;
+    this.#statementBudgetMs = statementBudgetMs;
     this.#volumeDirectory = `${volume.replace(/\/+$/, '')}/automl-${writeId}`;
   }
 
@@ -60,11 +63,13 @@ export class VolumeLoader {
       ...columns.resolved.map((name, column) => `${castTo(quoteName(name), columns.types[column])} AS ${quoteName(name)}`),
       `CAST(${quoteName(columns.sequenceColumn)} AS BIGINT) AS ${quoteName(columns.sequenceColumn)}`,
     ].join(', ');
-    await context.call('write.stage.copy', ({ signal }) =>
-      this.#statements.run(
-        `COPY INTO ${staging} FROM (SELECT ${select} FROM ${stringLiteral(this.#volumeDirectory)}) FILEFORMAT = JSON FILES = (${stringLiteral(fileName)}) FORMAT_OPTIONS ('primitivesAsString' = 'true')`,
-        signal,
-      ),
+    // A large file may take COPY INTO longer than one request: it is waited for by polling.
+    await runStatementToEnd(
+      context,
+      this.#statements,
+      'write.stage.copy',
+      `COPY INTO ${staging} FROM (SELECT ${select} FROM ${stringLiteral(this.#volumeDirectory)}) FILEFORMAT = JSON FILES = (${stringLiteral(fileName)}) FORMAT_OPTIONS ('primitivesAsString' = 'true')`,
+      this.#statementBudgetMs,
     );
     await rm(localFile, { force: true });
     await this.#remove(context, volumeFile);

@@ -13,6 +13,7 @@ import { errorClassOf, isLostSessionError } from './databricks-errors.js';
 import { quoteName } from './databricks-sql-text.js';
 import { fitsParameters, literalInserts, parameterInserts, type StageColumns } from './databricks-stage-statements.js';
 import type { DatabricksStatements } from './databricks-statements.js';
+import { finishStatement } from './databricks-statement-wait.js';
 import { invalidValueReason } from './validate-databricks-value.js';
 import { VolumeLoader } from './databricks-volume-load.js';
 
@@ -35,6 +36,8 @@ export interface WriteTarget {
   stagingVolume?: string;
   /** From how many rows a batch goes through the volume. */
   volumeThresholdRows: number;
+  /** How long the final statement (and a COPY INTO) may run on the warehouse (`statementTimeoutSeconds`). */
+  statementBudgetMs: number;
 }
 
 /** The input position of each staged row: the order "last row wins" follows, and what makes re-sent batches harmless. */
@@ -55,7 +58,7 @@ export async function beginDatabricksWrite(target: WriteTarget): Promise<WriteSe
   const { statements, context, mode, keyColumn } = target;
   const writeId = randomUUID().replaceAll('-', '').slice(0, 16);
   const staging = target.stagingName(writeId);
-  const volume = target.stagingVolume ? new VolumeLoader(statements, target.stagingVolume, writeId) : undefined;
+  const volume = target.stagingVolume ? new VolumeLoader(statements, target.stagingVolume, writeId, target.statementBudgetMs) : undefined;
   /** Input indexes of batches that failed: whatever of them reached the staging table stays out of the target. */
   const excluded = new Set<number>();
   let columns = target.columns;
@@ -184,7 +187,10 @@ export async function beginDatabricksWrite(target: WriteTarget): Promise<WriteSe
   }
 
   /**
-   * BEGIN; statement; COMMIT, each step safe to retry (see above). A transaction lives in its
+   * BEGIN; statement; COMMIT, each step safe to retry (see above). The statement, which may run for
+   * long on a large table, is submitted in the same attempt as its BEGIN and then waited for by
+   * polling (finishStatement), so it is bounded by `statementTimeoutSeconds`, not by one request
+   * timeout; a wait that gives up cancels it, and the transaction is rolled back. A transaction lives in its
    * session: when the warehouse lost the session before COMMIT (a new one was opened meanwhile),
    * the transaction went with it, and the whole of it runs again on the new session, unless a COMMIT
    * was sent that never got an answer: then it may have committed, and the write stops saying so.
@@ -194,12 +200,13 @@ export async function beginDatabricksWrite(target: WriteTarget): Promise<WriteSe
       let began = 0;
       let unanswered = false;
       try {
-        await context.call('write.commit', async ({ signal, attempt }) => {
+        const submitted = await context.call('write.commit', async ({ signal, attempt }) => {
           if (attempt > 1) await statements.run('ROLLBACK', signal).catch(ignore('NO_ACTIVE_TRANSACTION'));
           await statements.run('BEGIN TRANSACTION', signal);
           began = statements.generation;
-          await statements.run(statement, signal);
+          return statements.open(statement, signal);
         });
+        await finishStatement(context, statements, submitted, target.statementBudgetMs, 'write.commit');
         await context.call('write.commit', async ({ signal, attempt }) => {
           if (statements.generation !== began) throw sessionReplaced(unanswered);
           unanswered = true;

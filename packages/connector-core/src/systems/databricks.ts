@@ -29,10 +29,16 @@ export const databricksSystem = defineSystem({
      */
     warehouseStartupTimeoutSeconds: z.number().positive().optional(),
     /**
-     * How long a read waits for its statement to finish on the warehouse (polling its status, each
-     * poll one request), before it gives up and cancels it. 21,600 s (6 hours) by default.
+     * How long a statement may run on the warehouse (a read's query; a write's MERGE, INSERT,
+     * INSERT OVERWRITE or COPY INTO), waited for by polling its status (each poll one request),
+     * before it is given up and cancelled (a write is then rolled back). 21,600 s (6 hours) by default.
      */
     statementTimeoutSeconds: z.number().positive().optional(),
+    /**
+     * CloudFetch result files the driver downloads at a time, ahead of the reader (3 by default;
+     * the driver's own default is 10). Each holds a result file until its rows are read.
+     */
+    cloudFetchConcurrentDownloads: z.number().int().min(1).max(32).optional(),
     /** Rows per staging INSERT of a write (1,000 by default; each statement stays under ~1 MB). */
     writeBatchSize: z.number().int().min(1).max(10_000).optional(),
     /**

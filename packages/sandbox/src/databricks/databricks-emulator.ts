@@ -116,7 +116,7 @@ export class DatabricksEmulator {
           { prefix: presignedPathPrefix, name: 'Volume', serve: (incoming, outgoing, body) => this.volumes.serve(incoming, outgoing, body) },
           { prefix: cloudFetchPathPrefix, name: 'CloudFetch', serve: (incoming, outgoing) => this.cloudFetch.serve(incoming, outgoing) },
         ],
-        fault: (route) => this.faults.take(route).find((fault) => fault.kind === 'status' || fault.kind === 'reset'),
+        fault: (route) => this.faults.take(route).find((fault) => fault.kind === 'status' || fault.kind === 'reset' || fault.kind === 'latency'),
       },
       requests: this.requests,
       verbose: options.verbose,
@@ -173,9 +173,11 @@ export class DatabricksEmulator {
     this.#latencyMs = 0;
   }
 
+  /** Forgets the recorded requests and statements, and the peaks of concurrent downloads. */
   clearLog(): void {
     this.requests.length = 0;
     this.service.statements.length = 0;
+    this.#front.resetPeaks();
   }
 
   /** Creates `table` (`t`, `schema.t` or `catalog.schema.t`) if missing and loads rows into it. */
@@ -260,6 +262,11 @@ export class DatabricksEmulator {
 
   get peakConcurrentRequests(): number {
     return this.#front.peakInFlight;
+  }
+
+  /** The most CloudFetch file downloads answered at once (slow ones: a `latency` fault on `CloudFetch:GET`). */
+  get peakConcurrentDownloads(): number {
+    return this.#front.peakInFlightOf('CloudFetch:GET');
   }
 
   /** Whether the warehouse is still starting (session variant); `refused` counts one refusal. */

@@ -58,7 +58,7 @@ export interface ThriftFrontOptions {
       name: string;
       serve: (incoming: IncomingMessage, outgoing: ServerResponse, body: Buffer) => { status: number; route: string };
     }>;
-    /** A fault for this storage request (`Volume:PUT`, `CloudFetch:GET`...): a status or a reset. */
+    /** A fault for this storage request (`Volume:PUT`, `CloudFetch:GET`...): a status, a reset or latency. */
     fault: (route: string) => Fault | undefined;
   };
   requests: RecordedRequest[];
@@ -76,9 +76,20 @@ export class ThriftHttpsFront {
   readonly #processor: ThriftProcessor;
   #inFlight = 0;
   peakInFlight = 0;
+  /** Storage requests being answered, and the most at once, per route (`CloudFetch:GET`): how many downloads a client keeps going. */
+  readonly #storageFlight = new Map<string, { now: number; peak: number }>();
 
   constructor(readonly options: ThriftFrontOptions) {
     this.#processor = new Processor(options.handler);
+  }
+
+  /** The most storage requests of `route` (`CloudFetch:GET`) answered at once since the start or `resetPeaks()`. */
+  peakInFlightOf(route: string): number {
+    return this.#storageFlight.get(route)?.peak ?? 0;
+  }
+
+  resetPeaks(): void {
+    for (const flight of this.#storageFlight.values()) flight.peak = flight.now;
   }
 
   async start(host = '127.0.0.1', port = 0): Promise<number> {
@@ -157,6 +168,16 @@ export class ThriftHttpsFront {
         outgoing.end(fault.message ?? 'ServerBusy');
         return;
       }
+      const flight = this.#storageFlight.get(exchange.route) ?? { now: 0, peak: 0 };
+      this.#storageFlight.set(exchange.route, flight);
+      flight.now += 1;
+      flight.peak = Math.max(flight.peak, flight.now);
+      outgoing.once('close', () => {
+        flight.now -= 1;
+      });
+      // Storage that is slow to answer (a cloud store's first byte): the request waits, then is served.
+      if (fault?.kind === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      if (outgoing.destroyed) return;
       record(presigned.serve(incoming, outgoing, body).status, false);
       return;
     }
