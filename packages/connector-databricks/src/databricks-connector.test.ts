@@ -234,6 +234,15 @@ describe('DatabricksConnector reads', () => {
     expect(emulator.requests.filter((request) => request.status === 429)).toHaveLength(2);
   });
 
+  it('asks again for a later page the warehouse refused with 429, after its Retry-After: every row once, in order', async () => {
+    await emulator.sql('CREATE TABLE uc_main."default".paged AS SELECT range AS id FROM range(5000)');
+    emulator.faults.inject({ route: 'FetchResults', after: 1, times: 2, fault: { kind: 'status', status: 429, retryAfterSeconds: 0 } });
+    await using connector = fixture.create({ pageSize: 1000 });
+    const rows = await connector.readAll({ query: 'SELECT id FROM paged ORDER BY id' });
+    expect(rows.map((row) => row.id)).toEqual(Array.from({ length: 5000 }, (_, index) => index));
+    expect(emulator.requests.filter((request) => request.route === 'FetchResults').map((request) => request.status)).toEqual([200, 429, 429, 200, 200, 200]);
+  });
+
   it('ends a read whose later page fails instead of retrying into a gap', async () => {
     await emulator.sql('CREATE TABLE uc_main."default".paged AS SELECT range AS id FROM range(3000)');
     emulator.faults.inject({ route: 'FetchResults', times: 1, fault: { kind: 'status', status: 503 } });

@@ -25,9 +25,10 @@ export interface PagedQuery {
  * Pages of a query: one statement, then pages of at most `pageSize` rows, so memory stays bounded
  * whatever the result size (never `fetchAll`). `maxRows` becomes a SQL LIMIT: the driver's own
  * `maxRows` is only a page size. The statement is retried by core like any read (its first page
- * comes with its answer); a later fetch that fails ends the read with its typed error rather than
- * risk a gap: the driver's cursor may have moved past rows it never returned, so a retry would
- * skip them silently.
+ * comes with its answer). A later fetch the warehouse refused (429: it never reached the cursor) is
+ * asked again after its Retry-After; one that failed otherwise (a 5xx, a reset, a timeout) ends the
+ * read with its typed error rather than risk a gap: the warehouse's cursor may have moved past rows
+ * whose answer was lost, so asking again would skip them silently.
  *
  * Rows are built once from what the warehouse sent: Arrow batches, inline or CloudFetch files (what
  * warehouses serve), one page per record batch (convert-arrow-batch.ts), or column-based row sets
@@ -42,7 +43,10 @@ export async function* readDatabricksPages(statements: DatabricksStatements, con
   try {
     await awaitStatement(context, operation, query.statementBudgetMs);
     // The statement's outcome (a failed one throws here) and the shape of its result.
-    const result = await context.call('read.fetch', ({ signal }) => abortable(driverResult(operation), signal, operation), { idempotent: false });
+    const result = await context.call('read.fetch', ({ signal }) => abortable(driverResult(operation), signal, operation), {
+      idempotent: false,
+      retryRefusals: true,
+    });
     if (result?.format === 'arrow' && convertsArrowSchema(result.fields, result.columns)) {
       context.logger.debug({ connector: context.connector, columns: result.columns.length }, 'rows built from the Arrow batches');
       yield* arrowPages(result, operation, context, query);
@@ -68,7 +72,7 @@ async function* arrowPages(
     const { batches, rowCount } = await context.call(
       'read.fetch',
       ({ signal }) => abortable(arrow.source.fetchNext({ limit: query.pageSize }), signal, operation),
-      { idempotent: false },
+      { idempotent: false, retryRefusals: true },
     );
     if (rowCount === 0 || batches.length === 0) continue;
     context.recordBytes(
@@ -100,6 +104,7 @@ async function* columnPages(
   while (await result.source.hasMore()) {
     const rowSet = await context.call('read.fetch', ({ signal }) => abortable(result.source.fetchNext({ limit: query.pageSize }), signal, operation), {
       idempotent: false,
+      retryRefusals: true,
     });
     const rows = rowSet ? convertColumnRowSet(rowSet, result.columns, conversion) : [];
     if (rows.length === 0) continue;
@@ -114,7 +119,7 @@ async function* chunkPages(operation: DriverOperation, context: ConnectorContext
     const rows = (await context.call(
       'read.fetch',
       ({ signal }) => abortable(operation.fetchChunk({ maxRows: query.pageSize, disableBuffering: true }), signal, operation),
-      { idempotent: false },
+      { idempotent: false, retryRefusals: true },
     )) as Array<Record<string, unknown>>;
     if (rows.length > 0) {
       const page = query.exactNumerics ? rows.map(convertDatabricksRow) : (rows as Row[]);

@@ -69,6 +69,14 @@ export interface CallOptions {
    * idempotency key (an upsert key, a deterministic job id, a computed range). Defaults to true.
    */
   idempotent?: boolean;
+  /**
+   * For a call that is not idempotent but may be asked again when the system turned it away before
+   * acting on it: a RateLimitError (HTTP 429 and the like) is then retried as for an idempotent
+   * call, after the server's Retry-After and within `maxRetries`; any other failure is not. A
+   * paged read's "next page" is such a call: asking again after an answer was lost could skip a
+   * page, asking again after a 429 cannot.
+   */
+  retryRefusals?: boolean;
   signal?: AbortSignal;
   /**
    * false for a long local operation (writing a large file) that has no remote system to wait for:
@@ -268,7 +276,10 @@ export class ResiliencePolicy {
     progress: { attempts: number; abandoned: Array<Promise<unknown>> },
   ): Promise<T> {
     const { maxRetries } = this.settings;
-    const retries = (options.idempotent ?? true) ? Math.max(0, maxRetries) : 0;
+    const retries = Math.max(0, maxRetries);
+    const idempotent = options.idempotent ?? true;
+    /** Whether this failure may be asked again at all: any retryable one for an idempotent call, only a refusal otherwise. */
+    const repeatable = (error: ConnectorError) => error.retryable && (idempotent || (options.retryRefusals === true && error.kind === 'rate-limited'));
     let retriesSpent = 0;
     let notReady: { since: number; asks: number } | undefined;
     let askingAgain = false;
@@ -287,7 +298,7 @@ export class ResiliencePolicy {
           continue;
         }
         retriesSpent += 1;
-        if (!ConnectorError.isInstance(error) || !error.retryable || retriesSpent > retries) throw error;
+        if (!ConnectorError.isInstance(error) || !repeatable(error) || retriesSpent > retries) throw error;
         const context = { attempt: retriesSpent, result: { error }, signal: scope.signal } as IRetryBackoffContext<unknown>;
         const delay = this.#backoff.next(context).duration;
         // A retry that could only start after the caller's deadline is not worth the wait.

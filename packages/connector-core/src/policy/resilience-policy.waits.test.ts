@@ -51,6 +51,32 @@ describe('ResiliencePolicy: waits the server asks for', () => {
     for (const [, delay] of timers.mock.calls) expect(delay ?? 0).toBeLessThanOrEqual(maxTimerDelayMs);
   });
 
+  it('retries a call that is not idempotent only when it was refused (429) and retryRefusals says so', async () => {
+    const resilience = policy({ requestsPerMinute: 0, retryBackoffSeconds: 0.01 });
+    const refused = throttled(50, 2);
+    const asked = resilience.execute('read.fetch', refused.call, { idempotent: false, retryRefusals: true });
+    await vi.advanceTimersByTimeAsync(200);
+    await expect(asked).resolves.toBe('ok');
+    expect(refused.calls).toHaveLength(3);
+    // The 429 was honoured: each retry waited for its Retry-After.
+    expect(refused.calls[1]! - refused.calls[0]!).toBeGreaterThanOrEqual(50);
+
+    // Without retryRefusals a non-idempotent call is never repeated, even after a 429.
+    const once = throttled(50, 1);
+    await expect(resilience.execute('read.fetch', once.call, { idempotent: false })).rejects.toThrow('HubSpot answered 429');
+    expect(once.calls).toHaveLength(1);
+
+    // A failure that may have reached the system (a 5xx, a reset) is not repeated either.
+    const calls: number[] = [];
+    const lost = async () => {
+      calls.push(Date.now());
+      if (calls.length === 1) throw new TransientError({ message: 'socket hang up', connector: 'hubspot' });
+      return 'ok';
+    };
+    await expect(resilience.execute('read.fetch', lost, { idempotent: false, retryRefusals: true })).rejects.toThrow('socket hang up');
+    expect(calls).toHaveLength(1);
+  });
+
   it('honours maxRetryAfterSeconds from the config (read defensively)', async () => {
     const settings = policySettingsFrom({ connectionType: 'hubspot', maxRetryAfterSeconds: 30 } as never);
     expect(settings.maxRetryAfterSeconds).toBe(30);
