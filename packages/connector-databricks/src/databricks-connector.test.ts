@@ -494,6 +494,33 @@ describe('DatabricksConnector writes', () => {
       .toBe('0');
   });
 
+  it('a write cancelled while its MERGE runs cancels the MERGE and leaves the target untouched', async () => {
+    await emulator.seed('scores', [{ id: 1, name: 'keep', score: 1, amount: null, updated: null }], { columns: scoreColumns });
+    emulator.runStatementsFor(/^MERGE INTO/, 60_000);
+    const controller = new AbortController();
+    // Calls in flight at a cancel are let to answer for core's grace (at most requestTimeoutSeconds):
+    // the MERGE's polls end with it, and the MERGE is cancelled then.
+    await using connector = fixture.create({ requestTimeoutSeconds: 1 });
+    const writing = connector
+      .write(
+        [
+          { id: 1, name: 'new' },
+          { id: 2, name: 'b' },
+        ],
+        { table: 'scores', mode: 'upsert', keyColumn: 'id', signal: controller.signal },
+      )
+      .catch((caught: unknown) => caught);
+    // Cancelled once the MERGE was submitted and its status polled.
+    await expect.poll(() => emulator.requests.some((request) => request.route === 'GetOperationStatus')).toBe(true);
+    expect(emulator.statements.some((statement) => statement.sql.startsWith('MERGE INTO'))).toBe(true);
+    controller.abort();
+    expect(((await writing) as Error).name).toBe('AbortError');
+    expect(emulator.requests.some((request) => request.route === 'CloseOperation' || request.route === 'CancelOperation')).toBe(true);
+    expect(emulator.statements.map((statement) => statement.sql.split(/\s/)[0])).not.toContain('COMMIT');
+    await connector.close();
+    expect(await emulator.rows('scores', 'id')).toEqual([{ id: '1', name: 'keep', score: 1, amount: null, updated: null }]);
+  });
+
   it('stops on credentials that expire mid-write, leaving the target untouched', async () => {
     await emulator.seed('scores', [{ id: 1, name: 'keep', score: 1, amount: null, updated: null }], { columns: scoreColumns });
     emulator.faults.inject({ route: 'ExecuteStatement:INSERT', after: 1, fault: { kind: 'auth' } });
