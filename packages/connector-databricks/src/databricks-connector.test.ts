@@ -521,6 +521,30 @@ describe('DatabricksConnector writes', () => {
     expect(await emulator.rows('scores', 'id')).toEqual([{ id: '1', name: 'keep', score: 1, amount: null, updated: null }]);
   });
 
+  it('runs the transaction again on a new session when the warehouse lost the session while its MERGE ran', async () => {
+    await emulator.seed('scores', [{ id: 1, name: 'keep', score: 1, amount: null, updated: null }], { columns: scoreColumns });
+    emulator.runStatementsFor(/^MERGE INTO/, 800);
+    await using connector = fixture.create();
+    const writing = connector.write(
+      [
+        { id: 1, name: 'new' },
+        { id: 2, name: 'b' },
+      ],
+      { table: 'scores', mode: 'upsert', keyColumn: 'id' },
+    );
+    // The warehouse drops every session (a restart) while the MERGE runs.
+    await expect.poll(() => emulator.requests.some((request) => request.route === 'GetOperationStatus')).toBe(true);
+    await emulator.service.closeAll();
+    await expect(writing).resolves.toMatchObject({ written: 2, failed: [] });
+    expect(await emulator.rows('scores', 'id')).toEqual([
+      { id: '1', name: 'new', score: 1, amount: null, updated: null },
+      { id: '2', name: 'b', score: null, amount: null, updated: null },
+    ]);
+    const verbs = emulator.statements.map((statement) => statement.sql.split(/\s/)[0]);
+    expect(verbs.filter((verb) => verb === 'MERGE')).toHaveLength(2);
+    expect(verbs.filter((verb) => verb === 'COMMIT')).toHaveLength(1);
+  });
+
   it('stops on credentials that expire mid-write, leaving the target untouched', async () => {
     await emulator.seed('scores', [{ id: 1, name: 'keep', score: 1, amount: null, updated: null }], { columns: scoreColumns });
     emulator.faults.inject({ route: 'ExecuteStatement:INSERT', after: 1, fault: { kind: 'auth' } });

@@ -29,6 +29,8 @@ export const databricksHints = {
     'The SQL warehouse is starting (a stopped warehouse takes a few minutes to start): the connector waits for it up to `warehouseStartupTimeoutSeconds` (10 minutes by default).',
   statementRunning:
     'The statement (a read\u2019s query, or a write\u2019s MERGE or COPY INTO) was still running on the warehouse after `statementTimeoutSeconds` (6 hours by default) and was cancelled (a write is rolled back): raise it for very long statements, or look at the statement in the warehouse\u2019s query history.',
+  statementLost:
+    'The warehouse closed the session the statement ran in (a restart, or the session expired): a write runs its transaction again on a new session, at most twice; a read can be run again as it is.',
   cloudFetchExpired:
     'The warehouse left this result in cloud storage behind links valid for 15 minutes, and the rows were consumed more slowly than that: read it in parts (a WHERE range or maxRows per read), or consume the pages faster.',
   notFound: 'Check the table name and the catalog and schema (config `catalog` / `schema`); names are catalog.schema.table.',
@@ -145,6 +147,16 @@ function classifyFailure(error: unknown, operation: string): ConnectorError {
   if (isHttpError(error)) return httpClassifier(error, operation);
   if (isStatusError(error)) {
     const status = error as { message?: string; code?: number };
+    // A statement the warehouse no longer knows: its session was closed or expired while it ran.
+    if (/Invalid operation handle|Invalid OperationHandle/i.test(status.message ?? '')) {
+      return new ConnectorError({
+        connector,
+        operation,
+        code: 'STATEMENT_LOST',
+        message: 'Databricks no longer knows this statement: its session was closed or expired while it ran',
+        hint: databricksHints.statementLost,
+      });
+    }
     return new ConnectorError({ connector, operation, code: 'STATUS_ERROR', message: `Databricks refused the call: ${status.message ?? 'no message'}` });
   }
   const message = error instanceof Error ? error.message : String(error);

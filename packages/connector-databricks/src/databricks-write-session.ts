@@ -222,7 +222,9 @@ export async function beginDatabricksWrite(target: WriteTarget): Promise<WriteSe
         return;
       } catch (error) {
         await context.call('write.rollback', ({ signal }) => statements.run('ROLLBACK', signal), { idempotent: true }).catch(() => undefined);
-        if (ConnectorError.isInstance(error) && error.code === 'SESSION_REPLACED' && round < 3) continue;
+        // The transaction went with its session (replaced before COMMIT, or lost while the statement
+        // ran): nothing of it committed, so it runs again on the new session.
+        if (ConnectorError.isInstance(error) && (error.code === 'SESSION_REPLACED' || error.code === 'STATEMENT_LOST') && round < 3) continue;
         throw error;
       }
     }
